@@ -55,9 +55,9 @@ Status CheckNotSupplied(const SignableRequest& request, std::string_view name) {
 
 std::string SignatureHex(const SigningParams& params, const Credentials& credentials,
                          SigningKeyCache* cache, std::string_view scope,
-                         std::string_view canonical_request) {
+                         std::string_view canonical_request, SigningTrace* trace) {
   const std::string_view date8 = DateStamp(params.amz_date);
-  const std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
+  std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
   const SigningKey key = cache != nullptr
                              ? cache->Get(credentials, date8, params.region, params.service)
                              : SigningKey::Derive(credentials.secret_access_key(), date8,
@@ -65,6 +65,10 @@ std::string SignatureHex(const SigningParams& params, const Credentials& credent
   std::string hex;
   hex.reserve(64);
   AppendHex(hex, key.Sign(string_to_sign));
+  if (trace != nullptr) {
+    trace->canonical_request = canonical_request;
+    trace->string_to_sign = std::move(string_to_sign);
+  }
   return hex;
 }
 
@@ -124,7 +128,8 @@ std::string PresignedRequest::Url(std::string_view scheme) const {
 }
 
 Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningParams& params,
-                                  const Credentials& credentials, SigningKeyCache* cache) {
+                                  const Credentials& credentials, SigningKeyCache* cache,
+                                  SigningTrace* trace) {
   GOVD_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, params));
   GOVD_TRY(CheckHeaderSigningInput(request, params, credentials));
   SignedHeaders result;
@@ -139,7 +144,7 @@ Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningP
   const CanonicalRequestInput input{request, params, std::span(added).subspan(unsigned_prefix), {},
                                     prepared.payload_hash};
   GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
-  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text);
+  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text, trace);
   result.signed_header_names = std::move(canonical.signed_names);
   added.push_back({"Authorization", AuthorizationValue(credentials.access_key_id(), prepared.scope,
                                                        result.signed_header_names, result.signature)});
@@ -148,7 +153,7 @@ Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningP
 
 Result<PresignedRequest> Presign(const SignableRequest& request, const SigningParams& params,
                                  const Credentials& credentials, std::int64_t expires_seconds,
-                                 SigningKeyCache* cache) {
+                                 SigningKeyCache* cache, SigningTrace* trace) {
   GOVD_TRY(CheckExpires(expires_seconds));
   GOVD_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, params));
   GOVD_TRY(CheckAccessKey(credentials));
@@ -168,7 +173,7 @@ Result<PresignedRequest> Presign(const SignableRequest& request, const SigningPa
   const CanonicalRequestInput input{request, params, {}, std::span(added).first(sign_token ? 6 : 5),
                                     prepared.payload_hash, &headers};
   GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
-  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text);
+  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text, trace);
   added.push_back({"X-Amz-Signature", result.signature});
   result.host = std::string(HostOf(request));
   result.path_and_query = request.path.empty() ? "/" : request.path;
