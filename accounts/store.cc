@@ -26,9 +26,6 @@ Status ValidateContext(const StoreContext& context) {
 
 Status ValidateOptions(const StoreOptions& options) {
   if (!options.clock) return InvalidArgument("StoreOptions.clock is required", "clock");
-  if (!options.validate_guardrail) {
-    return InvalidArgument("StoreOptions.validate_guardrail is required", "validate_guardrail");
-  }
   if (options.in_flight_timeout.count() <= 0) {
     return InvalidArgument("StoreOptions.in_flight_timeout must be positive", "in_flight_timeout");
   }

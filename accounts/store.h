@@ -5,7 +5,7 @@
 // value, rolled back (nothing written) when it returns an error. Every change writes its audit
 // row in the same transaction. Schema, lifecycle, isolation and leasing: docs/store.md.
 //
-//   StoreOptions options{.clock = SystemClock, .validate_guardrail = ValidateScp};
+//   StoreOptions options{.clock = SystemClock};
 //   GOVD_ASSIGN_OR_RETURN(auto store, Store::Open(conninfo, {"la-leeds", "uid:1000"}, options));
 //   GOVD_ASSIGN_OR_RETURN(Grant g, store->RequestGrant(request));
 //
@@ -36,13 +36,9 @@ struct StoreContext {
 };
 
 using Clock = std::function<TimePoint()>;
-// Checks a guardrail document (an SCP-kind IAM policy); the daemon passes the policy engine's
-// parser. Returns the parser's error (with its JSON pointer) when the document is refused.
-using GuardrailValidator = std::function<Status(std::string_view json)>;
 
 struct StoreOptions {
-  Clock clock;                            // required: every time the store records or compares
-  GuardrailValidator validate_guardrail;  // required
+  Clock clock;  // required: every time the store records or compares comes from it
   // How long a grant may stay applying/revoking before Sweep() acts on it.
   std::chrono::seconds in_flight_timeout{600};
 };
@@ -62,7 +58,7 @@ struct GuardrailSpec {
   GuardrailTarget target = GuardrailTarget::kRoot;
   std::string target_id;  // the root's or OU's id, or a 12-digit account id
   std::string name;
-  std::string document;  // IAM JSON, kind SCP
+  std::string document;  // IAM JSON, validated by policy::ParsePolicy as PolicyKind::kScp
 };
 
 struct Guardrail {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "accounts/store_impl.h"
+#include "policy/parser.h"
 #include "signer/crypto.h"
 
 namespace govd::accounts {
@@ -118,8 +119,8 @@ Status Store::RegisterAccount(const AccountSpec& a) {
 }
 
 Result<Guardrail> Store::AttachGuardrail(const GuardrailSpec& spec) {
-  if (Status valid = impl_->options.validate_guardrail(spec.document); !valid) {
-    return valid.error().WithContext("guardrail \"" + spec.name + "\" is not a valid SCP");
+  if (auto parsed = policy::ParsePolicy(spec.document, policy::PolicyKind::kScp); !parsed) {
+    return parsed.error().WithContext("guardrail \"" + spec.name + "\" is not a valid SCP");
   }
   return impl_->Tx<Guardrail>("attaching guardrail " + spec.name, [&](pqxx::work& tx)
                                   -> Result<Guardrail> {
