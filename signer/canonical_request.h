@@ -46,6 +46,9 @@ struct CanonicalHeaders {
 Result<CanonicalHeaders> BuildCanonicalHeaders(std::span<const HttpHeader> headers,
                                                std::span<const HttpHeader> extra = {});
 
+// Header names compare without regard to ASCII case.
+bool SameHeaderName(std::string_view a, std::string_view b);
+
 // True for headers SigV4 never signs here: authorization, user-agent, expect, x-amzn-trace-id.
 bool IsUnsignedHeader(std::string_view name);
 
@@ -56,6 +59,9 @@ struct CanonicalRequestInput {
   std::span<const HttpHeader> extra_headers;  // added by the signer and signed
   std::span<const QueryParam> extra_query;    // X-Amz-* parameters of a presigned URL
   std::string_view payload_hash;              // hex SHA-256 or UNSIGNED-PAYLOAD
+  // When set, used instead of building the headers from request + extra_headers (a presigned
+  // URL needs the signed header names before its query is complete).
+  const CanonicalHeaders* headers = nullptr;
 };
 
 struct CanonicalRequest {

@@ -46,7 +46,7 @@ std::string HexEncode(std::span<const std::uint8_t> bytes);
 // Hex of SHA-256 of data: the SigV4 payload hash.
 std::string Sha256Hex(std::string_view data);
 
-// Appends the 64 hex digits of a digest to out (no temporary string).
-void AppendHex(std::string& out, const Sha256Digest& digest);
+// Appends the lower-case hex of bytes to out (no temporary string).
+void AppendHex(std::string& out, std::span<const std::uint8_t> bytes);
 
 }  // namespace govd::signer

@@ -24,11 +24,9 @@
 #include "signer/signable_request.h"
 #include "signer/signing_key.h"
 #include "signer/signing_params.h"
+#include "signer/string_to_sign.h"
 
 namespace govd::signer {
-
-inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 // Header signing. headers_to_add, in this order and spelling:
 //   X-Amz-Security-Token (when the credentials have a token), X-Amz-Date,

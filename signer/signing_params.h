@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace govd::signer {
 
@@ -16,6 +17,8 @@ enum class PayloadMode {
   kUnsignedPayload,  // the literal "UNSIGNED-PAYLOAD" (S3 over TLS)
   kPrecomputed,      // SigningParams::payload_hash as given (64 lower-case hex digits)
 };
+
+inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 inline constexpr std::int64_t kMinPresignExpiresSeconds = 1;
 inline constexpr std::int64_t kMaxPresignExpiresSeconds = 604800;  // 7 days, AWS's limit

@@ -13,6 +13,8 @@
 
 namespace govd::signer {
 
+inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+
 // OK when amz_date is ISO-8601 basic UTC ("YYYYMMDDTHHMMSSZ", a real calendar date and time)
 // and region and service are non-empty [a-z0-9-]; otherwise InvalidArgument naming the field.
 Status ValidateSigningParams(const SigningParams& params);
