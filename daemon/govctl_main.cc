@@ -9,11 +9,16 @@
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_reconcile.h"
+#include "daemon/govctl_status.h"
 
 namespace govd::daemon {
 namespace {
 
-constexpr std::array<GovctlCommand, 0> kCommands{};
+constexpr std::array<GovctlCommand, 2> kCommands{{
+    {"status", "show what govd is doing", RunStatusCommand},
+    {"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
+}};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";
