@@ -12,11 +12,14 @@ std::string SidOf(const Json::Value& statement) {
   return sid.isString() ? sid.asString() : std::string();
 }
 
-// Canonical text of one statement, so that two statements compare by meaning.
-std::string CanonicalStatementText(const Json::Value& statement) {
-  Json::Value wrapper(Json::objectValue);
-  wrapper["Statement"] = statement;
-  return CompactJson(CanonicalPolicy(wrapper)["Statement"]);
+std::vector<Json::Value> StatementsOf(const Json::Value& document) {
+  SplitStatements split = SplitByOwner(document);
+  split.foreign.insert(split.foreign.end(), split.managed.begin(), split.managed.end());
+  return split.foreign;
+}
+
+bool IsDeny(const Json::Value& statement) {
+  return statement.isObject() && statement["Effect"].isString() && statement["Effect"].asString() == "Deny";
 }
 
 std::set<std::string> CanonicalTexts(std::span<const Json::Value> statements) {
@@ -36,6 +39,27 @@ std::vector<std::string> SidsNotIn(std::span<const Json::Value> statements, cons
 
 }  // namespace
 
+Status CheckNeverWider(const Json::Value& previous, const Json::Value& next, std::span<const Json::Value> desired) {
+  std::vector<Json::Value> before = StatementsOf(previous);
+  std::set<std::string> allowed_sources = CanonicalTexts(before);
+  std::set<std::string> desired_texts = CanonicalTexts(desired);
+  allowed_sources.insert(desired_texts.begin(), desired_texts.end());
+  std::vector<Json::Value> after = StatementsOf(next);
+  for (const auto& statement : after) {
+    if (!IsDeny(statement) && allowed_sources.count(CanonicalStatementText(statement)) == 0) {
+      return FailedPrecondition("statement " + SidOf(statement) +
+                                " would allow access that neither the current policy nor the desired state allows");
+    }
+  }
+  std::set<std::string> kept = CanonicalTexts(after);
+  for (const auto& statement : before) {
+    if (IsDeny(statement) && kept.count(CanonicalStatementText(statement)) == 0) {
+      return FailedPrecondition("the Deny statement " + SidOf(statement) + " would be dropped");
+    }
+  }
+  return Ok();
+}
+
 Result<BucketPolicyPlan> PlanBucketPolicy(const Json::Value& actual, std::span<const BucketShare> shares) {
   GOVD_ASSIGN_OR_RETURN(std::vector<Json::Value> desired, RenderBucketStatements(shares));
   std::vector<Json::Value> actual_managed = SplitByOwner(actual).managed;
@@ -47,6 +71,7 @@ Result<BucketPolicyPlan> PlanBucketPolicy(const Json::Value& actual, std::span<c
     bool has_policy = actual.isObject();
     plan.action = has_policy ? BucketPolicyPlan::Action::kDelete : BucketPolicyPlan::Action::kNone;
   } else if (!EquivalentPolicies(actual, document)) {
+    GOVD_TRY(CheckNeverWider(actual, document, desired));
     plan.action = BucketPolicyPlan::Action::kPut;
     plan.document = std::move(document);
   }

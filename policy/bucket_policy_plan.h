@@ -27,6 +27,11 @@ struct BucketPolicyPlan {
   bool drifted() const { return !missing.empty() || !unexpected.empty(); }
 };
 
+// The invariant every write keeps: `next` allows nothing that neither `previous` nor the `desired`
+// managed statements allow (each Allow statement of `next` is, by meaning, one of theirs) and
+// drops no Deny statement of `previous`. kFailedPrecondition naming the statement otherwise.
+Status CheckNeverWider(const Json::Value& previous, const Json::Value& next, std::span<const Json::Value> desired);
+
 // REQUIRES: `actual` parsed (Json::nullValue when the bucket has no policy); shares of one bucket.
 Result<BucketPolicyPlan> PlanBucketPolicy(const Json::Value& actual, std::span<const BucketShare> shares);
 

@@ -55,9 +55,22 @@ std::string PrincipalTag(std::string_view principal) {
   return text;
 }
 
+bool IsUniqueId(const std::string& principal) {
+  return principal.size() > 4 && (principal.starts_with("AROA") || principal.starts_with("AIDA"));
+}
+
+bool NamesUniqueId(const Json::Value& statement) {
+  const Json::Value& aws = statement["Principal"].isObject() ? statement["Principal"]["AWS"] : Json::Value();
+  if (aws.isString()) return IsUniqueId(aws.asString());
+  for (const auto& value : aws) {
+    if (value.isString() && IsUniqueId(value.asString())) return true;
+  }
+  return false;
+}
+
 Json::Value Statement(std::string_view kind, const std::string& principal, const char* action) {
   Json::Value statement(Json::objectValue);
-  statement["Sid"] = std::string(kManagedSidPrefix) + std::string(kind) + PrincipalTag(principal);
+  statement["Sid"] = ManagedSid(kind, principal);
   statement["Effect"] = "Allow";
   statement["Principal"]["AWS"] = principal;
   statement["Action"] = action;
@@ -104,6 +117,24 @@ Result<std::map<std::string, GranteeShares>> GroupByGrantee(std::span<const Buck
 }
 
 }  // namespace
+
+std::string ManagedSid(std::string_view kind, std::string_view principal) {
+  return std::string(kManagedSidPrefix) + std::string(kind) + PrincipalTag(principal);
+}
+
+std::vector<std::string> DeletedGrantees(const Json::Value& actual, std::span<const std::string> principals) {
+  std::set<std::string> stale_sids;
+  for (const auto& statement : SplitByOwner(actual).managed) {
+    if (NamesUniqueId(statement)) stale_sids.insert(statement["Sid"].asString());
+  }
+  std::vector<std::string> deleted;
+  for (const auto& principal : principals) {
+    if (stale_sids.count(ManagedSid("Read", principal)) != 0 || stale_sids.count(ManagedSid("List", principal)) != 0) {
+      deleted.push_back(principal);
+    }
+  }
+  return deleted;
+}
 
 bool IsManagedStatement(const Json::Value& statement) {
   if (!statement.isObject()) return false;

@@ -54,6 +54,16 @@ SplitStatements SplitByOwner(const Json::Value& document);
 // REQUIRES: every share names the same bucket. Errors name the share that is refused.
 Result<std::vector<Json::Value>> RenderBucketStatements(std::span<const BucketShare> shares);
 
+// The Sid govd gives the statement of `kind` ("Read", "List") for `principal`: the prefix, the kind
+// and a stable 16-hex-digit tag of the principal ARN. The tag lets govd tell whose statement it
+// was even after AWS has rewritten the principal (a deleted role becomes its unique id, AROA...).
+std::string ManagedSid(std::string_view kind, std::string_view principal);
+
+// The grantees among `principals` whose managed statements in `actual` name an IAM unique id
+// (AROA..., AIDA...) instead of an ARN: AWS does that when the role or user was deleted, and then
+// refuses every document that still names it.
+std::vector<std::string> DeletedGrantees(const Json::Value& actual, std::span<const std::string> principals);
+
 // The document to write in place of `actual` (Json::nullValue when there is no policy): its
 // Version, Id and foreign statements exactly as they were (a 2008-10-17 document keeps treating
 // "${...}" as text), then `managed`. Returns Json::nullValue when no statement is left (the policy

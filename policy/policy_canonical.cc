@@ -118,6 +118,10 @@ Json::Value CanonicalPolicy(const Json::Value& document) {
   return out;
 }
 
+std::string CanonicalStatementText(const Json::Value& statement) {
+  return CompactJson(CanonicalStatement(statement));
+}
+
 bool EquivalentPolicies(const Json::Value& a, const Json::Value& b) {
   return CanonicalPolicy(a) == CanonicalPolicy(b);
 }

@@ -22,6 +22,9 @@ namespace govd::policy {
 // - Condition: keys in lower case, values sorted lists of strings (JSON true/5 become "true"/"5").
 Json::Value CanonicalPolicy(const Json::Value& document);
 
+// The canonical text of one statement (as in CanonicalPolicy), so that statements compare by meaning.
+std::string CanonicalStatementText(const Json::Value& statement);
+
 // True when both documents have the same canonical form.
 bool EquivalentPolicies(const Json::Value& a, const Json::Value& b);
 

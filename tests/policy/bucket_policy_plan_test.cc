@@ -113,3 +113,51 @@ TEST(BucketPolicyPlanTest, RefusedShareFailsThePlanWithoutAWrite) {
 
 }  // namespace
 }  // namespace govd::policy
+
+namespace govd::policy {
+namespace {
+
+TEST(NeverWiderTest, RefusesAnAllowThatNeitherSideHas) {
+  auto grant = PlanBucketPolicy(Json::Value(), kReports);
+  ASSERT_TRUE(grant);
+  std::vector<Json::Value> desired = SplitByOwner(grant->document).managed;
+  EXPECT_TRUE(CheckNeverWider(Json::Value(), grant->document, desired));
+  Json::Value wider = grant->document;
+  wider["Statement"][0]["Resource"] = "arn:aws:s3:::la1/*";
+  Status refused = CheckNeverWider(Json::Value(), wider, desired);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message().find("GovdManagedRead"), std::string::npos);
+}
+
+TEST(NeverWiderTest, RefusesDroppingADeny) {
+  Json::Value previous = JsonOf(R"({"Statement":[{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*",
+    "Resource":"arn:aws:s3:::la1/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})");
+  Status refused = CheckNeverWider(previous, Json::Value(), {});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("TlsOnly"), std::string::npos);
+  EXPECT_TRUE(CheckNeverWider(previous, previous, {}));
+}
+
+TEST(NeverWiderTest, AnAllowKeptFromThePreviousPolicyIsNotWider) {
+  Json::Value previous(Json::objectValue);
+  previous["Statement"].append(Foreign());
+  EXPECT_TRUE(CheckNeverWider(previous, previous, {}));
+}
+
+TEST(DeletedGranteesTest, FindsTheGranteeWhoseStatementNowNamesAUniqueId) {
+  constexpr const char* kGone = "arn:aws:iam::111111111111:role/deleted-reader";
+  std::vector<BucketShare> shares{{"la1", "shared/", kCentral, true}, {"la1", "shared/", kGone, false}};
+  auto grant = PlanBucketPolicy(Json::Value(), shares);
+  ASSERT_TRUE(grant);
+  Json::Value stored = grant->document;  // AWS replaced the deleted role by its unique id
+  for (auto& statement : stored["Statement"]) {
+    if (statement["Principal"]["AWS"].asString() == kGone) statement["Principal"]["AWS"] = "AROAEXAMPLEID12345678";
+  }
+  std::vector<std::string> principals{kCentral, kGone};
+  EXPECT_EQ(DeletedGrantees(stored, principals), std::vector<std::string>{kGone});
+  EXPECT_TRUE(DeletedGrantees(grant->document, principals).empty());
+}
+
+}  // namespace
+}  // namespace govd::policy
