@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -20,10 +21,32 @@ inline Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
   return HmacSha256({reinterpret_cast<const std::uint8_t*>(key.data()), key.size()}, data);
 }
 
+// An HMAC-SHA256 key with its inner and outer pad states precomputed: each Mac() then costs
+// the hashing of the message plus one block, not the four blocks of a fresh HMAC.
+// An immutable value; wipes its states on destruction.
+class HmacSha256Key {
+ public:
+  explicit HmacSha256Key(std::span<const std::uint8_t> key);
+  HmacSha256Key(const HmacSha256Key&) = default;
+  HmacSha256Key& operator=(const HmacSha256Key&) = default;
+  ~HmacSha256Key();
+
+  Sha256Digest Mac(std::string_view data) const;
+
+ private:
+  // Two OpenSSL SHA256_CTX, kept opaque here (checked against sizeof in crypto.cc).
+  static constexpr std::size_t kStateBytes = 112;
+  alignas(8) std::array<std::uint8_t, kStateBytes> inner_{};
+  alignas(8) std::array<std::uint8_t, kStateBytes> outer_{};
+};
+
 // Lower-case hex of bytes, as SigV4 and the audit log print digests.
 std::string HexEncode(std::span<const std::uint8_t> bytes);
 
 // Hex of SHA-256 of data: the SigV4 payload hash.
 std::string Sha256Hex(std::string_view data);
+
+// Appends the lower-case hex of bytes to out (no temporary string).
+void AppendHex(std::string& out, std::span<const std::uint8_t> bytes);
 
 }  // namespace govd::signer

@@ -1,0 +1,208 @@
+// accounts/store_org.cc: OUs, accounts, guardrails, buckets and prefixes of the tenant.
+#include <string>
+#include <vector>
+
+#include "accounts/store_impl.h"
+#include "policy/parser.h"
+#include "signer/crypto.h"
+
+namespace govd::accounts {
+namespace {
+
+constexpr std::string_view TargetName(GuardrailTarget target) {
+  switch (target) {
+    case GuardrailTarget::kRoot: return "root";
+    case GuardrailTarget::kOu: return "ou";
+    case GuardrailTarget::kAccount: return "account";
+  }
+  return "root";
+}
+
+Result<GuardrailTarget> ParseTarget(std::string_view name) {
+  for (GuardrailTarget t : {GuardrailTarget::kRoot, GuardrailTarget::kOu, GuardrailTarget::kAccount}) {
+    if (TargetName(t) == name) return t;
+  }
+  return Internal("unknown guardrail target kind \"" + std::string(name) + "\" in the database");
+}
+
+bool IsBucketChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+// S3 bucket naming rules (the subset that matters for ids): 3-63 of [a-z0-9.-], starting and
+// ending with a letter or digit, no "..".
+Status ValidateBucketName(std::string_view bucket) {
+  bool ok = bucket.size() >= 3 && bucket.size() <= 63 && bucket.find("..") == std::string_view::npos;
+  for (char c : bucket) ok = ok && IsBucketChar(c);
+  ok = ok && IsBucketChar(bucket.front()) && bucket.front() != '-' && bucket.front() != '.' &&
+       bucket.back() != '-' && bucket.back() != '.';
+  if (ok) return Ok();
+  return InvalidArgument("bucket name \"" + std::string(bucket) +
+                             "\" is not a valid S3 bucket name (3-63 of a-z 0-9 . -, starting "
+                             "and ending with a letter or digit)",
+                         "bucket");
+}
+
+bool OuExists(pqxx::work& tx, const std::string& tenant, std::string_view ou_id) {
+  return RowExists(tx, "SELECT 1 FROM govd.ous WHERE tenant = $1 AND ou_id = $2", tenant,
+                   std::string(ou_id));
+}
+
+Status CheckGuardrailTarget(pqxx::work& tx, const std::string& tenant, const GuardrailSpec& g) {
+  bool found = false;
+  if (g.target == GuardrailTarget::kRoot) {
+    found = RowExists(tx,
+                      "SELECT 1 FROM govd.ous WHERE tenant = $1 AND ou_id = $2 AND "
+                      "parent_id IS NULL",
+                      tenant, g.target_id);
+  } else if (g.target == GuardrailTarget::kOu) {
+    found = OuExists(tx, tenant, g.target_id);
+  } else {
+    found = RowExists(tx, "SELECT 1 FROM govd.accounts WHERE tenant = $1 AND account_id = $2",
+                      tenant, g.target_id);
+  }
+  if (found) return Ok();
+  return NotFound("guardrail target " + std::string(TargetName(g.target)) + " \"" + g.target_id +
+                      "\" does not exist in tenant " + tenant,
+                  "target_id");
+}
+
+Json::Value OuJson(std::string_view id, std::string_view parent, std::string_view name) {
+  Json::Value v;
+  v["ou_id"] = std::string(id);
+  v["parent_id"] = parent.empty() ? Json::Value() : Json::Value(std::string(parent));
+  v["name"] = std::string(name);
+  return v;
+}
+
+}  // namespace
+
+Status Store::CreateRoot(std::string_view root_id, std::string_view name) {
+  return impl_->TxStatus("creating root " + std::string(root_id), [&](pqxx::work& tx) {
+    tx.exec_params("INSERT INTO govd.ous (tenant, ou_id, parent_id, name) VALUES ($1, $2, NULL, $3)",
+                   impl_->context.tenant, std::string(root_id), std::string(name));
+    return AppendAudit(tx, *impl_, {"root.create", "ou/" + std::string(root_id), "null",
+                                    JsonText(OuJson(root_id, "", name))});
+  });
+}
+
+Status Store::CreateOu(std::string_view ou_id, std::string_view parent_id, std::string_view name) {
+  return impl_->TxStatus("creating OU " + std::string(ou_id), [&](pqxx::work& tx) -> Status {
+    if (!OuExists(tx, impl_->context.tenant, parent_id)) {
+      return NotFound("parent OU \"" + std::string(parent_id) + "\" does not exist", "parent_id");
+    }
+    tx.exec_params("INSERT INTO govd.ous (tenant, ou_id, parent_id, name) VALUES ($1, $2, $3, $4)",
+                   impl_->context.tenant, std::string(ou_id), std::string(parent_id),
+                   std::string(name));
+    return AppendAudit(tx, *impl_, {"ou.create", "ou/" + std::string(ou_id), "null",
+                                    JsonText(OuJson(ou_id, parent_id, name))});
+  });
+}
+
+Status Store::RegisterAccount(const AccountSpec& a) {
+  std::string kind = a.kind == AccountKind::kCentral ? "central" : "child";
+  return impl_->TxStatus("registering account " + a.id.str(), [&](pqxx::work& tx) -> Status {
+    if (!OuExists(tx, impl_->context.tenant, a.ou_id)) {
+      return NotFound("OU \"" + a.ou_id + "\" does not exist", "ou_id");
+    }
+    tx.exec_params(
+        "INSERT INTO govd.accounts (account_id, tenant, name, kind, ou_id) VALUES ($1,$2,$3,$4,$5)",
+        a.id.str(), impl_->context.tenant, a.name, kind, a.ou_id);
+    Json::Value after;
+    after["account_id"] = a.id.str();
+    after["name"] = a.name;
+    after["kind"] = kind;
+    after["ou_id"] = a.ou_id;
+    return AppendAudit(tx, *impl_, {"account.register", "account/" + a.id.str(), "null",
+                                    JsonText(after)});
+  });
+}
+
+Result<Guardrail> Store::AttachGuardrail(const GuardrailSpec& spec) {
+  if (auto parsed = policy::ParsePolicy(spec.document, policy::PolicyKind::kScp); !parsed) {
+    return parsed.error().WithContext("guardrail \"" + spec.name + "\" is not a valid SCP");
+  }
+  return impl_->Tx<Guardrail>("attaching guardrail " + spec.name, [&](pqxx::work& tx)
+                                  -> Result<Guardrail> {
+    GOVD_TRY(CheckGuardrailTarget(tx, impl_->context.tenant, spec));
+    pqxx::row row = tx.exec_params1(
+        "INSERT INTO govd.guardrails (tenant, target_kind, target_id, name, document, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, govd.from_us($6)) RETURNING guardrail_id",
+        impl_->context.tenant, std::string(TargetName(spec.target)), spec.target_id, spec.name,
+        spec.document, pg::ToMicros(impl_->Now()));
+    Guardrail g{row[0].as<std::int64_t>(), spec};
+    Json::Value after;
+    after["target"] = std::string(TargetName(spec.target)) + "/" + spec.target_id;
+    after["name"] = spec.name;
+    after["document_sha256"] = signer::Sha256Hex(spec.document);
+    GOVD_TRY(AppendAudit(tx, *impl_, {"guardrail.attach", "guardrail/" + std::to_string(g.id),
+                                      "null", JsonText(after)}));
+    return g;
+  });
+}
+
+Result<std::vector<Guardrail>> Store::ListGuardrails() {
+  return impl_->Tx<std::vector<Guardrail>>("listing guardrails", [&](pqxx::work& tx)
+                                               -> Result<std::vector<Guardrail>> {
+    std::vector<Guardrail> out;
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT guardrail_id, target_kind, target_id, name, document FROM govd.guardrails "
+             "WHERE tenant = $1 ORDER BY guardrail_id",
+             impl_->context.tenant)) {
+      GOVD_ASSIGN_OR_RETURN(GuardrailTarget target, ParseTarget(row[1].as<std::string>()));
+      out.push_back({row[0].as<std::int64_t>(),
+                     {target, row[2].as<std::string>(), row[3].as<std::string>(),
+                      row[4].as<std::string>()}});
+    }
+    return out;
+  });
+}
+
+Status Store::RegisterBucket(std::string_view bucket, const policy::AccountId& owner) {
+  GOVD_TRY(ValidateBucketName(bucket));
+  return impl_->TxStatus("registering bucket " + std::string(bucket), [&](pqxx::work& tx)
+                                                                        -> Status {
+    if (!RowExists(tx,
+                   "SELECT 1 FROM govd.accounts WHERE tenant = $1 AND account_id = $2 AND "
+                   "kind = 'child'",
+                   impl_->context.tenant, owner.str())) {
+      return NotFound("account " + owner.str() + " is not a child account of tenant " +
+                          impl_->context.tenant,
+                      "owner");
+    }
+    tx.exec_params("INSERT INTO govd.buckets (bucket, tenant, owner_account) VALUES ($1, $2, $3)",
+                   std::string(bucket), impl_->context.tenant, owner.str());
+    Json::Value after;
+    after["bucket"] = std::string(bucket);
+    after["owner_account"] = owner.str();
+    return AppendAudit(tx, *impl_, {"bucket.register", "bucket/" + std::string(bucket), "null",
+                                    JsonText(after)});
+  });
+}
+
+Status Store::DeclarePrefix(std::string_view bucket, std::string_view prefix,
+                            std::optional<TimePoint> embargo_until) {
+  GOVD_TRY(ValidatePrefix(prefix));
+  std::optional<std::int64_t> embargo_us;
+  if (embargo_until) embargo_us = pg::ToMicros(*embargo_until);
+  return impl_->TxStatus("declaring prefix " + std::string(prefix), [&](pqxx::work& tx) -> Status {
+    if (!RowExists(tx, "SELECT 1 FROM govd.buckets WHERE tenant = $1 AND bucket = $2",
+                   impl_->context.tenant, std::string(bucket))) {
+      return NotFound("bucket \"" + std::string(bucket) + "\" is not registered by tenant " +
+                          impl_->context.tenant,
+                      "bucket");
+    }
+    tx.exec_params(
+        "INSERT INTO govd.prefixes (bucket, prefix, tenant, embargo_until) "
+        "VALUES ($1, $2, $3, govd.from_us($4))",
+        std::string(bucket), std::string(prefix), impl_->context.tenant, embargo_us);
+    Json::Value after;
+    after["prefix"] = std::string(prefix);
+    after["embargo_until_us"] = embargo_us ? Json::Value(Json::Int64(*embargo_us)) : Json::Value();
+    return AppendAudit(tx, *impl_, {"prefix.declare",
+                                    "bucket/" + std::string(bucket) + "/" + std::string(prefix),
+                                    "null", JsonText(after)});
+  });
+}
+
+}  // namespace govd::accounts

@@ -1,0 +1,63 @@
+#include "signer/credentials.h"
+
+#include <openssl/crypto.h>
+
+#include <utility>
+
+namespace govd::signer {
+namespace {
+
+// Overwrites the whole buffer, not only the current size, then empties the string.
+void WipeString(std::string& s) noexcept {
+  s.resize(s.capacity());
+  OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
+}
+
+}  // namespace
+
+Credentials::Credentials(std::string access_key_id, std::string secret_access_key,
+                         std::string session_token)
+    : access_key_id_(std::move(access_key_id)),
+      secret_access_key_(std::move(secret_access_key)),
+      session_token_(std::move(session_token)),
+      secret_id_(Sha256(secret_access_key_)) {}
+
+Credentials::Credentials(const Credentials& other) = default;
+
+// A move copies and then wipes the source: moving a short string copies its bytes and would
+// leave them behind in the source's inline buffer.
+Credentials::Credentials(Credentials&& other) noexcept
+    : access_key_id_(std::move(other.access_key_id_)),
+      secret_access_key_(other.secret_access_key_),
+      session_token_(other.session_token_),
+      secret_id_(other.secret_id_) {
+  other.Wipe();
+}
+
+Credentials& Credentials::operator=(const Credentials& other) {
+  if (this == &other) return *this;
+  Wipe();
+  access_key_id_ = other.access_key_id_;
+  secret_access_key_ = other.secret_access_key_;
+  session_token_ = other.session_token_;
+  secret_id_ = other.secret_id_;
+  return *this;
+}
+
+Credentials& Credentials::operator=(Credentials&& other) noexcept {
+  if (this == &other) return *this;
+  *this = static_cast<const Credentials&>(other);
+  other.Wipe();
+  return *this;
+}
+
+Credentials::~Credentials() { Wipe(); }
+
+void Credentials::Wipe() noexcept {
+  WipeString(secret_access_key_);
+  WipeString(session_token_);
+  OPENSSL_cleanse(secret_id_.data(), secret_id_.size());
+}
+
+}  // namespace govd::signer

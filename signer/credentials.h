@@ -1,0 +1,44 @@
+// signer/credentials.h
+// AWS credentials as the signer consumes them: an access key id, a secret access key and an
+// optional session token. The secret and the token are wiped (OPENSSL_cleanse) when the object
+// is destroyed or overwritten, so they do not linger in freed memory.
+// Thread safety: a value; const access from many threads is safe.
+// Never print, log or put the secret or the token into an Error.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "signer/crypto.h"
+
+namespace govd::signer {
+
+class Credentials {
+ public:
+  Credentials(std::string access_key_id, std::string secret_access_key,
+              std::string session_token = {});
+  Credentials(const Credentials& other);
+  Credentials(Credentials&& other) noexcept;
+  Credentials& operator=(const Credentials& other);
+  Credentials& operator=(Credentials&& other) noexcept;
+  ~Credentials();
+
+  const std::string& access_key_id() const { return access_key_id_; }
+  std::string_view secret_access_key() const { return secret_access_key_; }
+  // Empty when the credentials are long-term (no STS session).
+  std::string_view session_token() const { return session_token_; }
+  bool has_session_token() const { return !session_token_.empty(); }
+  // SHA-256 of the secret, computed once: identifies the secret (e.g. as a cache key) without
+  // keeping it.
+  const Sha256Digest& secret_id() const { return secret_id_; }
+
+ private:
+  void Wipe() noexcept;
+
+  std::string access_key_id_;
+  std::string secret_access_key_;
+  std::string session_token_;
+  Sha256Digest secret_id_;
+};
+
+}  // namespace govd::signer

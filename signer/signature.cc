@@ -1,0 +1,186 @@
+#include "signer/signature.h"
+
+#include <utility>
+
+#include "signer/canonical_request.h"
+#include "signer/crypto.h"
+
+namespace govd::signer {
+namespace {
+
+// The parts every signature needs, checked and computed once.
+struct Prepared {
+  std::string payload_hash;
+  std::string scope;
+};
+
+Result<Prepared> Prepare(const SignableRequest& request, const SigningParams& params) {
+  GOVD_TRY(ValidateSigningParams(params));
+  Prepared prepared;
+  switch (params.payload) {
+    case PayloadMode::kHashBody:
+      prepared.payload_hash = Sha256Hex(request.body);
+      break;
+    case PayloadMode::kUnsignedPayload:
+      prepared.payload_hash = kUnsignedPayload;
+      break;
+    case PayloadMode::kPrecomputed:
+      prepared.payload_hash = params.payload_hash;
+      break;
+  }
+  prepared.scope = CredentialScope(DateStamp(params.amz_date), params.region, params.service);
+  return prepared;
+}
+
+Status CheckAccessKey(const Credentials& credentials) {
+  if (credentials.access_key_id().empty()) {
+    return InvalidArgument("access key id is empty", "access_key_id");
+  }
+  if (credentials.secret_access_key().empty()) {
+    return InvalidArgument("secret access key is empty", "secret_access_key");
+  }
+  return Ok();
+}
+
+// The header the signer adds must not also come from the caller: it would be signed twice.
+Status CheckNotSupplied(const SignableRequest& request, std::string_view name) {
+  for (const auto& header : request.headers) {
+    if (SameHeaderName(header.name, name)) {
+      return InvalidArgument("header \"" + header.name + "\" is added by the signer; leave it out",
+                             "headers");
+    }
+  }
+  return Ok();
+}
+
+std::string SignatureHex(const SigningParams& params, const Credentials& credentials,
+                         SigningKeyCache* cache, std::string_view scope,
+                         std::string_view canonical_request, SigningTrace* trace) {
+  const std::string_view date8 = DateStamp(params.amz_date);
+  std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
+  const SigningKey key = cache != nullptr
+                             ? cache->Get(credentials, date8, params.region, params.service)
+                             : SigningKey::Derive(credentials.secret_access_key(), date8,
+                                                  params.region, params.service);
+  std::string hex;
+  hex.reserve(64);
+  AppendHex(hex, key.Sign(string_to_sign));
+  if (trace != nullptr) {
+    trace->canonical_request = canonical_request;
+    trace->string_to_sign = std::move(string_to_sign);
+  }
+  return hex;
+}
+
+Status CheckHeaderSigningInput(const SignableRequest& request, const SigningParams& params,
+                               const Credentials& credentials) {
+  GOVD_TRY(CheckAccessKey(credentials));
+  GOVD_TRY(CheckNotSupplied(request, "x-amz-date"));
+  GOVD_TRY(CheckNotSupplied(request, "authorization"));
+  if (credentials.has_session_token()) GOVD_TRY(CheckNotSupplied(request, "x-amz-security-token"));
+  if (params.add_content_sha256_header) GOVD_TRY(CheckNotSupplied(request, "x-amz-content-sha256"));
+  return Ok();
+}
+
+std::string AuthorizationValue(std::string_view access_key_id, std::string_view scope,
+                               std::string_view signed_names, std::string_view signature) {
+  std::string value;
+  value.reserve(kAlgorithm.size() + access_key_id.size() + scope.size() + signed_names.size() +
+                signature.size() + 40);
+  value.append(kAlgorithm).append(" Credential=").append(access_key_id).append(1, '/');
+  value.append(scope).append(", SignedHeaders=").append(signed_names);
+  value.append(", Signature=").append(signature);
+  return value;
+}
+
+Status CheckExpires(std::int64_t expires_seconds) {
+  if (expires_seconds < kMinPresignExpiresSeconds || expires_seconds > kMaxPresignExpiresSeconds) {
+    return InvalidArgument("X-Amz-Expires must be between 1 and 604800 seconds (7 days), got " +
+                               std::to_string(expires_seconds),
+                           "X-Amz-Expires");
+  }
+  return Ok();
+}
+
+std::string_view HostOf(const SignableRequest& request) {
+  for (const auto& header : request.headers) {
+    if (SameHeaderName(header.name, "host")) return header.value;
+  }
+  return {};
+}
+
+void AppendQuery(std::string& out, std::span<const QueryParam> params) {
+  for (const auto& param : params) {
+    if (out.back() != '?') out.push_back('&');
+    AppendUriEncoded(out, param.name, false);
+    out.push_back('=');
+    AppendUriEncoded(out, param.value, false);
+  }
+}
+
+}  // namespace
+
+std::string PresignedRequest::Url(std::string_view scheme) const {
+  std::string url;
+  url.reserve(scheme.size() + 3 + host.size() + path_and_query.size());
+  url.append(scheme).append("://").append(host).append(path_and_query);
+  return url;
+}
+
+Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningParams& params,
+                                  const Credentials& credentials, SigningKeyCache* cache,
+                                  SigningTrace* trace) {
+  GOVD_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, params));
+  GOVD_TRY(CheckHeaderSigningInput(request, params, credentials));
+  SignedHeaders result;
+  auto& added = result.headers_to_add;
+  added.reserve(4);
+  if (credentials.has_session_token()) {
+    added.push_back({"X-Amz-Security-Token", std::string(credentials.session_token())});
+  }
+  added.push_back({"X-Amz-Date", params.amz_date});
+  if (params.add_content_sha256_header) added.push_back({"x-amz-content-sha256", prepared.payload_hash});
+  const std::size_t unsigned_prefix = credentials.has_session_token() && params.omit_session_token ? 1 : 0;
+  const CanonicalRequestInput input{request, params, std::span(added).subspan(unsigned_prefix), {},
+                                    prepared.payload_hash};
+  GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
+  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text, trace);
+  result.signed_header_names = std::move(canonical.signed_names);
+  added.push_back({"Authorization", AuthorizationValue(credentials.access_key_id(), prepared.scope,
+                                                       result.signed_header_names, result.signature)});
+  return result;
+}
+
+Result<PresignedRequest> Presign(const SignableRequest& request, const SigningParams& params,
+                                 const Credentials& credentials, std::int64_t expires_seconds,
+                                 SigningKeyCache* cache, SigningTrace* trace) {
+  GOVD_TRY(CheckExpires(expires_seconds));
+  GOVD_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, params));
+  GOVD_TRY(CheckAccessKey(credentials));
+  GOVD_ASSIGN_OR_RETURN(CanonicalHeaders headers, BuildCanonicalHeaders(request.headers));
+  PresignedRequest result;
+  auto& added = result.params_to_add;
+  added.reserve(7);
+  added.push_back({"X-Amz-Algorithm", std::string(kAlgorithm)});
+  added.push_back({"X-Amz-Credential", credentials.access_key_id() + "/" + prepared.scope});
+  added.push_back({"X-Amz-Date", params.amz_date});
+  added.push_back({"X-Amz-SignedHeaders", headers.signed_names});
+  added.push_back({"X-Amz-Expires", std::to_string(expires_seconds)});
+  const bool sign_token = credentials.has_session_token() && !params.omit_session_token;
+  if (credentials.has_session_token()) {
+    added.push_back({"X-Amz-Security-Token", std::string(credentials.session_token())});
+  }
+  const CanonicalRequestInput input{request, params, {}, std::span(added).first(sign_token ? 6 : 5),
+                                    prepared.payload_hash, &headers};
+  GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
+  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text, trace);
+  added.push_back({"X-Amz-Signature", result.signature});
+  result.host = std::string(HostOf(request));
+  result.path_and_query = request.path.empty() ? "/" : request.path;
+  result.path_and_query.push_back('?');
+  AppendQuery(result.path_and_query, request.query);
+  AppendQuery(result.path_and_query, added);
+  return result;
+}
+
+}  // namespace govd::signer
