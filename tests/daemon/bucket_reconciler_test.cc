@@ -2,6 +2,7 @@
 // RadosGW (actual bucket policies, enforced), both started by CTest fixtures. Tenant
 // 222222222222 is the child account (la1) that owns the bucket; 111111111111 is the central one.
 #include "daemon/bucket_reconciler.h"
+#include "daemon/tenant_pass.h"
 
 #include <gtest/gtest.h>
 #include <json/reader.h>
@@ -14,6 +15,7 @@
 #include "policy/policy_canonical.h"
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/test_db.h"
+#include "tests/daemon/fake_clock.h"
 
 namespace govd::daemon {
 namespace {
@@ -33,6 +35,7 @@ class CountingAccess final : public BucketPolicyAccess {
   Status Put(const accounts::S3BucketRef& bucket, const std::string& json) override {
     ++writes;
     if (refuse_writes) return InvalidArgument("MalformedPolicy: Invalid principal in policy");
+    if (bucket.name == unavailable_bucket) return Unavailable("503 SlowDown");
     return real_.Put(bucket, json);
   }
   Status Delete(const accounts::S3BucketRef& bucket) override {
@@ -41,6 +44,7 @@ class CountingAccess final : public BucketPolicyAccess {
   }
   int writes = 0;
   bool refuse_writes = false;
+  std::string unavailable_bucket;  // writes to it fail as a transient error
 
  private:
   BucketPolicyAccess& real_;
@@ -100,8 +104,9 @@ class BucketReconcilerTest : public ::testing::Test {
     BucketReconciler reconciler(*store_, *access_, {.dry_run = dry_run});
     return reconciler.Reconcile(bucket_, policy::AccountId::Parse(kChildAccount).value());
   }
-  std::int64_t GrantReports() {
-    accounts::GrantRequest request = accounts::testing::ReadRequest("reports/", bucket_);
+  std::int64_t GrantReports() { return GrantReportsOf(bucket_); }
+  std::int64_t GrantReportsOf(const std::string& bucket) {
+    accounts::GrantRequest request = accounts::testing::ReadRequest("reports/", bucket);
     request.grantee = kCentralUser;
     request.actions = GrantActions::kReadList;
     auto grant = store_->RequestGrant(request);
@@ -225,6 +230,47 @@ TEST_F(BucketReconcilerTest, RefusedDocumentFailsTheNewGrantWithItsReason) {
   EXPECT_EQ(grant->state, GrantState::kFailed);
   EXPECT_NE(grant->state_reason.find("MalformedPolicy"), std::string::npos);
   EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+}
+
+TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedAfterBackoff) {
+  std::string broken = bucket_ + "-b";
+  ASSERT_TRUE(store_->RegisterBucket(broken, policy::AccountId::Parse(kChildAccount).value()));
+  ASSERT_TRUE(la1_->CreateBucket({broken, policy::AccountId::Parse(kChildAccount).value()}));
+  std::int64_t healthy_grant = GrantReports();
+  std::int64_t broken_grant = GrantReportsOf(broken);
+  access_->unavailable_bucket = broken;
+
+  testing::FakeClock steady;
+  testing::FixedRandom half(0.5);
+  RetryRateLimiter limiter({std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 100.0, 100}, steady, half);
+  TenantPassOptions options{"test-worker", 16, std::chrono::seconds(60), std::chrono::seconds(300),
+                            policy::AccountId::Parse(kChildAccount).value()};
+  TenantPass pass(*store_, *access_, limiter, [this] { return clock_.Now(); }, options);
+  auto first = pass.Run();
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->applied, 1);
+  EXPECT_EQ(first->failed, 1);
+  EXPECT_EQ(store_->GetGrant(healthy_grant)->state, GrantState::kActive);
+  EXPECT_EQ(store_->GetGrant(broken_grant)->state, GrantState::kApplying);  // still in flight, not lost
+  EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+
+  auto too_soon = pass.Run();  // the broken bucket waits out its backoff; the healthy one is in sync
+  ASSERT_TRUE(too_soon);
+  EXPECT_TRUE(too_soon->buckets.empty());
+
+  access_->unavailable_bucket.clear();
+  clock_.Advance(std::chrono::seconds(2));  // past the first backoff (at most 1 s)
+  auto retried = pass.Run();
+  ASSERT_TRUE(retried) << retried.error().ToString();
+  EXPECT_EQ(retried->applied, 1);
+  EXPECT_EQ(store_->GetGrant(broken_grant)->state, GrantState::kActive);
+
+  clock_.Advance(std::chrono::seconds(301));  // the resync interval: both checked again, nothing written
+  int writes = access_->writes;
+  auto resync = pass.Run();
+  ASSERT_TRUE(resync);
+  EXPECT_EQ(resync->in_sync, 2);
+  EXPECT_EQ(access_->writes, writes);
 }
 
 }  // namespace
