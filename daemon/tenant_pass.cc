@@ -1,0 +1,45 @@
+#include "daemon/tenant_pass.h"
+
+#include <set>
+
+namespace govd::daemon {
+
+Result<TenantPassReport> TenantPass::Run() {
+  TenantPassReport report;
+  GOVD_ASSIGN_OR_RETURN(report.sweep, store_.Sweep());
+  std::set<std::string> seen;
+  for (;;) {
+    GOVD_ASSIGN_OR_RETURN(std::vector<accounts::ReconcileLease> leases,
+                          store_.ClaimDueBuckets(options_.worker, options_.batch, options_.lease));
+    bool any_new = false;
+    for (const auto& lease : leases) {
+      if (!seen.insert(lease.bucket).second) {  // due again within this pass: leave it to the next
+        GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_() + std::chrono::seconds(1)));
+        continue;
+      }
+      any_new = true;
+      GOVD_TRY(ReconcileLeased(lease, report));
+    }
+    if (!any_new) return report;
+  }
+}
+
+Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report) {
+  BucketReconciler reconciler(store_, policies_);
+  Result<ReconcileOutcome> outcome = reconciler.Reconcile(lease.bucket, options_.owner);
+  accounts::TimePoint next_due = clock_() + options_.resync;
+  if (outcome && outcome->kind != ReconcileOutcome::Kind::kFailed) {
+    limiter_.Forget(lease.bucket);
+    ++(outcome->kind == ReconcileOutcome::Kind::kInSync ? report.in_sync : report.applied);
+  } else {
+    next_due = clock_() + limiter_.When(lease.bucket);
+    ++report.failed;
+  }
+  report.buckets.push_back({lease.bucket, std::move(outcome)});
+  Status released = store_.ReleaseBucket(lease, options_.worker, next_due);
+  // A lease lost (it expired and another daemon took the bucket) is that daemon's work now.
+  if (!released && released.error().code() != ErrorCode::kFailedPrecondition) return released;
+  return Ok();
+}
+
+}  // namespace govd::daemon

@@ -1,0 +1,68 @@
+// daemon/tenant_pass.h
+// One reconcile pass over one tenant (child account): sweep expired and stuck grants, then claim
+// the tenant's due buckets in batches (leases: replicas on the same database share the work and
+// never hold one bucket twice) and reconcile each. A bucket that succeeds is due again after the
+// resync interval, so that drift made by hand is found; one that fails is due again after its
+// own jittered backoff, so that a failing bucket never holds up the others.
+// Thread safety: one pass at a time per Store (one connection); run it off the event loop.
+// Never logs policies or credentials.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "accounts/store.h"
+#include "base/result.h"
+#include "daemon/bucket_policy_access.h"
+#include "daemon/bucket_reconciler.h"
+#include "daemon/rate_limiter.h"
+
+namespace govd::daemon {
+
+struct TenantPassOptions {
+  std::string worker;                       // names this daemon in leases: "govd@222222222222:1234"
+  int batch = 16;                           // buckets claimed at once
+  std::chrono::seconds lease{120};          // a crashed daemon's buckets are free again after this
+  std::chrono::seconds resync{300};         // an in-sync bucket is checked again after this
+  policy::AccountId owner;                  // the tenant's account: the expected owner of its buckets
+};
+
+struct BucketResult {
+  std::string bucket;
+  Result<ReconcileOutcome> outcome;
+};
+
+struct TenantPassReport {
+  accounts::SweepReport sweep;
+  std::vector<BucketResult> buckets;
+  int in_sync = 0;
+  int applied = 0;
+  int failed = 0;  // terminal failures (recorded) and errors (backing off)
+};
+
+class TenantPass {
+ public:
+  using Clock = std::function<accounts::TimePoint()>;
+
+  // REQUIRES: every reference outlives the pass; store is bound to the tenant.
+  TenantPass(accounts::Store& store, BucketPolicyAccess& policies, RetryRateLimiter& limiter, Clock clock,
+             TenantPassOptions options)
+      : store_(store), policies_(policies), limiter_(limiter), clock_(std::move(clock)), options_(std::move(options)) {}
+
+  // Fails only when the store cannot be used at all (the pass is then retried as a whole).
+  Result<TenantPassReport> Run();
+
+ private:
+  Status ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report);
+
+  accounts::Store& store_;
+  BucketPolicyAccess& policies_;
+  RetryRateLimiter& limiter_;
+  Clock clock_;
+  TenantPassOptions options_;
+};
+
+}  // namespace govd::daemon

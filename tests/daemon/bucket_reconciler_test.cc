@@ -1,0 +1,277 @@
+// End-to-end: the bucket reconciler against a real PostgreSQL (desired state) and a real Ceph
+// RadosGW (actual bucket policies, enforced), both started by CTest fixtures. Tenant
+// 222222222222 is the child account (la1) that owns the bucket; 111111111111 is the central one.
+#include "daemon/bucket_reconciler.h"
+#include "daemon/tenant_pass.h"
+
+#include <gtest/gtest.h>
+#include <json/reader.h>
+
+#include <chrono>
+#include <memory>
+
+#include "accounts/curl_transport.h"
+#include "accounts/s3_client.h"
+#include "policy/policy_canonical.h"
+#include "tests/accounts/rgw_env.h"
+#include "tests/accounts/test_db.h"
+#include "tests/daemon/fake_clock.h"
+
+namespace govd::daemon {
+namespace {
+
+using accounts::GrantActions;
+using accounts::GrantState;
+using Kind = ReconcileOutcome::Kind;
+
+constexpr const char* kChildAccount = "222222222222";
+constexpr const char* kCentralUser = "arn:aws:iam::111111111111:user/central";
+
+// The real S3 access, counting writes and, when told to, refusing them as AWS refuses a document.
+class CountingAccess final : public BucketPolicyAccess {
+ public:
+  explicit CountingAccess(BucketPolicyAccess& real) : real_(real) {}
+  Result<std::optional<std::string>> Get(const accounts::S3BucketRef& bucket) override { return real_.Get(bucket); }
+  Status Put(const accounts::S3BucketRef& bucket, const std::string& json) override {
+    ++writes;
+    if (refuse_writes) return InvalidArgument("MalformedPolicy: Invalid principal in policy");
+    if (bucket.name == unavailable_bucket) return Unavailable("503 SlowDown");
+    return real_.Put(bucket, json);
+  }
+  Status Delete(const accounts::S3BucketRef& bucket) override {
+    ++writes;
+    return real_.Delete(bucket);
+  }
+  int writes = 0;
+  bool refuse_writes = false;
+  std::string unavailable_bucket;  // writes to it fail as a transient error
+
+ private:
+  BucketPolicyAccess& real_;
+};
+
+std::string UniqueBucket() {
+  auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return "shared-" + std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count() % 1'000'000'000);
+}
+
+Json::Value ParseJson(const std::string& text) {
+  Json::CharReaderBuilder builder;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value value;
+  std::string errors;
+  EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &value, &errors)) << errors;
+  return value;
+}
+
+class BucketReconcilerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string server = accounts::testing::ServerConninfo();
+    GOVD_REQUIRE_PG(server);
+    auto env = accounts::testing::LoadRgwEnv();
+    if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
+    env_ = *env;
+    db_ = std::make_unique<accounts::testing::TestDb>(server);
+    store_ = accounts::testing::OpenStore(db_->conninfo(), kChildAccount, clock_);
+    bucket_ = UniqueBucket();
+    accounts::testing::SeedOrganisation(*store_, kChildAccount, bucket_);
+    la1_credentials_ = Provider("RGW_LA1_ACCESS_KEY", "RGW_LA1_SECRET_KEY");
+    central_credentials_ = Provider("RGW_CENTRAL_ACCESS_KEY", "RGW_CENTRAL_SECRET_KEY");
+    la1_ = S3(*la1_credentials_);
+    central_ = S3(*central_credentials_);
+    ASSERT_TRUE(la1_->CreateBucket(OwnBucket()));
+    ASSERT_TRUE(la1_->PutObject(OwnBucket(), "reports/2026/q3.csv", "region,total\nnorth,42\n"));
+    ASSERT_TRUE(la1_->PutObject(OwnBucket(), "secret/staff.csv", "name\nalice\n"));
+    real_access_ = std::make_unique<S3BucketPolicyAccess>(*la1_);
+    access_ = std::make_unique<CountingAccess>(*real_access_);
+  }
+
+  std::unique_ptr<accounts::StaticCredentialsProvider> Provider(const std::string& key, const std::string& secret) {
+    return std::make_unique<accounts::StaticCredentialsProvider>(
+        accounts::AwsCredentials{signer::Credentials(env_[key], env_[secret], ""), std::nullopt});
+  }
+  std::unique_ptr<accounts::S3Client> S3(accounts::CredentialsProvider& credentials) {
+    auto endpoint = accounts::ParseEndpointUrl(env_["RGW_ENDPOINT"], "s3", "us-east-1").value();
+    return std::make_unique<accounts::S3Client>(endpoint, accounts::AwsCallerDeps{transport_, retry_, time_, &credentials},
+                                                accounts::S3ClientOptions{.path_style = true});
+  }
+  accounts::S3BucketRef OwnBucket() const { return {bucket_, policy::AccountId::Parse(kChildAccount).value()}; }
+  // How the central tenant names la1's bucket on RadosGW (AWS has one global namespace instead).
+  accounts::S3BucketRef CentralView() const { return {std::string(kChildAccount) + ":" + bucket_, std::nullopt}; }
+
+  Result<ReconcileOutcome> Reconcile(bool dry_run = false) {
+    BucketReconciler reconciler(*store_, *access_, {.dry_run = dry_run});
+    return reconciler.Reconcile(bucket_, policy::AccountId::Parse(kChildAccount).value());
+  }
+  std::int64_t GrantReports() { return GrantReportsOf(bucket_); }
+  std::int64_t GrantReportsOf(const std::string& bucket) {
+    accounts::GrantRequest request = accounts::testing::ReadRequest("reports/", bucket);
+    request.grantee = kCentralUser;
+    request.actions = GrantActions::kReadList;
+    auto grant = store_->RequestGrant(request);
+    EXPECT_TRUE(grant) << grant.error().ToString();
+    EXPECT_TRUE(store_->ApproveGrant(grant->id));
+    return grant->id;
+  }
+  bool CentralCanRead(const std::string& key) {
+    return central_->HeadObject(CentralView(), key).has_value();
+  }
+  Json::Value ActualPolicy() {
+    auto text = la1_->GetBucketPolicy(OwnBucket());
+    return text ? ParseJson(*text) : Json::Value();
+  }
+
+  accounts::testing::FakeClock clock_;
+  std::map<std::string, std::string> env_;
+  std::unique_ptr<accounts::testing::TestDb> db_;
+  std::unique_ptr<accounts::Store> store_;
+  std::string bucket_;
+  accounts::CurlTransport transport_;
+  accounts::SeededRandomSource random_{7};
+  accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
+  accounts::SystemTimeSource time_;
+  std::unique_ptr<accounts::StaticCredentialsProvider> la1_credentials_, central_credentials_;
+  std::unique_ptr<accounts::S3Client> la1_, central_;
+  std::unique_ptr<S3BucketPolicyAccess> real_access_;
+  std::unique_ptr<CountingAccess> access_;
+};
+
+TEST_F(BucketReconcilerTest, GrantThenInSyncThenRevokeAgainstTheRealServer) {
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+  std::int64_t id = GrantReports();
+  auto applied = Reconcile();
+  ASSERT_TRUE(applied) << applied.error().ToString();
+  EXPECT_EQ(applied->kind, Kind::kApplied);
+  EXPECT_EQ(applied->activated, std::vector<std::int64_t>{id});
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kActive);
+  EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  EXPECT_FALSE(CentralCanRead("secret/staff.csv"));
+
+  int writes = access_->writes;
+  auto again = Reconcile();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->kind, Kind::kInSync);
+  EXPECT_EQ(access_->writes, writes) << "a pass with nothing to change wrote";
+
+  ASSERT_TRUE(store_->RevokeGrant(id, "project over"));
+  auto revoked = Reconcile();
+  ASSERT_TRUE(revoked) << revoked.error().ToString();
+  EXPECT_EQ(revoked->revoked, std::vector<std::int64_t>{id});
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kRevoked);
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+  EXPECT_TRUE(ActualPolicy().isNull()) << "a policy of only govd's statements is deleted on the last revoke";
+  auto verified = store_->VerifyAudit();
+  ASSERT_TRUE(verified);
+  EXPECT_FALSE(verified->first_broken_seq.has_value()) << verified->problem;
+}
+
+TEST_F(BucketReconcilerTest, ForeignStatementSurvivesAndRemovedManagedStatementIsRepairedAsDrift) {
+  GrantReports();
+  ASSERT_TRUE(Reconcile());
+  // Someone adds their own statement by hand: not govd's, so not drift, and nothing is written.
+  Json::Value policy = ActualPolicy();
+  Json::Value foreign = ParseJson(R"({"Sid":"AuditorsRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},)"
+                                  R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::)" + bucket_ + R"(/public/*"})");
+  policy["Statement"].append(foreign);
+  ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), policy::CompactJson(policy)));
+  int writes = access_->writes;
+  auto with_foreign = Reconcile();
+  ASSERT_TRUE(with_foreign);
+  EXPECT_EQ(with_foreign->kind, Kind::kInSync);
+  EXPECT_EQ(access_->writes, writes);
+
+  // Someone removes govd's read statement by hand: drift, repaired, the foreign one kept.
+  Json::Value edited = ActualPolicy();
+  Json::Value kept(Json::arrayValue);
+  for (const auto& statement : edited["Statement"]) {
+    if (statement["Action"] != "s3:GetObject" || statement["Sid"] == "AuditorsRead") kept.append(statement);
+  }
+  edited["Statement"] = kept;
+  ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), policy::CompactJson(edited)));
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+  auto repaired = Reconcile();
+  ASSERT_TRUE(repaired) << repaired.error().ToString();
+  EXPECT_EQ(repaired->kind, Kind::kApplied);
+  EXPECT_EQ(repaired->missing.size(), 1U);
+  EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  bool foreign_kept = false;
+  Json::Value after_repair = ActualPolicy();
+  for (const auto& statement : after_repair["Statement"]) {
+    foreign_kept = foreign_kept || policy::CanonicalStatementText(statement) == policy::CanonicalStatementText(foreign);
+  }
+  EXPECT_TRUE(foreign_kept) << policy::CompactJson(after_repair);
+  auto log = store_->AuditLog(0, 1000);
+  ASSERT_TRUE(log);
+  int applies = 0;
+  for (const auto& record : *log) applies += record.action == "reconcile.apply" ? 1 : 0;
+  EXPECT_EQ(applies, 2) << "the first apply and the drift repair are both recorded";
+}
+
+TEST_F(BucketReconcilerTest, DryRunPlansWithoutWritingOrMovingGrants) {
+  std::int64_t id = GrantReports();
+  auto planned = Reconcile(/*dry_run=*/true);
+  ASSERT_TRUE(planned) << planned.error().ToString();
+  EXPECT_EQ(planned->kind, Kind::kPlanned);
+  EXPECT_NE(planned->document.find("GovdManagedRead"), std::string::npos);
+  EXPECT_EQ(access_->writes, 0);
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kApproved);
+  EXPECT_TRUE(ActualPolicy().isNull());
+}
+
+TEST_F(BucketReconcilerTest, RefusedDocumentFailsTheNewGrantWithItsReason) {
+  std::int64_t id = GrantReports();
+  access_->refuse_writes = true;
+  auto outcome = Reconcile();
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_EQ(outcome->kind, Kind::kFailed);
+  EXPECT_EQ(outcome->failed, std::vector<std::int64_t>{id});
+  auto grant = store_->GetGrant(id);
+  EXPECT_EQ(grant->state, GrantState::kFailed);
+  EXPECT_NE(grant->state_reason.find("MalformedPolicy"), std::string::npos);
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+}
+
+TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedAfterBackoff) {
+  std::string broken = bucket_ + "-b";
+  ASSERT_TRUE(store_->RegisterBucket(broken, policy::AccountId::Parse(kChildAccount).value()));
+  ASSERT_TRUE(la1_->CreateBucket({broken, policy::AccountId::Parse(kChildAccount).value()}));
+  std::int64_t healthy_grant = GrantReports();
+  std::int64_t broken_grant = GrantReportsOf(broken);
+  access_->unavailable_bucket = broken;
+
+  testing::FakeClock steady;
+  testing::FixedRandom half(0.5);
+  RetryRateLimiter limiter({std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 100.0, 100}, steady, half);
+  TenantPassOptions options{"test-worker", 16, std::chrono::seconds(60), std::chrono::seconds(300),
+                            policy::AccountId::Parse(kChildAccount).value()};
+  TenantPass pass(*store_, *access_, limiter, [this] { return clock_.Now(); }, options);
+  auto first = pass.Run();
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->applied, 1);
+  EXPECT_EQ(first->failed, 1);
+  EXPECT_EQ(store_->GetGrant(healthy_grant)->state, GrantState::kActive);
+  EXPECT_EQ(store_->GetGrant(broken_grant)->state, GrantState::kApplying);  // still in flight, not lost
+  EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+
+  auto too_soon = pass.Run();  // the broken bucket waits out its backoff; the healthy one is in sync
+  ASSERT_TRUE(too_soon);
+  EXPECT_TRUE(too_soon->buckets.empty());
+
+  access_->unavailable_bucket.clear();
+  clock_.Advance(std::chrono::seconds(2));  // past the first backoff (at most 1 s)
+  auto retried = pass.Run();
+  ASSERT_TRUE(retried) << retried.error().ToString();
+  EXPECT_EQ(retried->applied, 1);
+  EXPECT_EQ(store_->GetGrant(broken_grant)->state, GrantState::kActive);
+
+  clock_.Advance(std::chrono::seconds(301));  // the resync interval: both checked again, nothing written
+  int writes = access_->writes;
+  auto resync = pass.Run();
+  ASSERT_TRUE(resync);
+  EXPECT_EQ(resync->in_sync, 2);
+  EXPECT_EQ(access_->writes, writes);
+}
+
+}  // namespace
+}  // namespace govd::daemon
