@@ -78,8 +78,9 @@ void CheckOutsideAccounts(const LintContext& c, std::size_t i) {
   if (c.options.org_accounts.empty() || s.not_principal) return;
   for (const AwsPrincipal& p : s.principals.aws) {
     if (InOrganisation(c.options, p.account)) continue;
-    c.Report("GOVD-W006",
-             c.Name(i) + " allows " + p.text + " of account " + p.account + ", outside the organisation",
+    std::string who = p.kind == PrincipalKind::kAccountRoot ? "every principal of account " + p.account
+                                                            : p.text + " of account " + p.account;
+    c.Report("GOVD-W006", c.Name(i) + " allows " + who + ", outside the organisation",
              c.locate.PrincipalEntry(i, "AWS", p.text));
   }
 }

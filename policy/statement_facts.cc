@@ -36,11 +36,15 @@ bool MatchesEverything(std::string_view value) {
   return value == "*" || value == "0.0.0.0/0" || value == "::/0";
 }
 
-bool IsNarrowingClause(const ConditionClause& clause) {
+// A clause that must hold and allows only the values it names.
+bool IsPinningClause(const ConditionClause& clause) {
   if (!IsPositive(clause.op) || clause.values.empty()) return false;
-  if (!IsNarrowingConditionKey(clause.key_lower)) return false;
   return std::none_of(clause.values.begin(), clause.values.end(),
                       [](const ConditionValue& v) { return MatchesEverything(v.pattern.text()); });
+}
+
+bool IsNarrowingClause(const ConditionClause& clause) {
+  return IsNarrowingConditionKey(clause.key_lower) && IsPinningClause(clause);
 }
 
 bool IsDigits12(std::string_view text) {
@@ -72,7 +76,7 @@ std::optional<std::vector<std::string>> PinnedConditionValues(const Statement& s
                                                               std::string_view key_lower) {
   std::optional<std::vector<std::string>> pinned;
   for (const auto& clause : statement.conditions) {
-    if (clause.key_lower != key_lower || !IsNarrowingClause(clause)) continue;
+    if (clause.key_lower != key_lower || !IsPinningClause(clause)) continue;
     std::vector<std::string> values;
     for (const auto& value : clause.values) values.push_back(value.pattern.text());
     if (pinned) {  // both clauses must hold: keep what both allow

@@ -33,7 +33,8 @@ bool IsNarrowingConditionKey(std::string_view key_lower);
 // ...IfExists or ForAllValues:, and with no match-everything value ("*", "0.0.0.0/0").
 bool HasNarrowingCondition(const Statement& statement);
 
-// The values of the positive, non-IfExists clauses on `key_lower` ("aws:principalorgid");
+// The values of the positive, non-IfExists clauses on `key_lower` ("aws:principalorgid") that
+// name no match-everything value;
 // nullopt when no such clause exists. Several clauses intersect, so each must hold.
 std::optional<std::vector<std::string>> PinnedConditionValues(const Statement& statement,
                                                               std::string_view key_lower);
