@@ -9,11 +9,14 @@
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_simulate.h"
 
 namespace govd::daemon {
 namespace {
 
-constexpr std::array<GovctlCommand, 0> kCommands{};
+constexpr std::array kCommands{
+    GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
+};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";
