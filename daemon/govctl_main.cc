@@ -10,12 +10,14 @@
 #include "base/version.h"
 #include "daemon/govctl_command.h"
 #include "daemon/govctl_policy.h"
+#include "daemon/govctl_simulate.h"
 
 namespace govd::daemon {
 namespace {
 
 constexpr std::array kCommands{
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
+    GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/arn.h"
 #include "policy/condition.h"
 #include "policy/pattern.h"
 
@@ -31,10 +32,19 @@ enum class Effect { kAllow, kDeny };
 // absent) takes "${...}" literally, as AWS does.
 enum class PolicyVersion { k2008_10_17, k2012_10_17 };
 
+// One entry of {"AWS": ...}: an account (12 digits or arn:...:root), role, user or session ARN.
+struct AwsPrincipal {
+  std::string text;     // as written
+  PrincipalKind kind;   // kAccountRoot for both account forms
+  std::string account;  // 12 digits
+  std::string name;     // role or user name without path; the role of a session
+  std::string session;  // only for kAssumedRoleSession
+};
+
 // The contents of a Principal or NotPrincipal element.
 struct PrincipalSet {
   bool any = false;                     // "*" or {"AWS": "*"}
-  std::vector<std::string> aws;         // 12-digit account ids (":root" is normalised to the id) and ARNs
+  std::vector<AwsPrincipal> aws;
   std::vector<std::string> service;     // "s3.amazonaws.com"
   std::vector<std::string> federated;   // "cognito-identity.amazonaws.com", SAML provider ARNs
   std::vector<std::string> canonical_user;
