@@ -119,6 +119,15 @@ bool GlobCovers(std::string_view wider, std::string_view narrower, bool ignore_c
   return GlobMatch(wider, narrower, ignore_case);
 }
 
+std::optional<std::string> S3KeyPrefix(const Pattern& pattern, std::string_view bucket) {
+  const std::string& text = pattern.text();
+  if (text == "*" || text == "arn:aws:s3:::*") return std::string();
+  std::string head = "arn:aws:s3:::" + std::string(bucket) + "/";
+  if (!text.starts_with(head)) return std::nullopt;
+  std::string rest = text.substr(head.size());
+  return rest.substr(0, rest.find_first_of("*?$"));
+}
+
 bool HasFullWildcardAction(const Statement& statement) {
   return std::any_of(statement.actions.begin(), statement.actions.end(),
                      [](const ActionPattern& p) { return p.glob == "*"; });

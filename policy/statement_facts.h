@@ -51,6 +51,11 @@ bool CoversAction(const Statement& statement, std::string_view action_lower);
 // Sound but not complete: a '?' in `wider` never covers a wildcard in `narrower`.
 bool GlobCovers(std::string_view wider, std::string_view narrower, bool ignore_case);
 
+// The key prefix an S3 resource pattern grants in `bucket`: "reports/" for
+// "arn:aws:s3:::bucket/reports/*", "" for "arn:aws:s3:::bucket/*", "*" and "arn:aws:s3:::*";
+// nullopt for patterns of other buckets or of the bucket itself.
+std::optional<std::string> S3KeyPrefix(const Pattern& pattern, std::string_view bucket);
+
 // True when one of the statement's action patterns is "*" (every action of every service).
 bool HasFullWildcardAction(const Statement& statement);
 // True when one of the statement's Resource entries is "*".
