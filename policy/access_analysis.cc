@@ -41,8 +41,13 @@ class WhoSearch {
     return Ok();
   }
 
+  // Roles whose identity policies may allow s3 on the bucket (across accounts only when the
+  // bucket policy could grant them), and roles the bucket policy names.
   std::vector<std::size_t> CandidateRoles() const {
     std::vector<std::size_t> out = impl_.s3_roles.Find(bucket_.name);
+    std::erase_if(out, [&](std::size_t r) {
+      return impl_.roles[r].account != bucket_.account && !MayGrantAcrossAccounts(impl_, bucket_.policy, r);
+    });
     auto named = NamedRoles(impl_, bucket_.policy, bucket_.account);
     out.insert(out.end(), named.begin(), named.end());
     SortUnique(out);
@@ -75,6 +80,9 @@ class WhoSearch {
   std::vector<std::size_t> Assumers(std::size_t target) const {
     const RoleInfo& info = impl_.roles[target];
     std::vector<std::size_t> out = impl_.assumers.Find(info.role->arn);
+    std::erase_if(out, [&](std::size_t r) {
+      return impl_.roles[r].account != info.account && !MayGrantAcrossAccounts(impl_, info.role->trust, r);
+    });
     auto named = NamedRoles(impl_, info.role->trust, info.account);
     out.insert(out.end(), named.begin(), named.end());
     SortUnique(out);

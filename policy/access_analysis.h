@@ -86,8 +86,10 @@ class AccessAnalyzer {
 
   const OrgSnapshot& snapshot() const;
 
- private:
+  // The indexes; opaque outside policy/access_*.cc (defined in policy/access_analysis_impl.h).
   struct Impl;
+
+ private:
   explicit AccessAnalyzer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -71,6 +71,11 @@ Result<void> BuildIndexes(AccessAnalyzer::Impl& impl);
 std::vector<std::size_t> NamedRoles(const AccessAnalyzer::Impl& impl, const std::optional<NamedPolicy>& policy,
                                     const std::string& owner_account);
 
+// Whether a resource or trust policy's Allow statements could grant `role` across accounts: they
+// name it, its account, or everyone. Cross-account access needs that; same-account access does not.
+bool MayGrantAcrossAccounts(const AccessAnalyzer::Impl& impl, const std::optional<NamedPolicy>& policy,
+                            std::size_t role);
+
 // The names of outside principals a policy's Allow statements name: `reported` is what answers
 // show (an account id or an ARN), `principal` the ARN asked as, `account` its account.
 struct OutsideName {

@@ -129,6 +129,19 @@ std::vector<std::size_t> NamedRoles(const AccessAnalyzer::Impl& impl, const std:
   return out;
 }
 
+bool MayGrantAcrossAccounts(const AccessAnalyzer::Impl& impl, const std::optional<NamedPolicy>& policy,
+                            std::size_t role) {
+  if (!policy) return false;
+  const RoleInfo& info = impl.roles[role];
+  return std::any_of(policy->policy.statements.begin(), policy->policy.statements.end(), [&](const Statement& s) {
+    if (s.effect != Effect::kAllow) return false;
+    if (NamesEveryone(s)) return true;
+    return std::any_of(s.principals.aws.begin(), s.principals.aws.end(), [&](const AwsPrincipal& p) {
+      return p.text == info.role->arn || (p.kind == PrincipalKind::kAccountRoot && p.account == info.account);
+    });
+  });
+}
+
 std::vector<OutsideName> OutsideNames(const AccessAnalyzer::Impl& impl, const std::optional<NamedPolicy>& policy) {
   std::vector<OutsideName> out;
   if (!policy) return out;

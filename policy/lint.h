@@ -31,7 +31,7 @@ struct LintRule {
   std::string_view fix;      // one sentence: how to fix it
 };
 
-// Every rule, ordered by id.
+// Every rule: errors, then warnings, then suggestions, each by number.
 std::span<const LintRule> LintRules();
 // The rule with `id`, or null.
 const LintRule* FindLintRule(std::string_view id);
