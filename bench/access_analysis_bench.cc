@@ -96,6 +96,28 @@ void BM_WhoCanAccess(benchmark::State& state) {
 }
 BENCHMARK(BM_WhoCanAccess)->Unit(benchmark::kMillisecond);
 
+void BM_WhatCanAccess(benchmark::State& state) {
+  auto analyzer = AccessAnalyzer::Build(LargeOrg());
+  if (!analyzer) {
+    state.SkipWithError(analyzer.error().ToString().c_str());
+    return;
+  }
+  int i = 0;
+  std::size_t reached = 0;
+  for (auto _ : state) {
+    std::string auditor = "arn:aws:iam::" + AccountId(1 + (i++ % (kAccounts - 1))) + ":role/auditor";
+    auto found = analyzer->WhatCanAccess(auditor, "s3:GetObject");
+    if (!found) {
+      state.SkipWithError(found.error().ToString().c_str());
+      return;
+    }
+    reached = found->size();
+    benchmark::DoNotOptimize(found);
+  }
+  state.counters["prefixes"] = static_cast<double>(reached);
+}
+BENCHMARK(BM_WhatCanAccess)->Unit(benchmark::kMillisecond);
+
 void BM_BuildAnalyzer(benchmark::State& state) {
   OrgSnapshot org = LargeOrg();
   for (auto _ : state) {

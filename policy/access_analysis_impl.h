@@ -29,6 +29,7 @@ struct RoleInfo {
   const OrgRole* role = nullptr;
   std::string account;
   std::vector<std::vector<NamedPolicy>> scps;
+  std::vector<std::string> bucket_globs;  // buckets its identity policies may allow s3 on
 };
 
 // Indexes from a name to the roles or buckets whose policies mention it; a name given by a
@@ -48,6 +49,7 @@ struct AccessAnalyzer::Impl {
   std::map<std::string, std::size_t> bucket_by_name;
   std::set<std::string> members;
   std::map<std::string, std::vector<std::size_t>> roles_by_account;
+  std::map<std::string, std::vector<std::size_t>> buckets_by_account;
   NameIndex s3_roles;         // bucket name -> roles whose identity policies may allow s3 on it
   NameIndex assumers;         // role ARN -> roles whose identity policies may allow sts:AssumeRole on it
   NameIndex trusting_roles;   // principal ARN or account -> roles whose trust policy names it ("*" too)

@@ -55,7 +55,11 @@ void IndexIdentity(AccessAnalyzer::Impl& impl, std::size_t r) {
     bool s3 = MayAllowS3(s);
     bool assume = CoversAction(s, "sts:assumerole");
     for (const Pattern& resource : s.resources) {
-      if (s3) impl.s3_roles.Add(s.not_resource ? "*" : BucketGlobOf(resource), r);
+      if (s3) {
+        std::string glob = s.not_resource ? "*" : BucketGlobOf(resource);
+        impl.s3_roles.Add(glob, r);
+        impl.roles[r].bucket_globs.push_back(std::move(glob));
+      }
       if (assume) impl.assumers.Add(s.not_resource || resource.has_variables() ? "*" : resource.text(), r);
     }
   });
@@ -201,6 +205,7 @@ Status BuildIndexes(AccessAnalyzer::Impl& impl) {
   for (std::size_t r = 0; r < impl.org.roles.size(); ++r) GOVD_TRY(IndexRole(impl, r));
   for (std::size_t b = 0; b < impl.org.buckets.size(); ++b) {
     impl.bucket_by_name[impl.org.buckets[b].name] = b;
+    impl.buckets_by_account[impl.org.buckets[b].account].push_back(b);
     IndexBucket(impl, b);
   }
   return Ok();

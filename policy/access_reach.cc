@@ -86,15 +86,20 @@ class ReachSearch {
     return Ok();
   }
 
-  // Buckets the node's identity policies name, plus those whose policy names the node.
+  // Buckets whose policy names the node (the only way across accounts), plus buckets of the
+  // node's own account that its identity policies may allow.
   std::vector<std::size_t> CandidateBuckets(const Node& node) const {
     std::vector<std::size_t> out = impl_.naming_buckets.Find(node.who.principal);
     auto by_account = impl_.naming_buckets.Find(node.who.account);
     out.insert(out.end(), by_account.begin(), by_account.end());
-    if (node.role) {
-      for (std::size_t b = 0; b < impl_.org.buckets.size(); ++b) {
-        auto roles = impl_.s3_roles.Find(impl_.org.buckets[b].name);
-        if (std::binary_search(roles.begin(), roles.end(), *node.role)) out.push_back(b);
+    auto own = impl_.buckets_by_account.find(node.who.account);
+    if (node.role && own != impl_.buckets_by_account.end()) {
+      const auto& globs = impl_.roles[*node.role].bucket_globs;
+      for (std::size_t b : own->second) {
+        const std::string& name = impl_.org.buckets[b].name;
+        if (std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return GlobMatch(g, name, false); })) {
+          out.push_back(b);
+        }
       }
     }
     SortUnique(out);

@@ -161,6 +161,21 @@ void GrantFindings(Collector& c, const DesiredGrant& grant) {
 
 }  // namespace
 
+std::string_view GrantStateName(GrantState state) {
+  switch (state) {
+    case GrantState::kRequested: return "requested";
+    case GrantState::kApproved: return "approved";
+    case GrantState::kApplying: return "applying";
+    case GrantState::kActive: return "active";
+    case GrantState::kRevoking: return "revoking";
+    case GrantState::kRevoked: return "revoked";
+    case GrantState::kExpired: return "expired";
+    case GrantState::kRejected: return "rejected";
+    case GrantState::kFailed: return "failed";
+  }
+  return "unknown";
+}
+
 std::string_view FindingTypeName(FindingType type) {
   switch (type) {
     case FindingType::kOutsideOrganisation: return "outside-organisation";

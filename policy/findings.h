@@ -23,6 +23,7 @@ namespace govd::policy {
 
 // The grant lifecycle of govd (docs: ARCHITECTURE.md, "Grant lifecycle").
 enum class GrantState { kRequested, kApproved, kApplying, kActive, kRevoking, kRevoked, kExpired, kRejected, kFailed };
+std::string_view GrantStateName(GrantState state);  // "requested", "approved", ...
 
 // What the store knows of one grant, as the findings need it.
 struct DesiredGrant {
