@@ -10,16 +10,20 @@
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_policy.h"
 #include "daemon/govctl_reconcile.h"
+#include "daemon/govctl_simulate.h"
 #include "daemon/govctl_status.h"
 
 namespace govd::daemon {
 namespace {
 
-constexpr std::array<GovctlCommand, 2> kCommands{{
-    {"status", "show what govd is doing", RunStatusCommand},
-    {"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
-}};
+constexpr std::array kCommands{
+    GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
+    GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
+    GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
+    GovctlCommand{"status", "show what govd is doing", RunStatusCommand},
+};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";

@@ -120,8 +120,8 @@ Status ReadPolicies(const Json::Value& root, const AuthzRequest& request, Policy
   if (Present(root, "resourcePolicy")) {
     // For STS actions the resource is a role, and its resource policy is the trust policy.
     bool trust = AsciiLower(request.action).starts_with("sts:");
-    GOVD_ASSIGN_OR_RETURN(out.resource, ReadPolicy(root["resourcePolicy"], trust ? PolicyKind::kTrust : PolicyKind::kResource,
-                                                   "resourcePolicy", "/resourcePolicy"));
+    PolicyKind kind = trust ? PolicyKind::kTrust : PolicyKind::kResource;
+    GOVD_ASSIGN_OR_RETURN(out.resource, ReadPolicy(root["resourcePolicy"], kind, "resourcePolicy", "/resourcePolicy"));
   }
   if (Present(root, "sessionPolicy")) {
     GOVD_ASSIGN_OR_RETURN(out.session, ReadPolicy(root["sessionPolicy"], PolicyKind::kSession, "sessionPolicy",
