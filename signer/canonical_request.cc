@@ -278,6 +278,47 @@ std::string UriEncodePath(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+        HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<QueryParam> DecodeQueryString(std::string_view query) {
+  std::vector<QueryParam> params;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::size_t eq = pair.find('=');
+    if (!pair.empty()) {
+      params.push_back({PercentDecode(pair.substr(0, eq)),
+                        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1))});
+    }
+    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+  }
+  return params;
+}
+
 std::string NormalizePath(std::string_view path) {
   std::vector<std::string_view> segments;
   for (std::size_t start = 0; start <= path.size();) {
