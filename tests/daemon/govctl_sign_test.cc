@@ -77,13 +77,18 @@ TEST(GovctlSignTest, PrintsTheSuitesAuthorizationForGetVanilla) {
   EXPECT_NE(run.output.find(expected + "\n"), std::string::npos) << run.output;
 }
 
+// The example credentials plus the workload's session token.
+std::vector<std::string> EnvWithToken(const Json::Value& workload) {
+  std::vector<std::string> env = kExampleCreds;
+  env.push_back("AWS_SESSION_TOKEN=" + workload["session_token"].asString());
+  return env;
+}
+
 TEST(GovctlSignTest, WorkloadAWithServiceAndRegionFromTheHost) {
   const Json::Value root = Workloads();
   if (!root.isObject()) GTEST_SKIP() << "no s3-workloads.json in " << SigV4Dir();
   const Json::Value& a = root["workloads"]["A"];
-  std::vector<std::string> env = kExampleCreds;
-  env.push_back("AWS_SESSION_TOKEN=" + a["session_token"].asString());
-  const GovctlRun run = Govctl(env, {"sign", "--method", "GET", "--url",
+  const GovctlRun run = Govctl(EnvWithToken(a), {"sign", "--method", "GET", "--url",
                                "https://" + a["host"].asString() + a["path"].asString(),
                                "--unsigned-payload", "--date", root["amz_date"].asString()});
   EXPECT_EQ(run.exit_code, 0) << run.output;
@@ -115,10 +120,8 @@ TEST(GovctlSignTest, WorkloadCPresignedUrl) {
   const Json::Value root = Workloads();
   if (!root.isObject()) GTEST_SKIP() << "no s3-workloads.json in " << SigV4Dir();
   const Json::Value& c = root["workloads"]["C"];
-  std::vector<std::string> env = kExampleCreds;
-  env.push_back("AWS_SESSION_TOKEN=" + c["session_token"].asString());
   const std::string url = "https://" + c["host"].asString() + c["path"].asString();
-  const GovctlRun run = Govctl(env, {"sign", "--method", "GET", "--url", url, "--presign",
+  const GovctlRun run = Govctl(EnvWithToken(c), {"sign", "--method", "GET", "--url", url, "--presign",
                                std::to_string(c["expires"].asInt()), "--date", root["amz_date"].asString()});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(run.output.starts_with(url + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&")) << run.output;
