@@ -182,12 +182,13 @@ void AppendHeaderGroups(std::string& lines, std::string& signed_names,
                         std::span<const HeaderView> views) {
   for (std::size_t i = 0; i < views.size();) {
     if (i != 0) signed_names.push_back(';');
+    const std::size_t name_start = signed_names.size();
     AppendLowerCase(signed_names, views[i].name);
-    AppendLowerCase(lines, views[i].name);
-    lines.push_back(':');
-    std::size_t j = i;
+    lines.append(signed_names, name_start).push_back(':');  // the name, lower-cased once
+    AppendTrimmedValue(lines, views[i].value);
+    std::size_t j = i + 1;
     for (; j < views.size() && SameHeaderName(views[j].name, views[i].name); ++j) {
-      if (j != i) lines.push_back(',');
+      lines.push_back(',');
       AppendTrimmedValue(lines, views[j].value);
     }
     lines.push_back('\n');
