@@ -12,6 +12,7 @@
 #include "daemon/govctl_command.h"
 #include "daemon/govctl_policy.h"
 #include "daemon/govctl_reconcile.h"
+#include "daemon/govctl_sign.h"
 #include "daemon/govctl_simulate.h"
 #include "daemon/govctl_status.h"
 
@@ -21,6 +22,7 @@ namespace {
 constexpr std::array kCommands{
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
+    GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand},
     GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
     GovctlCommand{"status", "show what govd is doing", RunStatusCommand},
 };

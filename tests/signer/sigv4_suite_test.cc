@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -55,33 +54,6 @@ std::string TestName(const ::testing::TestParamInfo<SuiteCase>& info) {
   return name + (info.param.mode == Mode::kHeader ? "_header" : "_query");
 }
 
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::vector<QueryParam> ParseQuery(std::string_view query) {
-  std::vector<QueryParam> params;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const std::size_t eq = pair.find('=');
-    params.push_back({PercentDecode(pair.substr(0, eq)),
-                      eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1))});
-    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
-  }
-  return params;
-}
-
 // request.txt: "METHOD TARGET HTTP/1.1", header lines (a line starting with whitespace continues
 // the previous value), an empty line, the body.
 struct ParsedRequest {
@@ -111,7 +83,7 @@ ParsedRequest ParseRequest(const std::string& text) {
   parsed.target = parsed.request_line.substr(space + 1, parsed.request_line.rfind(' ') - space - 1);
   const std::size_t qmark = parsed.target.find('?');
   parsed.request.path = parsed.target.substr(0, qmark);
-  if (qmark != std::string::npos) parsed.request.query = ParseQuery(parsed.target.substr(qmark + 1));
+  if (qmark != std::string::npos) parsed.request.query = DecodeQueryString(parsed.target.substr(qmark + 1));
   for (++pos; pos < text.size();) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
