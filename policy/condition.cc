@@ -160,7 +160,7 @@ bool MatchTyped(ConditionBase base, const ConditionValue& want, const std::strin
     case ValueType::kString: break;
   }
   if (base == ConditionBase::kStringEqualsIgnoreCase) return EqualsIgnoreCase(text, have);
-  if (base == ConditionBase::kStringLike) return GlobMatch(glob, have, false);
+  if (base == ConditionBase::kStringLike) return want.pattern.has_variables() ? GlobMatch(glob, have, false) : want.pattern.compiled_glob().Matches(have);
   return text == have;  // StringEquals, BinaryEquals
 }
 
