@@ -160,13 +160,14 @@ bool MatchTyped(ConditionBase base, const ConditionValue& want, const std::strin
     case ValueType::kString: break;
   }
   if (base == ConditionBase::kStringEqualsIgnoreCase) return EqualsIgnoreCase(text, have);
-  if (base == ConditionBase::kStringLike) return want.pattern.has_variables() ? GlobMatch(glob, have, false) : want.pattern.compiled_glob().Matches(have);
+  if (base == ConditionBase::kStringLike) return GlobMatch(glob, have, false);
   return text == have;  // StringEquals, BinaryEquals
 }
 
 bool MatchValue(ConditionBase base, const ConditionValue& want, std::string_view have,
                 const RequestContext& context) {
   if (!want.pattern.has_variables()) {
+    if (base == ConditionBase::kStringLike) return want.pattern.compiled_glob().Matches(have);
     return MatchTyped(base, want, want.pattern.plain(), want.pattern.glob(), have);
   }
   auto text = want.pattern.ResolveText(context);

@@ -29,6 +29,7 @@ class CompiledGlob {
   CompiledGlob() = default;
   explicit CompiledGlob(std::string glob);
   const std::string& glob() const { return glob_; }
+  const std::string& head() const { return head_; }
   bool Matches(std::string_view text) const;
 
  private:
