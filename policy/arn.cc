@@ -27,6 +27,14 @@ bool HasControlCharacter(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
+// Builds the refusal only when there is one: parsing valid ARNs allocates no message.
+Error Refuse(std::string_view text, std::string_view rule) {
+  std::string message;
+  message.reserve(text.size() + rule.size() + 2);
+  message.append("\"").append(text).append("\"").append(rule);
+  return InvalidArgument(std::move(message));
+}
+
 // The last segment of "path/to/name"; an empty one means the path ended in '/'.
 std::string_view LastSegment(std::string_view path) {
   auto slash = path.rfind('/');
@@ -61,28 +69,26 @@ Result<Arn> ParseArn(std::string_view text) {
   }
   Arn arn{std::string(head[1]), std::string(head[2]), std::string(head[3]), std::string(head[4]),
           std::string(rest)};
-  std::string quoted = "\"" + std::string(text) + "\"";
-  if (head[0] != "arn") return InvalidArgument(quoted + " does not start with \"arn:\"");
-  if (!IsPartitionOrService(arn.partition)) return InvalidArgument(quoted + " has an invalid partition");
-  if (!IsPartitionOrService(arn.service)) return InvalidArgument(quoted + " has an invalid service");
-  if (!IsValidRegion(arn.region)) return InvalidArgument(quoted + " has an invalid region");
+  if (head[0] != "arn") return Refuse(text, " does not start with \"arn:\"");
+  if (!IsPartitionOrService(arn.partition)) return Refuse(text, " has an invalid partition");
+  if (!IsPartitionOrService(arn.service)) return Refuse(text, " has an invalid service");
+  if (!IsValidRegion(arn.region)) return Refuse(text, " has an invalid region");
   if (!IsValidArnAccount(arn.account)) {
-    return InvalidArgument(quoted + " has an invalid account (12 digits or empty)");
+    return Refuse(text, " has an invalid account (12 digits or empty)");
   }
-  if (arn.resource.empty()) return InvalidArgument(quoted + " has an empty resource");
+  if (arn.resource.empty()) return Refuse(text, " has an empty resource");
   return arn;
 }
 
 Result<PrincipalArn> ParsePrincipalArn(std::string_view text) {
   GOVD_ASSIGN_OR_RETURN(Arn arn, ParseArn(text));
-  std::string quoted = "\"" + std::string(text) + "\"";
   if (arn.account.size() != 12 || !arn.region.empty()) {
-    return InvalidArgument(quoted + " is not a principal: it needs a 12-digit account and no region");
+    return Refuse(text, " is not a principal: it needs a 12-digit account and no region");
   }
   std::string_view resource = arn.resource;
   auto named = [&](PrincipalKind kind, std::string_view prefix) -> Result<PrincipalArn> {
     std::string_view name = LastSegment(resource.substr(prefix.size()));
-    if (name.empty()) return InvalidArgument(quoted + " has an empty name");
+    if (name.empty()) return Refuse(text, " has an empty name");
     return PrincipalArn{arn, kind, std::string(name), {}};
   };
   if (arn.service == "iam") {
@@ -93,14 +99,13 @@ Result<PrincipalArn> ParsePrincipalArn(std::string_view text) {
     std::string_view tail = resource.substr(std::string_view("assumed-role/").size());
     auto slash = tail.find('/');
     if (slash == std::string_view::npos || slash == 0 || slash + 1 == tail.size()) {
-      return InvalidArgument(quoted + " is not assumed-role/ROLE/SESSION");
+      return Refuse(text, " is not assumed-role/ROLE/SESSION");
     }
     return PrincipalArn{arn, PrincipalKind::kAssumedRoleSession, std::string(tail.substr(0, slash)),
                         std::string(tail.substr(slash + 1))};
   }
-  return InvalidArgument(quoted +
-                         " is not a principal ARN (iam ...:root, role/NAME, user/NAME or "
-                         "sts ...:assumed-role/ROLE/SESSION)");
+  return Refuse(text, " is not a principal ARN (iam ...:root, role/NAME, user/NAME or "
+                "sts ...:assumed-role/ROLE/SESSION)");
 }
 
 }  // namespace govd::policy

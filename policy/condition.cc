@@ -167,6 +167,7 @@ bool MatchTyped(ConditionBase base, const ConditionValue& want, const std::strin
 bool MatchValue(ConditionBase base, const ConditionValue& want, std::string_view have,
                 const RequestContext& context) {
   if (!want.pattern.has_variables()) {
+    if (base == ConditionBase::kStringLike) return want.pattern.compiled_glob().Matches(have);
     return MatchTyped(base, want, want.pattern.plain(), want.pattern.glob(), have);
   }
   auto text = want.pattern.ResolveText(context);

@@ -9,6 +9,9 @@ namespace {
 
 using Index = std::optional<std::size_t>;  // an index into Evaluation::matches
 
+// Up to this many candidates are tested directly; the resource lookup costs about as much.
+constexpr std::size_t kSmallPolicy = 6;
+
 // What the walk over the policies found, per group; the decision is made from this.
 struct Tally {
   Index first_deny;
@@ -84,19 +87,24 @@ const std::vector<std::uint32_t>& CompiledPolicySet::ServiceIndex::Candidates(st
   return it != by_service_.end() && it->first == service_lower ? it->second : any_service_;
 }
 
+CompiledPolicySet::Entry CompiledPolicySet::MakeEntry(const NamedPolicy& policy) {
+  return {&policy, ServiceIndex(policy.policy), ResourceIndex(policy.policy)};
+}
+
+std::vector<CompiledPolicySet::Entry> CompiledPolicySet::Entries(const std::vector<NamedPolicy>& policies) {
+  std::vector<Entry> out;
+  for (const NamedPolicy& p : policies) out.push_back(MakeEntry(p));
+  return out;
+}
+
 CompiledPolicySet::CompiledPolicySet(PolicySet policies)
     : policies_(std::make_unique<const PolicySet>(std::move(policies))) {
-  auto entries = [](const std::vector<NamedPolicy>& list) {
-    std::vector<Entry> out;
-    for (const NamedPolicy& p : list) out.push_back({&p, ServiceIndex(p.policy)});
-    return out;
-  };
-  for (const auto& level : policies_->scps) scps_.push_back(entries(level));
-  for (const auto& level : policies_->rcps) rcps_.push_back(entries(level));
-  if (policies_->resource) resource_.push_back({&*policies_->resource, ServiceIndex(policies_->resource->policy)});
-  identity_ = entries(policies_->identity);
-  boundary_ = entries(policies_->boundary);
-  if (policies_->session) session_.push_back({&*policies_->session, ServiceIndex(policies_->session->policy)});
+  for (const auto& level : policies_->scps) scps_.push_back(Entries(level));
+  for (const auto& level : policies_->rcps) rcps_.push_back(Entries(level));
+  if (policies_->resource) resource_.push_back(MakeEntry(*policies_->resource));
+  identity_ = Entries(policies_->identity);
+  boundary_ = Entries(policies_->boundary);
+  if (policies_->session) session_.push_back(MakeEntry(*policies_->session));
 }
 
 // One evaluation: walks the indexed policies, tallies the applicable statements, then decides.
@@ -105,11 +113,20 @@ struct CompiledPolicySet::Walk {
   const PreparedRequest& request;
   Evaluation result;
   Tally tally;
+  std::vector<std::uint32_t> by_resource;  // scratch, reused for every policy
+
+  // The shorter of the two candidate lists of a policy; both are supersets of the applicable ones.
+  const std::vector<std::uint32_t>& Candidates(const Entry& entry) {
+    const auto& by_service = entry.by_service.Candidates(request.service_lower);
+    if (by_service.size() <= kSmallPolicy) return by_service;
+    entry.by_resource.Candidates(request.request->resource, by_resource);
+    return by_resource.size() < by_service.size() ? by_resource : by_service;
+  }
 
   Index Visit(PolicySource source, std::size_t level, const std::vector<Entry>& entries) {
     Index first_allow;
     for (const Entry& entry : entries) {
-      for (std::uint32_t i : entry.index.Candidates(request.service_lower)) {
+      for (std::uint32_t i : Candidates(entry)) {
         const Statement& statement = entry.policy->policy.statements[i];
         auto principal = StatementApplies(statement, request);
         if (!principal) continue;
@@ -247,7 +264,8 @@ struct CompiledPolicySet::Walk {
 
 Result<Evaluation> CompiledPolicySet::Evaluate(const AuthzRequest& request) const {
   GOVD_ASSIGN_OR_RETURN(PreparedRequest prepared, PrepareRequest(request));
-  Walk walk{*this, prepared, {}, {}};
+  Walk walk{*this, prepared, {}, {}, {}};
+  walk.result.matches.reserve(8);
   walk.WalkAll();
   return walk.Decide();
 }

@@ -5,8 +5,8 @@
 // principal; cross-account requests need both sides; role trust policies must always allow.
 // Fail closed: nothing unknown turns into an Allow.
 //
-// CompiledPolicySet indexes every policy by action service prefix once, so a decision tests only
-// the statements that can match. EvaluateReference is the plain scan used to check it.
+// CompiledPolicySet indexes every policy once by action service prefix and by the literal head of
+// its Resource patterns, so a decision tests only the statements that can match. EvaluateReference is the plain scan used to check it.
 // Thread safety: a CompiledPolicySet is immutable after construction; Evaluate may be called
 // concurrently. Pure: no clock, no I/O.
 #pragma once
@@ -21,6 +21,7 @@
 #include "policy/authz_request.h"
 #include "policy/evaluation.h"
 #include "policy/policy_set.h"
+#include "policy/resource_index.h"
 
 namespace govd::policy {
 
@@ -48,8 +49,11 @@ class CompiledPolicySet {
  private:
   struct Entry {
     const NamedPolicy* policy;
-    ServiceIndex index;
+    ServiceIndex by_service;
+    ResourceIndex by_resource;
   };
+  static Entry MakeEntry(const NamedPolicy& policy);
+  static std::vector<Entry> Entries(const std::vector<NamedPolicy>& policies);
   struct Walk;
 
   std::unique_ptr<const PolicySet> policies_;

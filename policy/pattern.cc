@@ -71,6 +71,21 @@ std::string GlobEscape(std::string_view text) {
   return out;
 }
 
+CompiledGlob::CompiledGlob(std::string glob) : glob_(std::move(glob)) {
+  match_all_ = glob_ == "*";
+  auto special = glob_.find_first_of("*?\\");
+  exact_ = special == std::string::npos;
+  rest_at_ = exact_ ? glob_.size() : special;
+  head_ = glob_.substr(0, rest_at_);
+}
+
+bool CompiledGlob::Matches(std::string_view text) const {
+  if (match_all_) return true;
+  if (exact_) return text == head_;
+  if (!text.starts_with(head_)) return false;
+  return GlobMatch(std::string_view(glob_).substr(rest_at_), text.substr(head_.size()), false);
+}
+
 Result<Pattern> Pattern::Parse(std::string_view text, bool with_variables) {
   Pattern pattern;
   pattern.text_ = std::string(text);
@@ -113,7 +128,7 @@ Result<Pattern> Pattern::Parse(std::string_view text, bool with_variables) {
   if (!literal.empty()) pattern.parts_.push_back({false, std::move(literal), {}});
   if (!pattern.has_variables_) {
     RequestContext empty;
-    pattern.glob_ = *pattern.Resolve(empty, true);
+    pattern.glob_ = CompiledGlob(*pattern.Resolve(empty, true));
     pattern.plain_ = *pattern.Resolve(empty, false);
   }
   return pattern;
@@ -144,7 +159,7 @@ std::optional<std::string> Pattern::Resolve(const RequestContext& context, bool 
 }
 
 std::optional<std::string> Pattern::ResolveGlob(const RequestContext& context) const {
-  return has_variables_ ? Resolve(context, true) : glob_;
+  return has_variables_ ? Resolve(context, true) : glob_.glob();
 }
 
 std::optional<std::string> Pattern::ResolveText(const RequestContext& context) const {
@@ -152,18 +167,19 @@ std::optional<std::string> Pattern::ResolveText(const RequestContext& context) c
 }
 
 Result<ActionPattern> ActionPattern::Parse(std::string_view text) {
-  ActionPattern action{std::string(text), AsciiLower(text), {}};
+  std::string lower = AsciiLower(text);
+  ActionPattern action{std::string(text), CompiledGlob(lower), {}};
   if (text == "*") return action;
-  auto colon = action.glob.find(':');
-  std::string_view service = std::string_view(action.glob).substr(0, colon);
+  auto colon = lower.find(':');
+  std::string_view service = std::string_view(lower).substr(0, colon);
   bool wild_service = service.find_first_of("*?") != std::string_view::npos;
-  bool valid = colon != std::string::npos && colon + 1 < action.glob.size() && !service.empty() &&
+  bool valid = colon != std::string::npos && colon + 1 < lower.size() && !service.empty() &&
                std::all_of(service.begin(), service.end(),
                            [](char c) { return IsServiceChar(c) || c == '*' || c == '?'; });
   if (!valid) {
     return InvalidArgument("\"" + std::string(text) + "\" is not an action: expected \"*\" or \"service:Action\"");
   }
-  if (action.glob.find('\\') != std::string::npos) {
+  if (lower.find('\\') != std::string::npos) {
     return InvalidArgument("action \"" + std::string(text) + "\" contains '\\'");
   }
   if (!wild_service) action.service = std::string(service);
@@ -171,7 +187,7 @@ Result<ActionPattern> ActionPattern::Parse(std::string_view text) {
 }
 
 bool ActionPattern::Matches(std::string_view action_lower) const {
-  return glob == "*" || GlobMatch(glob, action_lower, false);
+  return glob.Matches(action_lower);
 }
 
 }  // namespace govd::policy

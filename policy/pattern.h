@@ -22,6 +22,24 @@ bool GlobMatch(std::string_view glob, std::string_view text, bool ignore_case);
 // Escapes '*', '?' and '\' so that GlobMatch treats `text` literally.
 std::string GlobEscape(std::string_view text);
 
+// A glob split once into its literal head (up to the first wildcard or escape) and the rest, so
+// that most mismatches are found by one prefix comparison. Case-sensitive.
+class CompiledGlob {
+ public:
+  CompiledGlob() = default;
+  explicit CompiledGlob(std::string glob);
+  const std::string& glob() const { return glob_; }
+  const std::string& head() const { return head_; }
+  bool Matches(std::string_view text) const;
+
+ private:
+  std::string glob_;
+  std::string head_;          // literal characters before the first wildcard or escape
+  std::size_t rest_at_ = 0;   // where the rest starts in glob_
+  bool exact_ = false;        // no wildcard at all: head_ is the whole pattern
+  bool match_all_ = false;    // "*"
+};
+
 class Pattern {
  public:
   // Parses `text`; with_variables is false for 2008-10-17 documents, where "${" is literal.
@@ -30,7 +48,7 @@ class Pattern {
 
   const std::string& text() const { return text_; }  // as written in the policy
   bool has_variables() const { return has_variables_; }
-  bool is_match_all() const { return !has_variables_ && glob_ == "*"; }
+  bool is_match_all() const { return !has_variables_ && glob_.glob() == "*"; }
 
   // The glob form (wildcards active, variable values literal); nullopt when a variable is absent
   // from the context and has no default.
@@ -39,7 +57,8 @@ class Pattern {
   std::optional<std::string> ResolveText(const RequestContext& context) const;
 
   // Precomputed forms when !has_variables().
-  const std::string& glob() const { return glob_; }
+  const std::string& glob() const { return glob_.glob(); }
+  const CompiledGlob& compiled_glob() const { return glob_; }
   const std::string& plain() const { return plain_; }
 
  private:
@@ -53,14 +72,14 @@ class Pattern {
   std::string text_;
   std::vector<Part> parts_;
   bool has_variables_ = false;
-  std::string glob_;
+  CompiledGlob glob_;
   std::string plain_;
 };
 
 // "*" or "service:pattern" (service letters, digits, '-'); matched case-insensitively.
 struct ActionPattern {
   std::string text;     // as written
-  std::string glob;     // lowercased
+  CompiledGlob glob;    // lowercased
   std::string service;  // lowercased service prefix; empty when the pattern matches any service
   static Result<ActionPattern> Parse(std::string_view text);
   // REQUIRES: action_lower is lowercase.

@@ -76,7 +76,7 @@ bool ResourceMatches(const Statement& statement, const PreparedRequest& request)
   const AuthzRequest& r = *request.request;
   bool any = std::any_of(statement.resources.begin(), statement.resources.end(), [&](const Pattern& p) {
     if (p.is_match_all()) return true;
-    if (!p.has_variables()) return GlobMatch(p.glob(), r.resource, false);
+    if (!p.has_variables()) return p.compiled_glob().Matches(r.resource);
     auto glob = p.ResolveGlob(r.context);
     return glob.has_value() && GlobMatch(*glob, r.resource, false);
   });
