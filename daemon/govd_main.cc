@@ -2,12 +2,17 @@
 #include <boost/program_options.hpp>
 #include <exception>
 #include <iostream>
+#include <string_view>
 
 #include "base/version.h"
+#include "daemon/govd_migrate.h"
 
 namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "migrate") {
+    return govd::daemon::RunMigrateCommand(argc - 1, argv + 1, std::cout, std::cerr);
+  }
   try {
     po::options_description options("govd options");
     options.add_options()("help,h", "show this help and exit")("version", "print the version and exit");
