@@ -13,14 +13,11 @@ namespace {
 using testing::FakeClock;
 using testing::TestDb;
 
-class AuditTest : public ::testing::Test {
+class AuditTest : public testing::SeededStoreTest {
  protected:
   void SetUp() override {
-    server_ = testing::ServerConninfo();
-    GOVD_REQUIRE_PG(server_);
-    db_ = std::make_unique<TestDb>(server_);
-    store_ = testing::OpenStore(db_->conninfo(), "la-leeds", clock_);
-    testing::SeedOrganisation(*store_);  // 5 rows
+    SeededStoreTest::SetUp();  // 5 audit rows
+    if (IsSkipped() || HasFatalFailure()) return;
     Grant g = *store_->RequestGrant(testing::ReadRequest());
     ASSERT_TRUE(store_->ApproveGrant(g.id));
     ASSERT_TRUE(store_->RecordReconcile("la-data", "reconcile.apply", R"({"policy_sha256":"aa"})",
@@ -45,10 +42,6 @@ class AuditTest : public ::testing::Test {
     tx.commit();
   }
 
-  FakeClock clock_;
-  std::string server_;
-  std::unique_ptr<TestDb> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(AuditTest, ChainOfEveryChangeVerifies) {

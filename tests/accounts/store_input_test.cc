@@ -11,14 +11,11 @@ using testing::FakeClock;
 using testing::ReadRequest;
 using testing::TestDb;
 
-class InputTest : public ::testing::Test {
+class InputTest : public testing::SeededStoreTest {
  protected:
   void SetUp() override {
-    server_ = testing::ServerConninfo();
-    GOVD_REQUIRE_PG(server_);
-    db_ = std::make_unique<TestDb>(server_);
-    store_ = testing::OpenStore(db_->conninfo(), "la-leeds", clock_);
-    testing::SeedOrganisation(*store_);
+    SeededStoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     // Another tenant's child account and bucket in the same database.
     auto other = testing::OpenStore(db_->conninfo(), "la-york", clock_);
     ASSERT_TRUE(other->CreateRoot("r-york", "York"));
@@ -43,10 +40,6 @@ class InputTest : public ::testing::Test {
     EXPECT_EQ(Written(), before);
   }
 
-  FakeClock clock_;
-  std::string server_;
-  std::unique_ptr<TestDb> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(InputTest, UnknownAccountId) {

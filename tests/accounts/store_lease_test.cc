@@ -14,16 +14,8 @@ using namespace std::chrono_literals;  // NOLINT(google-build-using-namespace)
 using testing::FakeClock;
 using testing::TestDb;
 
-class LeaseTest : public ::testing::Test {
+class LeaseTest : public testing::SeededStoreTest {
  protected:
-  void SetUp() override {
-    server_ = testing::ServerConninfo();
-    GOVD_REQUIRE_PG(server_);
-    db_ = std::make_unique<TestDb>(server_);
-    store_ = testing::OpenStore(db_->conninfo(), "la-leeds", clock_);
-    testing::SeedOrganisation(*store_);
-  }
-
   // n more buckets, all due now.
   void AddDueBuckets(int n) {
     db_->Exec("INSERT INTO govd.buckets (bucket, tenant, owner_account, due_at) "
@@ -32,10 +24,6 @@ class LeaseTest : public ::testing::Test {
               "FROM generate_series(1, " + std::to_string(n) + ") i");
   }
 
-  FakeClock clock_;
-  std::string server_;
-  std::unique_ptr<TestDb> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(LeaseTest, TwoConcurrentClaimersNeverGetTheSameBucket) {

@@ -18,16 +18,8 @@ using testing::FakeClock;
 using testing::ReadRequest;
 using testing::TestDb;
 
-class LifecycleTest : public ::testing::Test {
+class LifecycleTest : public testing::SeededStoreTest {
  protected:
-  void SetUp() override {
-    server_ = testing::ServerConninfo();
-    GOVD_REQUIRE_PG(server_);
-    db_ = std::make_unique<TestDb>(server_);
-    store_ = testing::OpenStore(db_->conninfo(), "la-leeds", clock_);
-    testing::SeedOrganisation(*store_);
-  }
-
   Grant Request(GrantRequest r = ReadRequest()) {
     auto g = store_->RequestGrant(r);
     EXPECT_TRUE(g) << g.error().ToString();
@@ -66,10 +58,6 @@ class LifecycleTest : public ::testing::Test {
     return g;
   }
 
-  FakeClock clock_;
-  std::string server_;
-  std::unique_ptr<TestDb> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(LifecycleTest, HappyPathBumpsGenerationAndAuditsEveryStep) {

@@ -124,4 +124,22 @@ inline GrantRequest ReadRequest(const std::string& prefix = "reports/",
   return r;
 }
 
+// A fresh database with tenant "la-leeds" seeded by SeedOrganisation; store_ acts for it.
+// Subclasses that extend SetUp() call this one first and return if IsSkipped().
+class SeededStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = ServerConninfo();
+    GOVD_REQUIRE_PG(server_);
+    db_ = std::make_unique<TestDb>(server_);
+    store_ = OpenStore(db_->conninfo(), "la-leeds", clock_);
+    SeedOrganisation(*store_);
+  }
+
+  FakeClock clock_;
+  std::string server_;
+  std::unique_ptr<TestDb> db_;
+  std::unique_ptr<Store> store_;
+};
+
 }  // namespace govd::accounts::testing
