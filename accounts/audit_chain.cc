@@ -41,24 +41,28 @@ std::string AuditRowHash(const AuditRecord& record) {
 
 AuditVerification VerifyAuditChain(std::span<const AuditRecord> rows) {
   AuditVerification v;
+  std::string computed = rows.empty() ? "" : AuditRowHash(rows[0]);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const AuditRecord& row = rows[i];
-    std::string computed = AuditRowHash(row);
     ++v.rows_checked;
-    if (i == 0 && row.prev_hash != kGenesisHash) {
-      return Broken(v, row.seq, "the first row does not start from the genesis hash");
-    }
     if (computed != row.row_hash) {
       return Broken(v, row.seq, "the row's fields do not hash to its stored row_hash");
     }
-    if (i + 1 < rows.size() && rows[i + 1].prev_hash != computed) {
+    if (i == 0 && row.prev_hash != kGenesisHash) {
+      return Broken(v, row.seq, "the first row does not start from the genesis hash");
+    }
+    if (i + 1 == rows.size()) break;
+    std::string next = AuditRowHash(rows[i + 1]);
+    // A next row that does not match its own hash is the edited one: report it there.
+    if (rows[i + 1].prev_hash != computed && next == rows[i + 1].row_hash) {
       return Broken(v, row.seq,
                     "the next row (seq " + std::to_string(rows[i + 1].seq) +
                         ") chains to a different hash: this row was rewritten, or a row after "
                         "it was removed");
     }
-    v.head_hash = computed;
+    computed = std::move(next);
   }
+  if (!rows.empty()) v.head_hash = rows.back().row_hash;
   return v;
 }
 

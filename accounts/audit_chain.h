@@ -41,9 +41,10 @@ struct AuditVerification {
   std::string head_hash;  // row_hash of the last row: keep it elsewhere to anchor the log
 };
 
-// Checks rows (ascending seq). Row k is broken when its fields do not hash to its row_hash, when
-// the next row's prev_hash is not the hash of row k's fields (row k was rewritten with a fresh
-// hash, or the row after it was removed), or when the first row does not start from genesis.
+// Checks rows (ascending seq) and reports the first broken row k: its fields do not hash to its
+// row_hash (any hand edit that did not recompute the hash), or the first row does not start
+// from genesis, or row k+1 is self-consistent but chains to another hash than row k's (row k was
+// rewritten with a recomputed hash, or rows after it were removed).
 AuditVerification VerifyAuditChain(std::span<const AuditRecord> rows);
 
 }  // namespace govd::accounts

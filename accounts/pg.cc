@@ -18,6 +18,17 @@ ErrorCode CodeForSqlState(const std::string& state) {
   return ErrorCode::kInternal;
 }
 
+// libpqxx 6.4 throws some sql_error subclasses without their SQLSTATE; recover the class.
+std::string SqlStateOf(const pqxx::sql_error& e) {
+  if (!e.sqlstate().empty()) return e.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) return "42501";
+  if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) return "23505";
+  if (dynamic_cast<const pqxx::foreign_key_violation*>(&e) != nullptr) return "23503";
+  if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e) != nullptr) return "23000";
+  if (dynamic_cast<const pqxx::data_exception*>(&e) != nullptr) return "22000";
+  return "XX000";
+}
+
 std::string Trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
@@ -36,7 +47,7 @@ TimePoint FromMicros(std::int64_t us) {
 Error ErrorFromException(const std::exception& e, std::string_view doing) {
   std::string prefix(doing);
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    const std::string& state = sql->sqlstate();
+    std::string state = SqlStateOf(*sql);
     return {CodeForSqlState(state),
             prefix + ": PostgreSQL error " + state + ": " + Trimmed(sql->what())};
   }

@@ -8,12 +8,14 @@
 #include <exception>
 #include <iostream>
 #include <random>
+#include <string_view>
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
+#include "daemon/govd_migrate.h"
 #include "daemon/logger.h"
 #include "daemon/reconcile_scheduler.h"
 #include "daemon/service_signals.h"
@@ -186,6 +188,9 @@ int Main(int argc, char** argv) {
 }  // namespace govd::daemon
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "migrate") {
+    return govd::daemon::RunMigrateCommand(argc - 1, argv + 1, std::cout, std::cerr);
+  }
   try {
     return govd::daemon::Main(argc, argv);
   } catch (const std::exception& e) {

@@ -38,12 +38,14 @@ CREATE TABLE govd.ous (
 );
 CREATE UNIQUE INDEX ous_one_root ON govd.ous (tenant) WHERE parent_id IS NULL;
 
+-- An account appears once per tenant that manages it (the central account is in every tenant).
 CREATE TABLE govd.accounts (
-  account_id text PRIMARY KEY CHECK (account_id ~ '^[0-9]{12}$'),
   tenant text NOT NULL,
+  account_id text NOT NULL CHECK (account_id ~ '^[0-9]{12}$'),
   name text NOT NULL CHECK (length(name) BETWEEN 1 AND 128),
   kind text NOT NULL CHECK (kind IN ('central', 'child')),
   ou_id text NOT NULL,
+  PRIMARY KEY (tenant, account_id),
   FOREIGN KEY (tenant, ou_id) REFERENCES govd.ous (tenant, ou_id)
 );
 
@@ -60,11 +62,12 @@ CREATE TABLE govd.guardrails (
 CREATE TABLE govd.buckets (
   bucket text PRIMARY KEY,
   tenant text NOT NULL,
-  owner_account text NOT NULL REFERENCES govd.accounts (account_id),
+  owner_account text NOT NULL,
   generation bigint NOT NULL DEFAULT 1,
   due_at timestamptz,          -- when the reconciler should look at it next; NULL: in sync
   lease_owner text,            -- the reconciler holding it, until lease_until
-  lease_until timestamptz
+  lease_until timestamptz,
+  FOREIGN KEY (tenant, owner_account) REFERENCES govd.accounts (tenant, account_id)
 );
 CREATE INDEX buckets_due ON govd.buckets (tenant, due_at) WHERE due_at IS NOT NULL;
 
@@ -79,7 +82,7 @@ CREATE TABLE govd.prefixes (
 CREATE TABLE govd.grants (
   grant_id bigserial PRIMARY KEY,
   tenant text NOT NULL,
-  owner_account text NOT NULL REFERENCES govd.accounts (account_id),
+  owner_account text NOT NULL,
   bucket text NOT NULL REFERENCES govd.buckets (bucket),
   prefix text NOT NULL,
   grantee text NOT NULL,
@@ -94,7 +97,8 @@ CREATE TABLE govd.grants (
   generation bigint NOT NULL DEFAULT 1,
   deadline timestamptz,        -- in-flight states (applying, revoking) must move on by then
   created_at timestamptz NOT NULL,
-  updated_at timestamptz NOT NULL
+  updated_at timestamptz NOT NULL,
+  FOREIGN KEY (tenant, owner_account) REFERENCES govd.accounts (tenant, account_id)
 );
 CREATE INDEX grants_by_state ON govd.grants (tenant, state);
 CREATE INDEX grants_expiring ON govd.grants (tenant, expires_at) WHERE expires_at IS NOT NULL;

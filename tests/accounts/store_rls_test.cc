@@ -1,0 +1,112 @@
+// Tenant isolation: two tenants, two database roles; neither the Store nor hand-written SQL of
+// one tenant's role can read or change the other's rows.
+#include <gtest/gtest.h>
+
+#include "test_db.h"
+
+namespace govd::accounts {
+namespace {
+
+using testing::FakeClock;
+using testing::TestDb;
+
+class RlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = testing::ServerConninfo();
+    GOVD_REQUIRE_PG(server_);
+    db_ = std::make_unique<TestDb>(server_);
+    role_a_ = db_->CreateTenantRole("a", "la-leeds");
+    role_b_ = db_->CreateTenantRole("b", "la-york");
+    a_ = testing::OpenStore(db_->RoleConninfo(role_a_), "la-leeds", clock_);
+    b_ = testing::OpenStore(db_->RoleConninfo(role_b_), "la-york", clock_);
+    testing::SeedOrganisation(*a_);
+    testing::SeedOrganisation(*b_, "333333333333", "york-data");
+    grant_a_ = *a_->RequestGrant(testing::ReadRequest());
+    GrantRequest rb = testing::ReadRequest("x/", "york-data");
+    rb.owner = testing::Account("333333333333");
+    grant_b_ = *b_->RequestGrant(rb);
+  }
+
+  // Hand-written SQL as tenant A's role.
+  pqxx::result AsA(const std::string& sql) {
+    pqxx::connection c(db_->RoleConninfo(role_a_));
+    pqxx::work tx(c);
+    pqxx::result r = tx.exec(sql);
+    tx.commit();
+    return r;
+  }
+  // True when hand-written SQL as A is refused by a privilege check or a row-level policy.
+  // (libpqxx 6.4 leaves sqlstate() empty for some exception classes: match the message.)
+  bool AsAIsRefused(const std::string& sql) {
+    try {
+      AsA(sql);
+      return false;
+    } catch (const pqxx::sql_error& e) {
+      std::string what = e.what();
+      return what.find("permission denied") != std::string::npos ||
+             what.find("row-level security") != std::string::npos ||
+             what.find("must be owner") != std::string::npos;
+    }
+  }
+
+  FakeClock clock_;
+  std::string server_;
+  std::unique_ptr<TestDb> db_;
+  std::string role_a_;
+  std::string role_b_;
+  std::unique_ptr<Store> a_;
+  std::unique_ptr<Store> b_;
+  Grant grant_a_;
+  Grant grant_b_;
+};
+
+TEST_F(RlsTest, StoreSeesOnlyItsTenant) {
+  EXPECT_EQ(a_->ListGrants({})->size(), 1U);
+  EXPECT_EQ(a_->GetGrant(grant_b_.id).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(a_->ApproveGrant(grant_b_.id).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(b_->GetGrant(grant_b_.id)->state, GrantState::kRequested);
+}
+
+TEST_F(RlsTest, StoreOfRoleAClaimingTenantBSeesAndWritesNothing) {
+  auto fake_b = testing::OpenStore(db_->RoleConninfo(role_a_), "la-york", clock_);
+  EXPECT_TRUE(fake_b->ListGrants({})->empty());
+  EXPECT_FALSE(fake_b->GetGrant(grant_b_.id));
+  GrantRequest rb = testing::ReadRequest("y/", "york-data");
+  rb.owner = testing::Account("333333333333");
+  EXPECT_FALSE(fake_b->RequestGrant(rb));
+  Status root = fake_b->CreateRoot("r-evil", "evil");
+  ASSERT_FALSE(root);
+  EXPECT_EQ(root.error().code(), ErrorCode::kPermissionDenied) << root.error().ToString();
+  EXPECT_NE(root.error().message().find("row-level security"), std::string::npos)
+      << root.error().message();
+  EXPECT_EQ(fake_b->AuditLog(0, 100)->size(), 0U);
+}
+
+TEST_F(RlsTest, HandWrittenSqlCannotCrossTenants) {
+  EXPECT_EQ(AsA("SELECT count(*) FROM govd.grants")[0][0].as<int>(), 1);
+  EXPECT_EQ(AsA("SELECT DISTINCT tenant FROM govd.audit_log")[0][0].as<std::string>(), "la-leeds");
+  EXPECT_EQ(AsA("SELECT count(*) FROM govd.buckets WHERE bucket = 'york-data'")[0][0].as<int>(), 0);
+  EXPECT_EQ(AsA("UPDATE govd.grants SET state = 'revoked' WHERE grant_id = " +
+                std::to_string(grant_b_.id))
+                .affected_rows(),
+            0U);
+  EXPECT_TRUE(AsAIsRefused("UPDATE govd.grants SET tenant = 'la-york' WHERE grant_id = " +
+                     std::to_string(grant_a_.id)))
+      << "moving a row to another tenant must fail";
+  EXPECT_TRUE(AsAIsRefused("INSERT INTO govd.ous (tenant, ou_id, name) VALUES ('la-york', 'r2', 'x')"));
+  // No session setting to flip, and no way to become B's role or edit the mapping.
+  EXPECT_EQ(AsA("SET govd.tenant = 'la-york'; SELECT count(*) FROM govd.grants")[0][0].as<int>(),
+            1);
+  EXPECT_TRUE(AsAIsRefused("SET ROLE " + role_b_));
+  EXPECT_TRUE(AsAIsRefused("INSERT INTO govd.tenant_roles VALUES (current_user, 'la-york')"));
+  EXPECT_TRUE(AsAIsRefused("UPDATE govd.audit_log SET actor = 'x'"));
+  EXPECT_TRUE(AsAIsRefused("DELETE FROM govd.grants"));
+  EXPECT_TRUE(AsAIsRefused("ALTER TABLE govd.grants DISABLE ROW LEVEL SECURITY"));
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.grants WHERE tenant = 'la-york' AND "
+                       "state = 'requested'"),
+            1);
+}
+
+}  // namespace
+}  // namespace govd::accounts
