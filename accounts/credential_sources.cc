@@ -20,7 +20,7 @@ constexpr std::chrono::milliseconds kMetadataTimeout{1'000};
 constexpr std::string_view kEcsHost = "http://169.254.170.2";
 constexpr std::string_view kImdsEndpoint = "http://169.254.169.254";
 
-std::string EnvOr(const EnvLookup& env, std::string_view name, std::string fallback = {}) {
+std::string EnvOr(const EnvLookup& env, std::string_view name, const std::string& fallback = {}) {
   auto value = env(name);
   return value && !value->empty() ? *value : fallback;
 }
