@@ -4,17 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include "accounts/curl_transport.h"
-#include "tests/accounts/fake_time.h"
+#include "tests/accounts/local_aws_deps.h"
 #include "tests/accounts/local_http_server.h"
 
 namespace govd::accounts {
 namespace {
 
 using testing::CannedResponse;
-using testing::FakeTimeSource;
 using testing::LocalHttpServer;
-using testing::MaxRandomSource;
 using testing::ReceivedRequest;
 
 constexpr char kAccountsPage1[] = R"({"Accounts":[{"Arn":"arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111","Email":"central@example.org","Id":"111111111111","JoinedMethod":"INVITED","JoinedTimestamp":1.481830215E9,"Name":"Central","Status":"ACTIVE"}],"NextToken":"AAAABBBBCCCC"})";
@@ -48,15 +45,11 @@ class OrganizationsClientTest : public ::testing::Test {
  protected:
   OrganizationsClient Client() {
     return OrganizationsClient(ParseEndpointUrl(server_.url(), "organizations", "us-east-1").value(),
-                               {transport_, retry_, time_, &credentials_});
+                               local_.Deps());
   }
 
   LocalHttpServer server_{Replay};
-  CurlTransport transport_;
-  FakeTimeSource time_;
-  MaxRandomSource random_;
-  RetryStrategy retry_{RetryOptions{}, random_};
-  StaticCredentialsProvider credentials_{{signer::Credentials("AKIDCENTRAL", "secret"), std::nullopt}};
+  testing::LocalAwsDeps local_;
 };
 
 TEST_F(OrganizationsClientTest, ListAccountsFollowsNextToken) {

@@ -2,17 +2,14 @@
 // delays; denials are not retried at all. Delays go through a fake clock, so nothing sleeps.
 #include <gtest/gtest.h>
 
-#include "accounts/curl_transport.h"
 #include "accounts/s3_client.h"
-#include "accounts/retry_strategy.h"
-#include "tests/accounts/fake_time.h"
+#include "tests/accounts/local_aws_deps.h"
 #include "tests/accounts/local_http_server.h"
 
 namespace govd::accounts {
 namespace {
 
 using testing::CannedResponse;
-using testing::FakeTimeSource;
 using testing::LocalHttpServer;
 using testing::MaxRandomSource;
 using testing::ReceivedRequest;
@@ -31,15 +28,11 @@ class RetryTest : public ::testing::Test {
  protected:
   AwsResult<std::string> GetPolicy(LocalHttpServer& server) {
     S3Client s3(ParseEndpointUrl(server.url(), "s3", "us-east-1").value(),
-                {transport_, retry_, time_, &credentials_}, S3ClientOptions{.path_style = true});
+                local_.Deps(), S3ClientOptions{.path_style = true});
     return s3.GetBucketPolicy({"shared", std::nullopt});
   }
 
-  CurlTransport transport_;
-  FakeTimeSource time_;
-  MaxRandomSource random_;
-  RetryStrategy retry_{RetryOptions{}, random_};
-  StaticCredentialsProvider credentials_{{signer::Credentials("AKIDEXAMPLE", "secret"), std::nullopt}};
+  testing::LocalAwsDeps local_;
 };
 
 TEST_F(RetryTest, SlowDownTwiceThenSuccessTakesThreeCallsWithGrowingDelays) {
@@ -52,7 +45,7 @@ TEST_F(RetryTest, SlowDownTwiceThenSuccessTakesThreeCallsWithGrowingDelays) {
   EXPECT_EQ(*policy, kPolicy);
   EXPECT_EQ(server.requests().size(), 3U);
   // Full jitter with the random source at its maximum: base * 2^0, base * 2^1.
-  EXPECT_EQ(time_.sleeps(), (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(100),
+  EXPECT_EQ(local_.time.sleeps(), (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(100),
                                                                      std::chrono::milliseconds(200)}));
   // Each try is signed afresh (the retried request carries its own signature).
   EXPECT_NE(server.requests()[0].head.find("Authorization: AWS4-HMAC-SHA256"), std::string::npos);
@@ -63,7 +56,7 @@ TEST_F(RetryTest, AccessDeniedFailsAtOnce) {
   auto policy = GetPolicy(server);
   ASSERT_FALSE(policy);
   EXPECT_EQ(server.requests().size(), 1U);
-  EXPECT_TRUE(time_.sleeps().empty());
+  EXPECT_TRUE(local_.time.sleeps().empty());
   EXPECT_EQ(policy.error().code(), ErrorCode::kPermissionDenied);
   ASSERT_NE(policy.aws_detail(), nullptr);
   EXPECT_EQ(policy.aws_detail()->code, "AccessDenied");
@@ -85,7 +78,7 @@ TEST_F(RetryTest, PersistentFailureStopsAfterMaxAttempts) {
   auto policy = GetPolicy(server);
   ASSERT_FALSE(policy);
   EXPECT_EQ(server.requests().size(), 4U);
-  EXPECT_EQ(time_.sleeps().size(), 3U);
+  EXPECT_EQ(local_.time.sleeps().size(), 3U);
   EXPECT_EQ(policy.error().code(), ErrorCode::kUnavailable);
   EXPECT_TRUE(policy.error().retryable());
 }
@@ -96,13 +89,13 @@ TEST_F(RetryTest, ConnectionRefusedIsRetriedAsUnavailable) {
     LocalHttpServer gone([](const ReceivedRequest&) { return CannedResponse{}; });
     url = gone.url();
   }
-  S3Client s3(ParseEndpointUrl(url, "s3", "us-east-1").value(), {transport_, retry_, time_, &credentials_},
+  S3Client s3(ParseEndpointUrl(url, "s3", "us-east-1").value(), local_.Deps(),
               S3ClientOptions{.path_style = true});
   auto policy = s3.GetBucketPolicy({"shared", std::nullopt});
   ASSERT_FALSE(policy);
   EXPECT_EQ(policy.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(policy.aws_detail(), nullptr);
-  EXPECT_EQ(time_.sleeps().size(), 3U);
+  EXPECT_EQ(local_.time.sleeps().size(), 3U);
 }
 
 TEST(RetryStrategyTest, BudgetRunsOutAndSuccessRefillsIt) {

@@ -3,19 +3,16 @@
 // what goes out in the form body, and what is read back.
 #include <gtest/gtest.h>
 
-#include "accounts/curl_transport.h"
 #include "accounts/iam_client.h"
 #include "accounts/sts_client.h"
-#include "tests/accounts/fake_time.h"
+#include "tests/accounts/local_aws_deps.h"
 #include "tests/accounts/local_http_server.h"
 
 namespace govd::accounts {
 namespace {
 
 using testing::CannedResponse;
-using testing::FakeTimeSource;
 using testing::LocalHttpServer;
-using testing::MaxRandomSource;
 using testing::ReceivedRequest;
 
 constexpr char kAssumeRole[] = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -79,17 +76,13 @@ CannedResponse Replay(const ReceivedRequest& request) {
 
 class QueryClientsTest : public ::testing::Test {
  protected:
-  AwsCallerDeps Deps() { return {transport_, retry_, time_, &credentials_}; }
+  AwsCallerDeps Deps() { return local_.Deps(); }
   AwsEndpoint Endpoint(const std::string& service) {
     return ParseEndpointUrl(server_.url(), service, "us-east-1").value();
   }
 
   LocalHttpServer server_{Replay};
-  CurlTransport transport_;
-  FakeTimeSource time_;
-  MaxRandomSource random_;
-  RetryStrategy retry_{RetryOptions{}, random_};
-  StaticCredentialsProvider credentials_{{signer::Credentials("AKIDCENTRAL", "secret"), std::nullopt}};
+  testing::LocalAwsDeps local_;
 };
 
 TEST_F(QueryClientsTest, AssumeRoleSendsEveryOptionAndReadsTheSession) {
