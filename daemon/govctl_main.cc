@@ -9,11 +9,14 @@
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_sign.h"
 
 namespace govd::daemon {
 namespace {
 
-constexpr std::array<GovctlCommand, 0> kCommands{};
+constexpr std::array kCommands{
+    GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", &RunSignCommand},
+};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";

@@ -80,77 +80,132 @@ struct HeaderView {
   std::string_view value;
 };
 
+// Branch-free over the whole value so that the compiler vectorizes it: header values such as
+// session tokens are hundreds of bytes long and almost never bad.
+bool HasControlChar(std::string_view value) {
+  unsigned bad = 0;
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    bad |= static_cast<unsigned>(u < 0x20 && u != '\t') | static_cast<unsigned>(u == 0x7f);
+  }
+  return bad != 0;
+}
+
+bool HasSpaceOrTab(std::string_view value) {
+  unsigned found = 0;
+  for (char c : value) found |= static_cast<unsigned>(c == ' ') | static_cast<unsigned>(c == '\t');
+  return found != 0;
+}
+
+Status HeaderError(std::size_t index, std::string_view field, std::string message) {
+  return InvalidArgument(std::move(message),
+                         "headers[" + std::to_string(index) + "]." + std::string(field));
+}
+
 Status CheckHeader(const HttpHeader& header, std::size_t index) {
-  const std::string where = "headers[" + std::to_string(index) + "]";
-  if (header.name.empty()) return InvalidArgument("header name is empty", where + ".name");
+  if (header.name.empty()) return HeaderError(index, "name", "header name is empty");
   for (char c : header.name) {
     if (!IsTokenChar(static_cast<unsigned char>(c))) {
-      return InvalidArgument("header name holds a byte that is not a printable ASCII token "
-                             "character (RFC 7230 tchar)",
-                             where + ".name");
+      return HeaderError(index, "name",
+                         "header name holds a byte that is not a printable ASCII token "
+                         "character (RFC 7230 tchar)");
     }
   }
-  for (char c : header.value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t') || u == 0x7f) {
-      return InvalidArgument("value of header \"" + header.name +
-                                 "\" holds a control character (CR, LF, NUL, ...); unfold "
-                                 "folded lines before signing",
-                             where + ".value");
-    }
+  if (HasControlChar(header.value)) {
+    return HeaderError(index, "value",
+                       "value of header \"" + header.name +
+                           "\" holds a control character (CR, LF, NUL, ...); unfold folded "
+                           "lines before signing");
   }
   return Ok();
+}
+
+// Stable, and without the allocation of std::stable_sort for the usual handful of headers.
+void SortByName(std::vector<HeaderView>& views) {
+  auto less = [](const HeaderView& a, const HeaderView& b) { return LessIgnoreCase(a.name, b.name); };
+  if (views.size() > 32) {
+    std::stable_sort(views.begin(), views.end(), less);
+    return;
+  }
+  for (std::size_t i = 1; i < views.size(); ++i) {
+    for (std::size_t j = i; j > 0 && less(views[j], views[j - 1]); --j) std::swap(views[j], views[j - 1]);
+  }
 }
 
 Result<std::vector<HeaderView>> SortedHeaders(std::span<const HttpHeader> headers,
                                               std::span<const HttpHeader> extra) {
   std::vector<HeaderView> views;
   views.reserve(headers.size() + extra.size());
+  bool has_host = false;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     GOVD_TRY(CheckHeader(headers[i], i));
-    if (!IsUnsignedHeader(headers[i].name)) views.push_back({headers[i].name, headers[i].value});
+    if (IsUnsignedHeader(headers[i].name)) continue;
+    has_host = has_host || SameHeaderName(headers[i].name, "host");
+    views.push_back({headers[i].name, headers[i].value});
   }
+  if (!has_host) return InvalidArgument("the request has no host header; SigV4 signs it", "headers");
   for (const auto& header : extra) views.push_back({header.name, header.value});
-  std::stable_sort(views.begin(), views.end(), [](const HeaderView& a, const HeaderView& b) {
-    return LessIgnoreCase(a.name, b.name);
-  });
+  SortByName(views);
   return views;
 }
 
 void AppendLowerCase(std::string& out, std::string_view s) {
-  for (char c : s) out.push_back(ToLower(c));
+  const std::size_t start = out.size();
+  out.resize(start + s.size());
+  char* dest = out.data() + start;
+  for (std::size_t i = 0; i < s.size(); ++i) dest[i] = ToLower(s[i]);
 }
 
-// Trims the value and collapses each inner run of spaces and tabs into one space.
+// Trims the value and collapses each inner run of spaces and tabs into one space. Copies the
+// runs between spaces whole: values such as session tokens are long and have none.
 void AppendTrimmedValue(std::string& out, std::string_view value) {
-  bool pending_space = false;
+  if (!HasSpaceOrTab(value)) {
+    out.append(value);
+    return;
+  }
   bool started = false;
-  for (char c : value) {
-    if (IsSpace(c)) {
-      pending_space = started;
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    out.push_back(c);
-    pending_space = false;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && IsSpace(value[i])) ++i;
+    std::size_t end = i;
+    while (end < value.size() && !IsSpace(value[end])) ++end;
+    if (end == i) break;
+    if (started) out.push_back(' ');
     started = true;
+    out.append(value.data() + i, end - i);
+    i = end;
   }
 }
 
-void AppendHeaderGroups(CanonicalHeaders& result, std::span<const HeaderView> views) {
+// Appends the "name:value\n" lines to `lines` and the ';'-joined names to `signed_names`.
+void AppendHeaderGroups(std::string& lines, std::string& signed_names,
+                        std::span<const HeaderView> views) {
   for (std::size_t i = 0; i < views.size();) {
-    if (i != 0) result.signed_names.push_back(';');
-    AppendLowerCase(result.signed_names, views[i].name);
-    AppendLowerCase(result.lines, views[i].name);
-    result.lines.push_back(':');
-    std::size_t j = i;
+    if (i != 0) signed_names.push_back(';');
+    const std::size_t name_start = signed_names.size();
+    AppendLowerCase(signed_names, views[i].name);
+    lines.append(signed_names, name_start).push_back(':');  // the name, lower-cased once
+    AppendTrimmedValue(lines, views[i].value);
+    std::size_t j = i + 1;
     for (; j < views.size() && SameHeaderName(views[j].name, views[i].name); ++j) {
-      if (j != i) result.lines.push_back(',');
-      AppendTrimmedValue(result.lines, views[j].value);
+      lines.push_back(',');
+      AppendTrimmedValue(lines, views[j].value);
     }
-    result.lines.push_back('\n');
+    lines.push_back('\n');
     i = j;
   }
+}
+
+std::size_t HeaderBytes(std::span<const HttpHeader> headers) {
+  std::size_t n = 0;
+  for (const auto& h : headers) n += 2 * h.name.size() + h.value.size() + 3;
+  return n;
+}
+
+std::size_t QueryBytes(std::span<const QueryParam> query) {
+  std::size_t n = 0;
+  for (const auto& q : query) n += 3 * (q.name.size() + q.value.size()) + 2;
+  return n;
 }
 
 // ---- path ----
@@ -196,14 +251,19 @@ void AppendCanonicalUri(std::string& out, std::string_view path, const SigningPa
 
 void AppendUriEncoded(std::string& out, std::string_view bytes, bool keep_slash) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  for (char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    if (IsUnreserved(u) || (keep_slash && c == '/')) {
-      out.push_back(c);
-    } else {
-      const char encoded[3] = {'%', kHex[u >> 4], kHex[u & 0x0f]};
-      out.append(encoded, 3);
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    std::size_t end = i;
+    while (end < bytes.size() && (IsUnreserved(static_cast<unsigned char>(bytes[end])) ||
+                                  (keep_slash && bytes[end] == '/'))) {
+      ++end;
     }
+    out.append(bytes.data() + i, end - i);  // the run that needs no encoding, copied whole
+    if (end == bytes.size()) break;
+    const auto u = static_cast<unsigned char>(bytes[end]);
+    const char encoded[3] = {'%', kHex[u >> 4], kHex[u & 0x0f]};
+    out.append(encoded, 3);
+    i = end + 1;
   }
 }
 
@@ -217,6 +277,47 @@ std::string UriEncodePath(std::string_view bytes) {
   std::string out;
   AppendUriEncoded(out, bytes, true);
   return out;
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+        HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<QueryParam> DecodeQueryString(std::string_view query) {
+  std::vector<QueryParam> params;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::size_t eq = pair.find('=');
+    if (!pair.empty()) {
+      params.push_back({PercentDecode(pair.substr(0, eq)),
+                        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1))});
+    }
+    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+  }
+  return params;
 }
 
 std::string NormalizePath(std::string_view path) {
@@ -266,35 +367,36 @@ bool IsUnsignedHeader(std::string_view name) {
 Result<CanonicalHeaders> BuildCanonicalHeaders(std::span<const HttpHeader> headers,
                                                std::span<const HttpHeader> extra) {
   GOVD_ASSIGN_OR_RETURN(auto views, SortedHeaders(headers, extra));
-  const bool has_host = std::any_of(views.begin(), views.end(), [](const HeaderView& h) {
-    return SameHeaderName(h.name, "host");
-  });
-  if (!has_host) return InvalidArgument("the request has no host header; SigV4 signs it", "headers");
   CanonicalHeaders result;
-  result.lines.reserve(256);
-  AppendHeaderGroups(result, views);
+  result.lines.reserve(HeaderBytes(headers) + HeaderBytes(extra));
+  AppendHeaderGroups(result.lines, result.signed_names, views);
   return result;
 }
 
 Result<CanonicalRequest> BuildCanonicalRequest(const CanonicalRequestInput& input) {
-  GOVD_TRY(CheckRequestLine(input.request));
-  CanonicalHeaders built;
+  const SignableRequest& request = input.request;
+  GOVD_TRY(CheckRequestLine(request));
+  std::vector<HeaderView> views;
   if (input.headers == nullptr) {
-    GOVD_ASSIGN_OR_RETURN(built, BuildCanonicalHeaders(input.request.headers, input.extra_headers));
+    GOVD_ASSIGN_OR_RETURN(views, SortedHeaders(request.headers, input.extra_headers));
   }
-  const CanonicalHeaders& headers = input.headers != nullptr ? *input.headers : built;
   CanonicalRequest result;
   std::string& text = result.text;
-  text.reserve(input.request.method.size() + 2 * input.request.path.size() + headers.lines.size() +
-               2 * headers.signed_names.size() + 160);
-  text.append(input.request.method).append(1, '\n');
-  AppendCanonicalUri(text, input.request.path, input.params);
+  text.reserve(request.method.size() + 3 * request.path.size() + QueryBytes(request.query) +
+               QueryBytes(input.extra_query) + HeaderBytes(request.headers) +
+               HeaderBytes(input.extra_headers) + input.payload_hash.size() + 16);
+  text.append(request.method).append(1, '\n');
+  AppendCanonicalUri(text, request.path, input.params);
   text.push_back('\n');
-  AppendCanonicalQuery(text, input.request.query, input.extra_query);
+  AppendCanonicalQuery(text, request.query, input.extra_query);
   text.push_back('\n');
-  text.append(headers.lines).append(1, '\n').append(headers.signed_names).append(1, '\n');
-  text.append(input.payload_hash);
-  result.signed_names = headers.signed_names;
+  if (input.headers != nullptr) {
+    text.append(input.headers->lines);
+    result.signed_names = input.headers->signed_names;
+  } else {
+    AppendHeaderGroups(text, result.signed_names, views);
+  }
+  text.append(1, '\n').append(result.signed_names).append(1, '\n').append(input.payload_hash);
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "signer/signable_request.h"
@@ -23,6 +24,11 @@ namespace govd::signer {
 void AppendUriEncoded(std::string& out, std::string_view bytes, bool keep_slash);
 std::string UriEncode(std::string_view bytes);      // query names/values ('/' -> %2F)
 std::string UriEncodePath(std::string_view bytes);  // raw path or S3 key -> wire path
+
+// Splits a query string as it appears on the wire ("a=1&b=%2F&c") into DECODED parameters
+// (a missing '=' gives an empty value; empty pairs are skipped; '+' stays '+'). Invalid
+// %-escapes are kept as they are.
+std::vector<QueryParam> DecodeQueryString(std::string_view query);
 
 // Removes "." and ".." segments and empty segments ("//"), keeping a trailing '/':
 // "//a/./b/../c/" -> "/a/c/". An empty result is "/".

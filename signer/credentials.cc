@@ -27,6 +27,7 @@ Credentials::Credentials(const Credentials& other) = default;
 
 // A move copies and then wipes the source: moving a short string copies its bytes and would
 // leave them behind in the source's inline buffer.
+// NOLINTBEGIN(performance-move-constructor-init): copying, then wiping, is the point.
 Credentials::Credentials(Credentials&& other) noexcept
     : access_key_id_(std::move(other.access_key_id_)),
       secret_access_key_(other.secret_access_key_),
@@ -34,6 +35,7 @@ Credentials::Credentials(Credentials&& other) noexcept
       secret_id_(other.secret_id_) {
   other.Wipe();
 }
+// NOLINTEND(performance-move-constructor-init)
 
 Credentials& Credentials::operator=(const Credentials& other) {
   if (this == &other) return *this;

@@ -86,13 +86,23 @@ Sha256Digest HmacSha256Key::Mac(std::string_view data) const {
   return out;
 }
 
+// Two hex digits per byte value, so each byte costs one table read and one 2-byte copy.
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::array<char, 512> pairs{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    pairs[2 * b] = kDigits[b >> 4];
+    pairs[2 * b + 1] = kDigits[b & 0x0f];
+  }
+  return pairs;
+}();
+
 void AppendHex(std::string& out, std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   const std::size_t start = out.size();
   out.resize(start + 2 * bytes.size());
+  char* dest = out.data() + start;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    out[start + 2 * i] = kDigits[bytes[i] >> 4];
-    out[start + 2 * i + 1] = kDigits[bytes[i] & 0x0f];
+    std::memcpy(dest + 2 * i, kHexPairs.data() + 2 * bytes[i], 2);
   }
 }
 

@@ -8,28 +8,23 @@
 namespace govd::signer {
 namespace {
 
-// The parts every signature needs, checked and computed once.
-struct Prepared {
-  std::string payload_hash;
-  std::string scope;
-};
-
-Result<Prepared> Prepare(const SignableRequest& request, const SigningParams& params) {
-  GOVD_TRY(ValidateSigningParams(params));
-  Prepared prepared;
+// The payload hash; points into `storage` when the body is hashed.
+std::string_view PayloadHash(const SignableRequest& request, const SigningParams& params,
+                             std::string& storage) {
   switch (params.payload) {
     case PayloadMode::kHashBody:
-      prepared.payload_hash = Sha256Hex(request.body);
-      break;
+      storage = Sha256Hex(request.body);
+      return storage;
     case PayloadMode::kUnsignedPayload:
-      prepared.payload_hash = kUnsignedPayload;
-      break;
+      return kUnsignedPayload;
     case PayloadMode::kPrecomputed:
-      prepared.payload_hash = params.payload_hash;
-      break;
+      return params.payload_hash;
   }
-  prepared.scope = CredentialScope(DateStamp(params.amz_date), params.region, params.service);
-  return prepared;
+  return {};
+}
+
+std::string Scope(const SigningParams& params) {
+  return CredentialScope(DateStamp(params.amz_date), params.region, params.service);
 }
 
 Status CheckAccessKey(const Credentials& credentials) {
@@ -55,9 +50,9 @@ Status CheckNotSupplied(const SignableRequest& request, std::string_view name) {
 
 std::string SignatureHex(const SigningParams& params, const Credentials& credentials,
                          SigningKeyCache* cache, std::string_view scope,
-                         std::string_view canonical_request) {
+                         std::string_view canonical_request, SigningTrace* trace) {
   const std::string_view date8 = DateStamp(params.amz_date);
-  const std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
+  std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
   const SigningKey key = cache != nullptr
                              ? cache->Get(credentials, date8, params.region, params.service)
                              : SigningKey::Derive(credentials.secret_access_key(), date8,
@@ -65,6 +60,10 @@ std::string SignatureHex(const SigningParams& params, const Credentials& credent
   std::string hex;
   hex.reserve(64);
   AppendHex(hex, key.Sign(string_to_sign));
+  if (trace != nullptr) {
+    trace->canonical_request = canonical_request;
+    trace->string_to_sign = std::move(string_to_sign);
+  }
   return hex;
 }
 
@@ -124,9 +123,13 @@ std::string PresignedRequest::Url(std::string_view scheme) const {
 }
 
 Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningParams& params,
-                                  const Credentials& credentials, SigningKeyCache* cache) {
-  GOVD_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, params));
+                                  const Credentials& credentials, SigningKeyCache* cache,
+                                  SigningTrace* trace) {
+  GOVD_TRY(ValidateSigningParams(params));
   GOVD_TRY(CheckHeaderSigningInput(request, params, credentials));
+  std::string storage;
+  const std::string_view payload_hash = PayloadHash(request, params, storage);
+  const std::string scope = Scope(params);
   SignedHeaders result;
   auto& added = result.headers_to_add;
   added.reserve(4);
@@ -134,30 +137,33 @@ Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningP
     added.push_back({"X-Amz-Security-Token", std::string(credentials.session_token())});
   }
   added.push_back({"X-Amz-Date", params.amz_date});
-  if (params.add_content_sha256_header) added.push_back({"x-amz-content-sha256", prepared.payload_hash});
+  if (params.add_content_sha256_header) added.push_back({"x-amz-content-sha256", std::string(payload_hash)});
   const std::size_t unsigned_prefix = credentials.has_session_token() && params.omit_session_token ? 1 : 0;
   const CanonicalRequestInput input{request, params, std::span(added).subspan(unsigned_prefix), {},
-                                    prepared.payload_hash};
+                                    payload_hash};
   GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
-  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text);
+  result.signature = SignatureHex(params, credentials, cache, scope, canonical.text, trace);
   result.signed_header_names = std::move(canonical.signed_names);
-  added.push_back({"Authorization", AuthorizationValue(credentials.access_key_id(), prepared.scope,
+  added.push_back({"Authorization", AuthorizationValue(credentials.access_key_id(), scope,
                                                        result.signed_header_names, result.signature)});
   return result;
 }
 
 Result<PresignedRequest> Presign(const SignableRequest& request, const SigningParams& params,
                                  const Credentials& credentials, std::int64_t expires_seconds,
-                                 SigningKeyCache* cache) {
+                                 SigningKeyCache* cache, SigningTrace* trace) {
   GOVD_TRY(CheckExpires(expires_seconds));
-  GOVD_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, params));
+  GOVD_TRY(ValidateSigningParams(params));
   GOVD_TRY(CheckAccessKey(credentials));
+  std::string storage;
+  const std::string_view payload_hash = PayloadHash(request, params, storage);
+  const std::string scope = Scope(params);
   GOVD_ASSIGN_OR_RETURN(CanonicalHeaders headers, BuildCanonicalHeaders(request.headers));
   PresignedRequest result;
   auto& added = result.params_to_add;
   added.reserve(7);
   added.push_back({"X-Amz-Algorithm", std::string(kAlgorithm)});
-  added.push_back({"X-Amz-Credential", credentials.access_key_id() + "/" + prepared.scope});
+  added.push_back({"X-Amz-Credential", credentials.access_key_id() + "/" + scope});
   added.push_back({"X-Amz-Date", params.amz_date});
   added.push_back({"X-Amz-SignedHeaders", headers.signed_names});
   added.push_back({"X-Amz-Expires", std::to_string(expires_seconds)});
@@ -166,9 +172,9 @@ Result<PresignedRequest> Presign(const SignableRequest& request, const SigningPa
     added.push_back({"X-Amz-Security-Token", std::string(credentials.session_token())});
   }
   const CanonicalRequestInput input{request, params, {}, std::span(added).first(sign_token ? 6 : 5),
-                                    prepared.payload_hash, &headers};
+                                    payload_hash, &headers};
   GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
-  result.signature = SignatureHex(params, credentials, cache, prepared.scope, canonical.text);
+  result.signature = SignatureHex(params, credentials, cache, scope, canonical.text, trace);
   added.push_back({"X-Amz-Signature", result.signature});
   result.host = std::string(HostOf(request));
   result.path_and_query = request.path.empty() ? "/" : request.path;

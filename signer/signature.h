@@ -55,14 +55,22 @@ struct PresignedRequest {
   std::string Url(std::string_view scheme = "https") const;
 };
 
-// Signs with headers. `cache` may be null (the key is then derived each time).
+// The intermediate stages of one signature, for tests and debugging (never holds secrets).
+struct SigningTrace {
+  std::string canonical_request;
+  std::string string_to_sign;
+};
+
+// Signs with headers. `cache` may be null (the key is then derived each time); `trace`, when
+// not null, receives the stages.
 Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningParams& params,
-                                  const Credentials& credentials, SigningKeyCache* cache = nullptr);
+                                  const Credentials& credentials, SigningKeyCache* cache = nullptr,
+                                  SigningTrace* trace = nullptr);
 
 // Presigns for `expires_seconds` (1..604800, else an InvalidArgument error naming
 // X-Amz-Expires). Payload: as SigningParams::payload (S3: UNSIGNED-PAYLOAD).
 Result<PresignedRequest> Presign(const SignableRequest& request, const SigningParams& params,
                                  const Credentials& credentials, std::int64_t expires_seconds,
-                                 SigningKeyCache* cache = nullptr);
+                                 SigningKeyCache* cache = nullptr, SigningTrace* trace = nullptr);
 
 }  // namespace govd::signer

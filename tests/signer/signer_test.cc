@@ -1,0 +1,196 @@
+// Unit tests of the signer's stages and its refusals: bad input gives an InvalidArgument Error
+// naming the field, never a crash; the cache is bounded and shared safely between threads.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "signer/canonical_request.h"
+#include "signer/signature.h"
+
+namespace govd::signer {
+namespace {
+
+constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+SignableRequest StsRequest() {
+  SignableRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.headers = {{"Host", "sts.us-east-1.amazonaws.com"}};
+  return request;
+}
+
+Credentials Creds() { return {"AKIDEXAMPLE", std::string(kSecret)}; }
+
+SigningParams StsParams() { return ServiceSigningParams("sts", "us-east-1", "20261124T120000Z"); }
+
+void ExpectInvalid(const Status& status, std::string_view where) {
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(status.error().where(), where) << status.error().ToString();
+  EXPECT_EQ(status.error().ToString().find(kSecret), std::string::npos);
+}
+
+template <typename T>
+Status AsStatus(const Result<T>& result) {
+  if (result) return Ok();
+  return result.error();
+}
+
+TEST(UriEncodeTest, KeepsUnreservedEncodesTheRestUpperCase) {
+  EXPECT_EQ(UriEncode("aZ09-._~"), "aZ09-._~");
+  EXPECT_EQ(UriEncode("a b/c+d=e&\xe1\x88\xb4"), "a%20b%2Fc%2Bd%3De%26%E1%88%B4");
+  EXPECT_EQ(UriEncodePath("/a b/c%"), "/a%20b/c%25");
+}
+
+TEST(NormalizePathTest, RemovesDotAndEmptySegments) {
+  EXPECT_EQ(NormalizePath("//a/./b/../c/"), "/a/c/");
+  EXPECT_EQ(NormalizePath("/a/.."), "/");
+  EXPECT_EQ(NormalizePath("/../.."), "/");
+  EXPECT_EQ(NormalizePath("/a/b/.."), "/a");
+  EXPECT_EQ(NormalizePath(""), "/");
+}
+
+TEST(CanonicalUriTest, S3SignsThePathAsSent) {
+  SigningParams s3 = S3SigningParams("us-east-1", "20261124T120000Z");
+  EXPECT_EQ(CanonicalUri("//a/../b%20c", s3), "//a/../b%20c");
+  EXPECT_EQ(CanonicalUri("//a/../b%20c", StsParams()), "/b%2520c");
+  EXPECT_EQ(CanonicalUri("", s3), "/");
+}
+
+TEST(CanonicalQueryTest, SortsEncodedNamesThenValuesKeepsDuplicatesAndEmptyValues) {
+  const std::vector<QueryParam> query = {{"b", "2"}, {"a", "z"}, {"a", "y"}, {"c", ""}, {"a b", "/"}};
+  EXPECT_EQ(CanonicalQuery(query), "a=y&a=z&a%20b=%2F&b=2&c=");
+}
+
+TEST(CanonicalHeadersTest, LowerCasesTrimsCollapsesAndJoinsRepeatedNames) {
+  const std::vector<HttpHeader> headers = {{"Host", "h"},
+                                           {"X-B", "  two   spaced\t\twords  "},
+                                           {"x-a", "1"},
+                                           {"X-A", " 2 "},
+                                           {"User-Agent", "not signed"}};
+  auto canonical = BuildCanonicalHeaders(headers);
+  ASSERT_TRUE(canonical) << canonical.error().ToString();
+  EXPECT_EQ(canonical->lines, "host:h\nx-a:1,2\nx-b:two spaced words\n");
+  EXPECT_EQ(canonical->signed_names, "host;x-a;x-b");
+}
+
+TEST(SignHeadersTest, RejectsHeaderValueWithNewline) {
+  SignableRequest request = StsRequest();
+  request.headers.push_back({"X-Note", "line1\r\nX-Injected: 1"});
+  ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "headers[1].value");
+}
+
+TEST(SignHeadersTest, RejectsNonAsciiHeaderName) {
+  SignableRequest request = StsRequest();
+  request.headers.push_back({"X-Caf\xc3\xa9", "v"});
+  ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "headers[1].name");
+}
+
+TEST(SignHeadersTest, RejectsDatesThatAreNotIso8601Basic) {
+  for (const char* date : {"2026-11-24T12:00:00Z", "20261124T120000", "20261324T120000Z",
+                           "20260230T120000Z", "20261124T246000Z", "", "20261124t120000z"}) {
+    SigningParams params = StsParams();
+    params.amz_date = date;
+    ExpectInvalid(AsStatus(SignHeaders(StsRequest(), params, Creds())), "amz_date");
+  }
+}
+
+TEST(SignHeadersTest, RejectsEmptyRegionAndService) {
+  SigningParams params = StsParams();
+  params.region.clear();
+  ExpectInvalid(AsStatus(SignHeaders(StsRequest(), params, Creds())), "region");
+  params = StsParams();
+  params.service.clear();
+  ExpectInvalid(AsStatus(SignHeaders(StsRequest(), params, Creds())), "service");
+}
+
+TEST(SignHeadersTest, RejectsMissingHostAndHeadersTheSignerAdds) {
+  SignableRequest request = StsRequest();
+  request.headers.clear();
+  ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "headers");
+  request = StsRequest();
+  request.headers.push_back({"X-Amz-Date", "20261124T120000Z"});
+  ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "headers");
+}
+
+TEST(SignHeadersTest, RejectsBadMethodPathAndEmptyCredentials) {
+  SignableRequest request = StsRequest();
+  request.method = "GE T";
+  ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "method");
+  request = StsRequest();
+  request.path = "no-slash";
+  ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "path");
+  ExpectInvalid(AsStatus(SignHeaders(StsRequest(), StsParams(), Credentials("", std::string(kSecret)))),
+                "access_key_id");
+}
+
+TEST(PresignTest, BoundsExpires) {
+  for (std::int64_t expires : {std::int64_t{0}, std::int64_t{-5}, std::int64_t{604801}}) {
+    ExpectInvalid(AsStatus(Presign(StsRequest(), StsParams(), Creds(), expires)), "X-Amz-Expires");
+  }
+  EXPECT_TRUE(Presign(StsRequest(), StsParams(), Creds(), 1));
+  EXPECT_TRUE(Presign(StsRequest(), StsParams(), Creds(), 604800));
+}
+
+TEST(PresignTest, UrlCarriesEncodedOwnQueryThenAuthParameters) {
+  SignableRequest request = StsRequest();
+  request.query = {{"Action", "GetCallerIdentity"}, {"a b", "c/d"}};
+  auto presigned = Presign(request, StsParams(), Creds(), 60);
+  ASSERT_TRUE(presigned);
+  EXPECT_TRUE(presigned->Url().starts_with(
+      "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&a%20b=c%2Fd&X-Amz-Algorithm="));
+  EXPECT_EQ(presigned->params_to_add.back().name, "X-Amz-Signature");
+}
+
+TEST(SigningKeyCacheTest, SameKeyAsDerivationAndBoundedSize) {
+  SigningKeyCache cache(2);
+  const Credentials creds = Creds();
+  const SigningKey derived = SigningKey::Derive(kSecret, "20150830", "us-east-1", "iam");
+  // The AWS documentation's example signing key for these inputs.
+  EXPECT_EQ(HexEncode(derived.bytes()),
+            "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
+  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam").bytes(), derived.bytes());
+  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam").bytes(), derived.bytes());
+  EXPECT_EQ(cache.size(), 1U);
+  (void)cache.Get(creds, "20150831", "us-east-1", "iam");
+  (void)cache.Get(creds, "20150832", "us-east-1", "iam");
+  EXPECT_EQ(cache.size(), 2U);
+  EXPECT_NE(cache.Get(Credentials("AKID", "other"), "20150830", "us-east-1", "iam").bytes(),
+            derived.bytes());
+}
+
+TEST(SigningKeyCacheTest, ThreadsShareOneCacheAndAgree) {
+  SigningKeyCache cache(4);
+  const Credentials creds = Creds();
+  auto expected = SignHeaders(StsRequest(), StsParams(), creds);
+  ASSERT_TRUE(expected);
+  std::vector<std::thread> threads;
+  std::vector<int> failures(8, 0);
+  for (std::size_t t = 0; t < failures.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        SigningParams params = StsParams();
+        params.region = i % 3 == 0 ? "us-east-1" : (i % 3 == 1 ? "eu-west-1" : "ap-south-1");
+        auto result = SignHeaders(StsRequest(), params, creds, &cache);
+        if (!result || (i % 3 == 0 && result->signature != expected->signature)) ++failures[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int f : failures) EXPECT_EQ(f, 0);
+}
+
+TEST(CredentialsTest, MovedFromCredentialsHoldNoSecret) {
+  Credentials a("AKID", std::string(kSecret), "token");
+  Credentials b(std::move(a));
+  EXPECT_EQ(b.secret_access_key(), kSecret);
+  EXPECT_EQ(b.session_token(), "token");
+  EXPECT_TRUE(a.secret_access_key().empty());  // NOLINT(bugprone-use-after-move): checking the wipe
+  EXPECT_FALSE(a.has_session_token());         // NOLINT(bugprone-use-after-move)
+}
+
+}  // namespace
+}  // namespace govd::signer
