@@ -83,7 +83,12 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 Slist BuildHeaderList(const HttpHeaders& headers) {
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) {
-    std::string line = name + (value.empty() ? ";" : ": " + value);
+    std::string line = name;
+    if (value.empty()) {
+      line += ';';  // curl's way of sending a header with an empty value
+    } else {
+      line.append(": ").append(value);
+    }
     list = curl_slist_append(list, line.c_str());
   }
   // libcurl would otherwise add these; neither is signed and Expect costs a round trip.
@@ -199,6 +204,10 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   SetMethodAndBody(curl, request);
+  if (request.timeout) {
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeout->count()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
+  }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);

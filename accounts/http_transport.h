@@ -6,6 +6,7 @@
 // Never log request headers or bodies: they carry signatures, session tokens and policies.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -31,6 +32,9 @@ struct HttpRequest {
   // When set, a 2xx response body is written to this file instead of HttpResponse::body (error
   // bodies still land in HttpResponse::body so that they can be parsed).
   std::optional<std::string> body_file;
+  // Overrides the transport's connect and total timeouts for this request (the instance
+  // metadata service must answer fast or not at all).
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 struct HttpResponse {

@@ -80,7 +80,9 @@ AwsResult<std::vector<T>> OrganizationsClient::ListAll(const std::string& operat
     GOVD_AWS_ASSIGN_OR_RETURN(Json::Value output, CallJson(caller_, operation, input));
     const Json::Value& items = output[list_field];
     if (!items.isNull() && !items.isArray()) {
-      return InvalidArgument("organizations " + operation + ": " + list_field + " is not an array", "/" + list_field);
+      std::string message = "organizations " + operation;
+      message.append(": ").append(list_field).append(" is not an array");
+      return InvalidArgument(std::move(message), "/" + list_field);
     }
     for (const auto& item : items) all.push_back(FromJson<T>(item));
     std::string next = Text(output, "NextToken");
