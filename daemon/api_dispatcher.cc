@@ -19,7 +19,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return 400;
     case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kAlreadyExists:
     case ErrorCode::kFailedPrecondition: return 409;
     case ErrorCode::kResourceExhausted: return 413;
     case ErrorCode::kDeadlineExceeded: return 408;

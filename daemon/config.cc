@@ -35,7 +35,7 @@ class RawReader {
     return *value;
   }
 
-  Result<std::string> Optional(const std::string& key, std::string fallback) const {
+  Result<std::string> Optional(const std::string& key, const std::string& fallback) const {
     GOVD_ASSIGN_OR_RETURN(std::optional<std::string> value, Single(key));
     return value ? *value : fallback;
   }

@@ -139,8 +139,6 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 ControlServer::ControlServer(Acceptor acceptor, const ApiDispatcher& dispatcher, Logger& logger, ControlLimits limits)
     : acceptor_(std::move(acceptor)), dispatcher_(dispatcher), logger_(logger), limits_(limits) {}
 
-ControlServer::~ControlServer() { Stop(); }
-
 void ControlServer::Start() { Accept(); }
 
 void ControlServer::Stop() {

@@ -35,7 +35,6 @@ class ControlServer {
   using Acceptor = boost::asio::local::stream_protocol::acceptor;
 
   ControlServer(Acceptor acceptor, const ApiDispatcher& dispatcher, Logger& logger, ControlLimits limits);
-  ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
 

@@ -50,7 +50,7 @@ class Service {
         config_(std::move(config)),
         logger_(MakeLogger(std::getenv("JOURNAL_STREAM"))),
         dispatcher_(config_.roles),
-        scheduler_(io_, [this](ReconcileScheduler::PassDone done) { RunPass(std::move(done)); },
+        scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
                    [this] { return uniform_(random_); }),
         server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval()),
@@ -83,7 +83,7 @@ class Service {
   }
 
   // The reconciler (accounts/) is not part of this build: a pass only records that it ran.
-  void RunPass(ReconcileScheduler::PassDone done) {
+  void RunPass(const ReconcileScheduler::PassDone& done) {
     logger_->Log(LogLevel::kDebug, "reconcile pass " + std::to_string(scheduler_.stats().passes_started) +
                                        ": no reconciler wired in this build");
     done();
