@@ -88,7 +88,7 @@ Status IndexRole(AccessAnalyzer::Impl& impl, std::size_t r) {
   GOVD_ASSIGN_OR_RETURN(PrincipalArn arn, ParsePrincipalArn(role.arn));
   if (arn.kind != PrincipalKind::kRole) return InvalidArgument("\"" + role.arn + "\" is not a role ARN", "roles");
   GOVD_ASSIGN_OR_RETURN(auto scps, ScpLevels(impl.org, arn.arn.account));
-  impl.roles.push_back({&role, arn.arn.account, std::move(scps)});
+  impl.roles.push_back({&role, arn.arn.account, std::move(scps), {}});
   impl.role_by_arn[role.arn] = r;
   impl.roles_by_account[arn.arn.account].push_back(r);
   IndexIdentity(impl, r);
