@@ -6,14 +6,20 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_reconcile.h"
+#include "daemon/govctl_status.h"
 
 namespace govd::daemon {
 namespace {
 
-constexpr std::array<GovctlCommand, 0> kCommands{};
+constexpr std::array<GovctlCommand, 2> kCommands{{
+    {"status", "show what govd is doing", RunStatusCommand},
+    {"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
+}};
 
 void PrintUsage(std::ostream& out) {
   out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";
@@ -24,7 +30,23 @@ void PrintUsage(std::ostream& out) {
   out << "\n`govctl COMMAND --help` describes one command.\n";
 }
 
-int Main(int argc, char** argv) {
+// `govctl --socket PATH --json status` means `govctl status --socket PATH --json`: options before
+// the command move after it, where every command parses them.
+std::vector<char*> MoveGlobalOptionsAfterCommand(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  std::size_t end = 1;
+  while (end < args.size() && (std::strcmp(args[end], "--json") == 0 || std::strncmp(args[end], "--socket=", 9) == 0 ||
+                               (std::strcmp(args[end], "--socket") == 0 && end + 1 < args.size()))) {
+    end += std::strcmp(args[end], "--socket") == 0 ? 2 : 1;
+  }
+  std::rotate(args.begin() + 1, args.begin() + static_cast<std::ptrdiff_t>(end), args.end());
+  return args;
+}
+
+int Main(int original_argc, char** original_argv) {
+  std::vector<char*> arguments = MoveGlobalOptionsAfterCommand(original_argc, original_argv);
+  int argc = static_cast<int>(arguments.size());
+  char** argv = arguments.data();
   if (argc < 2) {
     PrintUsage(std::cerr);
     return kExitUsage;

@@ -1,0 +1,105 @@
+#include "daemon/api_dispatcher.h"
+
+#include <json/reader.h>
+#include <json/writer.h>
+
+#include <exception>
+
+namespace govd::daemon {
+namespace {
+
+std::string DescribePeer(const PeerCredentials& peer) {
+  return "uid " + std::to_string(peer.uid) + " gid " + std::to_string(peer.gid);
+}
+
+}  // namespace
+
+int HttpStatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kFailedPrecondition: return 409;
+    case ErrorCode::kResourceExhausted: return 413;
+    case ErrorCode::kDeadlineExceeded: return 408;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+ApiResponse ErrorResponse(const Error& error) {
+  Json::Value detail(Json::objectValue);
+  detail["code"] = std::string(ErrorCodeName(error.code()));
+  detail["message"] = error.message();
+  if (!error.where().empty()) detail["where"] = error.where();
+  ApiResponse response;
+  response.status = HttpStatusFor(error.code());
+  response.body["error"] = detail;
+  return response;
+}
+
+Result<Json::Value> ParseJsonBody(std::string_view text) {
+  Json::CharReaderBuilder builder;
+  builder["collectComments"] = false;
+  builder["rejectDupKeys"] = true;
+  builder["failIfExtra"] = true;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value value;
+  std::string errors;
+  if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors)) {
+    while (!errors.empty() && errors.back() == '\n') errors.pop_back();
+    return InvalidArgument("request body is not valid JSON: " + errors, "body");
+  }
+  return value;
+}
+
+std::string WriteJson(const Json::Value& value) {
+  Json::StreamWriterBuilder builder;
+  builder["indentation"] = "";
+  return Json::writeString(builder, value) + "\n";
+}
+
+ApiResponse ApiDispatcher::Dispatch(const PeerCredentials& peer, std::string_view method, std::string_view target,
+                                    std::string_view body) const {
+  Result<ApiResponse> response = Run(peer, method, target, body);
+  return response ? *std::move(response) : ErrorResponse(response.error());
+}
+
+Result<ApiResponse> ApiDispatcher::Run(const PeerCredentials& peer, std::string_view method, std::string_view target,
+                                       std::string_view body) const {
+  std::optional<Caller> caller = roles_.Resolve(peer);
+  if (!caller) return PermissionDenied(DescribePeer(peer) + " has no role in this daemon's control.role map");
+  GOVD_ASSIGN_OR_RETURN(MatchResult found, MatchRoute(method, target));
+  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + std::string(target.substr(0, 200)));
+  if (found.kind == MatchKind::kWrongMethod) {
+    ApiResponse response = ErrorResponse(InvalidArgument("use " + found.allowed_method + " on this path", "method"));
+    response.status = 405;
+    response.allow = found.allowed_method;
+    return response;
+  }
+  GOVD_TRY(Authorize(*caller, found.match));
+  ApiRequest request{.caller = *caller, .route = std::move(found.match), .body = Json::Value()};
+  if (!body.empty()) {
+    GOVD_ASSIGN_OR_RETURN(request.body, ParseJsonBody(body));
+  }
+  return CallHandler(request);
+}
+
+Result<ApiResponse> ApiDispatcher::CallHandler(const ApiRequest& request) const {
+  auto it = handlers_.find(request.route.spec->endpoint);
+  if (it == handlers_.end()) {
+    ApiResponse response = ErrorResponse(FailedPrecondition(std::string(request.route.spec->pattern) +
+                                                     " is not available: this govd has no grant store wired in"));
+    response.status = 501;
+    return response;
+  }
+  try {
+    return it->second(request);
+  } catch (const std::exception& e) {  // the control-API edge: report, never crash the daemon
+    return Internal(std::string("handler failed: ") + e.what());
+  }
+}
+
+}  // namespace govd::daemon

@@ -1,0 +1,71 @@
+// daemon/api_dispatcher.h
+// The control API without its transport: takes the peer's kernel credentials and one HTTP
+// request (method, target, body) and produces the status and JSON answer. Steps, in order:
+// resolve the caller from the role map, match the route, authorize, parse the JSON body, run the
+// endpoint's handler. Endpoints without a handler in this build answer 501, naming what is
+// missing. Exceptions thrown by a handler stop here and become a 500 with their message.
+// Thread safety: not thread safe; govd calls it from its event loop only.
+// Never echoes request bodies or credentials into errors or logs.
+#pragma once
+
+#include <json/value.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "daemon/api_routes.h"
+#include "daemon/role_map.h"
+
+namespace govd::daemon {
+
+struct ApiRequest {
+  Caller caller;
+  RouteMatch route;
+  Json::Value body;  // null when the request had no body
+};
+
+struct ApiResponse {
+  int status = 200;
+  Json::Value body;
+  std::string allow;  // the Allow header of a 405
+};
+
+using ApiHandler = std::function<Result<ApiResponse>(const ApiRequest& request)>;
+
+// HTTP status for an error code (400, 403, 404, 409, 413, 503, ...).
+int HttpStatusFor(ErrorCode code);
+
+// {"error": {"code": "permission denied", "message": ..., "where": ...}} with its HTTP status.
+ApiResponse ErrorResponse(const Error& error);
+
+// Parses a JSON request body; errors say where the text stops making sense.
+Result<Json::Value> ParseJsonBody(std::string_view text);
+
+// Compact one-line JSON text, newline-terminated.
+std::string WriteJson(const Json::Value& value);
+
+class ApiDispatcher {
+ public:
+  explicit ApiDispatcher(RoleMap roles) : roles_(std::move(roles)) {}
+
+  void Handle(Endpoint endpoint, ApiHandler handler) { handlers_[endpoint] = std::move(handler); }
+  // Takes effect for the next request (SIGHUP); requests in flight keep the caller they had.
+  void set_roles(RoleMap roles) { roles_ = std::move(roles); }
+
+  ApiResponse Dispatch(const PeerCredentials& peer, std::string_view method, std::string_view target,
+                       std::string_view body) const;
+
+ private:
+  Result<ApiResponse> Run(const PeerCredentials& peer, std::string_view method, std::string_view target,
+                          std::string_view body) const;
+  Result<ApiResponse> CallHandler(const ApiRequest& request) const;
+
+  RoleMap roles_;
+  std::map<Endpoint, ApiHandler> handlers_;
+};
+
+}  // namespace govd::daemon

@@ -1,0 +1,31 @@
+// daemon/api_handlers.h
+// The control-API endpoints that need no store: status and "reconcile now". Each Make* returns
+// an ApiHandler bound to the parts it reads; those parts must outlive the dispatcher.
+// Thread safety: the handlers run on the event loop only, like everything they read.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "daemon/api_dispatcher.h"
+#include "daemon/config.h"
+#include "daemon/reconcile_scheduler.h"
+
+namespace govd::daemon {
+
+// What govd reports about itself, kept up to date by the wiring in govd_main.cc.
+struct ServiceState {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::uint64_t reloads = 0;
+  std::string activity = "starting";  // the last STATUS= line
+};
+
+// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, and the
+// caller's own uid, role and tenant (so `govctl status` also answers "who am I to govd").
+ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, const ReconcileScheduler& scheduler);
+
+// POST /v1/reconcile: 202 with the number of the pass that will serve the request.
+ApiHandler MakeReconcileNowHandler(ReconcileScheduler& scheduler);
+
+}  // namespace govd::daemon

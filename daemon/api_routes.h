@@ -1,0 +1,100 @@
+// daemon/api_routes.h
+// The control API's endpoints and who may call them. One constexpr table lists every endpoint
+// (method, path pattern) with the roles allowed; MatchRoute finds the endpoint of a request and
+// Authorize decides, from the caller's role and tenant, whether it may proceed. Tenant-scoped
+// endpoints carry the tenant in the path (/v1/tenants/{tenant}/...), so an operator is checked
+// against its own tenant before any handler runs; handlers must still check that the objects
+// they load belong to that tenant.
+// Pure, thread safe. Never decides from anything the client says about itself.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "daemon/role_map.h"
+#include "policy/arn.h"
+
+namespace govd::daemon {
+
+enum class Endpoint {
+  kStatus,
+  kReconcileNow,
+  kOrgShow,
+  kAuditLog,
+  kAuditVerify,
+  kGrantList,
+  kGrantRequest,
+  kGrantShow,
+  kGrantApprove,
+  kGrantReject,
+  kGrantRevoke,
+  kPlan,
+  kTenantAuditLog,
+  kSimulate,
+};
+
+// Who may call an endpoint. An operator is allowed only on tenant-scoped paths and only for the
+// tenant it is bound to.
+struct Access {
+  bool admin;
+  bool operator_own_tenant;
+  bool auditor;
+};
+
+struct RouteSpec {
+  Endpoint endpoint;
+  std::string_view method;
+  std::string_view pattern;  // "{tenant}" and "{grant}" match one path segment
+  Access access;
+  std::string_view summary;
+};
+
+inline constexpr Access kEveryone{true, true, true};
+inline constexpr Access kAdminOnly{true, false, false};
+inline constexpr Access kReaders{true, true, true};  // read-only: auditors too
+inline constexpr Access kWriters{true, true, false};
+inline constexpr Access kAdminAndAuditor{true, false, true};
+
+inline constexpr std::array<RouteSpec, 14> kRoutes{{
+    {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "daemon state: mode, account, reconcile passes"},
+    {Endpoint::kReconcileNow, "POST", "/v1/reconcile", kWriters, "start a reconcile pass now"},
+    {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "the organisation: OUs, accounts, buckets"},
+    {Endpoint::kAuditLog, "GET", "/v1/audit", kAdminAndAuditor, "the whole audit log"},
+    {Endpoint::kAuditVerify, "POST", "/v1/audit/verify", kAdminAndAuditor, "check the audit log's hash chain"},
+    {Endpoint::kGrantList, "GET", "/v1/tenants/{tenant}/grants", kReaders, "list a tenant's grants"},
+    {Endpoint::kGrantRequest, "POST", "/v1/tenants/{tenant}/grants", kWriters, "request a grant"},
+    {Endpoint::kGrantShow, "GET", "/v1/tenants/{tenant}/grants/{grant}", kReaders, "one grant and its history"},
+    {Endpoint::kGrantApprove, "POST", "/v1/tenants/{tenant}/grants/{grant}/approve", kAdminOnly, "approve"},
+    {Endpoint::kGrantReject, "POST", "/v1/tenants/{tenant}/grants/{grant}/reject", kAdminOnly, "reject"},
+    {Endpoint::kGrantRevoke, "POST", "/v1/tenants/{tenant}/grants/{grant}/revoke", kWriters, "revoke"},
+    {Endpoint::kPlan, "GET", "/v1/tenants/{tenant}/plan", kReaders, "what the next reconcile would change"},
+    {Endpoint::kTenantAuditLog, "GET", "/v1/tenants/{tenant}/audit", kReaders, "a tenant's audit entries"},
+    {Endpoint::kSimulate, "POST", "/v1/tenants/{tenant}/simulate", kReaders, "evaluate a request against policy"},
+}};
+
+struct RouteMatch {
+  const RouteSpec* spec = nullptr;
+  std::optional<policy::AccountId> tenant;  // from {tenant}
+  std::string grant_id;                     // from {grant}
+  std::string query;                        // after '?', undecoded
+};
+
+enum class MatchKind { kMatched, kNoSuchPath, kWrongMethod };
+
+struct MatchResult {
+  MatchKind kind = MatchKind::kNoSuchPath;
+  RouteMatch match;
+  std::string allowed_method;  // for kWrongMethod: what the path accepts
+};
+
+// Finds the endpoint for `method` and `target` ("/v1/tenants/111122223333/grants?state=active").
+// A {tenant} segment that is not an account id is an InvalidArgument error.
+Result<MatchResult> MatchRoute(std::string_view method, std::string_view target);
+
+// PermissionDenied (naming role, endpoint and tenant) unless `caller` may call `route`.
+Status Authorize(const Caller& caller, const RouteMatch& route);
+
+}  // namespace govd::daemon

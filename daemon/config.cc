@@ -1,0 +1,293 @@
+#include "daemon/config.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+
+namespace govd::daemon {
+namespace {
+
+// Bits that make a file readable by someone other than its owner.
+constexpr unsigned kReadableByOthers = 0044;
+constexpr std::size_t kMaxUnixSocketPath = 107;  // sizeof(sockaddr_un::sun_path) - 1
+
+// Answers questions about the raw values; each accessor names the key on error.
+class RawReader {
+ public:
+  explicit RawReader(const RawConfig& raw) : raw_(raw) {}
+
+  const RawValue* Find(const std::string& key) const {
+    auto it = raw_.values.find(key);
+    return it == raw_.values.end() || it->second.values.empty() ? nullptr : &it->second;
+  }
+
+  Result<std::optional<std::string>> Single(const std::string& key) const {
+    const RawValue* value = Find(key);
+    if (value == nullptr) return std::optional<std::string>();
+    if (value->values.size() > 1) return InvalidArgument("given more than once", key);
+    return std::optional<std::string>(value->values.front());
+  }
+
+  Result<std::string> Required(const std::string& key) const {
+    GOVD_ASSIGN_OR_RETURN(std::optional<std::string> value, Single(key));
+    if (!value || value->empty()) return InvalidArgument("is required", key);
+    return *value;
+  }
+
+  Result<std::string> Optional(const std::string& key, std::string fallback) const {
+    GOVD_ASSIGN_OR_RETURN(std::optional<std::string> value, Single(key));
+    return value ? *value : fallback;
+  }
+
+  const RawConfig& raw() const { return raw_; }
+
+ private:
+  const RawConfig& raw_;
+};
+
+Result<long long> ParseInteger(std::string_view text, long long min, long long max, const std::string& where) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return InvalidArgument("\"" + std::string(text) + "\" is not an integer", where);
+  }
+  if (value < min || value > max) {
+    return InvalidArgument("must be between " + std::to_string(min) + " and " + std::to_string(max), where);
+  }
+  return value;
+}
+
+Result<std::chrono::milliseconds> DurationInRange(const RawReader& reader, const std::string& key,
+                                                  std::chrono::milliseconds fallback, std::chrono::milliseconds min,
+                                                  std::chrono::milliseconds max) {
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Single(key));
+  if (!text) return fallback;
+  GOVD_ASSIGN_OR_RETURN(std::chrono::milliseconds value, ParseDuration(*text, key));
+  if (value < min || value > max) {
+    return InvalidArgument("must be between " + std::to_string(min.count()) + "ms and " +
+                               std::to_string(max.count()) + "ms",
+                           key);
+  }
+  return value;
+}
+
+Result<long long> IntegerInRange(const RawReader& reader, const std::string& key, long long fallback, long long min,
+                                 long long max) {
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Single(key));
+  if (!text) return fallback;
+  return ParseInteger(*text, min, max, key);
+}
+
+Result<Mode> ReadMode(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Required("mode"));
+  if (text == "central") return Mode::kCentral;
+  if (text == "child") return Mode::kChild;
+  return InvalidArgument("must be \"central\" or \"child\", got \"" + text + "\"", "mode");
+}
+
+Result<std::string> ReadRegion(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Required("region"));
+  static constexpr const char* kPattern = "[a-z]{2}(-[a-z]+)+-[0-9]+";
+  if (!std::regex_match(text, std::regex(kPattern))) {
+    return InvalidArgument("\"" + text + "\" is not an AWS region name like eu-west-2", "region");
+  }
+  return text;
+}
+
+Result<std::string> ReadEndpoint(const RawReader& reader, const std::string& key) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional(key, ""));
+  if (text.empty()) return text;
+  static constexpr const char* kPattern = "https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/.*)?";
+  if (!std::regex_match(text, std::regex(kPattern))) {
+    return InvalidArgument("\"" + text + "\" is not an http(s)://host[:port] URL", key);
+  }
+  return text;
+}
+
+Result<AwsEndpoints> ReadEndpoints(const RawReader& reader) {
+  AwsEndpoints endpoints;
+  GOVD_ASSIGN_OR_RETURN(endpoints.s3, ReadEndpoint(reader, "aws.s3-endpoint"));
+  GOVD_ASSIGN_OR_RETURN(endpoints.sts, ReadEndpoint(reader, "aws.sts-endpoint"));
+  GOVD_ASSIGN_OR_RETURN(endpoints.iam, ReadEndpoint(reader, "aws.iam-endpoint"));
+  GOVD_ASSIGN_OR_RETURN(endpoints.organizations, ReadEndpoint(reader, "aws.organizations-endpoint"));
+  return endpoints;
+}
+
+// A secret may only come from a file that nobody but its owner can read: the command line is
+// visible in /proc to every user, and a world-readable file leaks the key the same way.
+Status CheckSecretSource(const RawReader& reader, const std::string& key) {
+  const RawValue* value = reader.Find(key);
+  if (value == nullptr) return Ok();
+  if (value->source == ValueSource::kCommandLine) {
+    return InvalidArgument("static AWS keys are refused on the command line (visible to every user)", key);
+  }
+  if ((reader.raw().file_mode & kReadableByOthers) != 0) {
+    char mode[16];
+    std::snprintf(mode, sizeof mode, "%04o", reader.raw().file_mode);
+    return InvalidArgument("config file " + reader.raw().file_path + " holds static AWS keys but is readable by others (mode " +
+                               mode + "); chmod 600 it",
+                           key);
+  }
+  return Ok();
+}
+
+Result<std::optional<StaticAwsKeys>> ReadStaticKeys(const RawReader& reader) {
+  GOVD_TRY(CheckSecretSource(reader, "aws.access-key-id"));
+  GOVD_TRY(CheckSecretSource(reader, "aws.secret-access-key"));
+  GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional("aws.access-key-id", ""));
+  GOVD_ASSIGN_OR_RETURN(std::string secret, reader.Optional("aws.secret-access-key", ""));
+  if (id.empty() && secret.empty()) return std::optional<StaticAwsKeys>();
+  if (id.empty()) return InvalidArgument("is required when aws.secret-access-key is set", "aws.access-key-id");
+  if (secret.empty()) return InvalidArgument("is required when aws.access-key-id is set", "aws.secret-access-key");
+  if (!std::regex_match(id, std::regex("[A-Z0-9]{16,128}"))) {
+    return InvalidArgument("must be 16 to 128 upper-case letters or digits", "aws.access-key-id");
+  }
+  return std::optional<StaticAwsKeys>(StaticAwsKeys{std::move(id), std::move(secret)});
+}
+
+Result<std::string> ReadSocketPath(const RawReader& reader, const policy::AccountId& account) {
+  GOVD_ASSIGN_OR_RETURN(std::string path, reader.Optional("control.socket", "/run/govd/" + account.str() + ".sock"));
+  if (!path.starts_with('/')) return InvalidArgument("must be an absolute path", "control.socket");
+  if (path.size() > kMaxUnixSocketPath) {
+    return InvalidArgument("is longer than a unix socket path may be (107 bytes)", "control.socket");
+  }
+  return path;
+}
+
+Result<std::string> ReadMetricsAddress(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional("metrics.address", ""));
+  if (text.empty()) return text;
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("\"" + text + "\" is not host:port", "metrics.address");
+  }
+  GOVD_TRY(ParseInteger(std::string_view(text).substr(colon + 1), 1, 65535, "metrics.address"));
+  return text;
+}
+
+Result<LogLevel> ReadLogLevel(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional("log.level", "info"));
+  for (LogLevel level : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kNotice, LogLevel::kWarning, LogLevel::kError}) {
+    if (text == LogLevelName(level)) return level;
+  }
+  return InvalidArgument("must be debug, info, notice, warning or error, got \"" + text + "\"", "log.level");
+}
+
+Result<RoleMap> ReadRoles(const RawReader& reader) {
+  const std::string kKey = "control.role";
+  std::vector<RoleBinding> bindings;
+  if (const RawValue* value = reader.Find(kKey)) {
+    for (const std::string& text : value->values) {
+      GOVD_ASSIGN_OR_RETURN(RoleBinding binding, ParseRoleBinding(text, kKey));
+      bindings.push_back(std::move(binding));
+    }
+  }
+  return RoleMap::Build(std::move(bindings), kKey);
+}
+
+Result<double> ReadJitter(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Single("reconcile.jitter"));
+  if (!text) return 0.1;
+  char* end = nullptr;
+  double value = std::strtod(text->c_str(), &end);
+  if (text->empty() || end != text->c_str() + text->size() || !(value >= 0.0 && value < 1.0)) {
+    return InvalidArgument("must be a fraction in [0, 1), got \"" + *text + "\"", "reconcile.jitter");
+  }
+  return value;
+}
+
+Status ReadReconcile(const RawReader& reader, Config& config) {
+  using std::chrono::hours;
+  using std::chrono::seconds;
+  GOVD_ASSIGN_OR_RETURN(config.reconcile_interval,
+                        DurationInRange(reader, "reconcile.interval", config.reconcile_interval, seconds(1), hours(24)));
+  GOVD_ASSIGN_OR_RETURN(config.reconcile_jitter, ReadJitter(reader));
+  GOVD_ASSIGN_OR_RETURN(long long concurrency, IntegerInRange(reader, "reconcile.concurrency", 4, 1, 64));
+  config.concurrency = static_cast<int>(concurrency);
+  return Ok();
+}
+
+Status ReadControl(const RawReader& reader, Config& config) {
+  using std::chrono::milliseconds;
+  using std::chrono::minutes;
+  GOVD_ASSIGN_OR_RETURN(config.control_socket, ReadSocketPath(reader, config.account_id));
+  GOVD_ASSIGN_OR_RETURN(config.control_read_timeout, DurationInRange(reader, "control.read-timeout",
+                                                                     config.control_read_timeout, milliseconds(100),
+                                                                     minutes(5)));
+  GOVD_ASSIGN_OR_RETURN(long long body, IntegerInRange(reader, "control.max-body-bytes", 1LL << 20, 1024, 16LL << 20));
+  GOVD_ASSIGN_OR_RETURN(long long header,
+                        IntegerInRange(reader, "control.max-header-bytes", 8LL << 10, 1024, 64LL << 10));
+  config.control_max_body_bytes = static_cast<std::size_t>(body);
+  config.control_max_header_bytes = static_cast<std::size_t>(header);
+  GOVD_ASSIGN_OR_RETURN(config.roles, ReadRoles(reader));
+  return Ok();
+}
+
+Status CheckKeysKnown(const RawConfig& raw) {
+  for (const auto& [key, value] : raw.values) {
+    bool known = false;
+    for (const ConfigKey& config_key : kConfigKeys) known = known || config_key.name == key;
+    if (!known) return InvalidArgument("unknown key", key);
+  }
+  return Ok();
+}
+
+Result<policy::AccountId> ReadAccountId(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Required("account-id"));
+  auto account = policy::AccountId::Parse(text);
+  if (!account) return InvalidArgument(account.error().message(), "account-id");
+  return *account;
+}
+
+}  // namespace
+
+std::string_view ModeName(Mode mode) { return mode == Mode::kCentral ? "central" : "child"; }
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kNotice: return "notice";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text, const std::string& where) {
+  struct Unit {
+    std::string_view suffix;
+    long long millis;
+  };
+  static constexpr std::array<Unit, 4> kUnits{{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}};
+  for (const Unit& unit : kUnits) {
+    if (!text.ends_with(unit.suffix)) continue;
+    std::string_view number = text.substr(0, text.size() - unit.suffix.size());
+    GOVD_ASSIGN_OR_RETURN(long long value, ParseInteger(number, 0, 1'000'000'000, where));
+    return std::chrono::milliseconds(value * unit.millis);
+  }
+  return InvalidArgument("\"" + std::string(text) + "\" is not a duration like 500ms, 30s, 5m or 2h", where);
+}
+
+Result<Config> ValidateConfig(const RawConfig& raw) {
+  GOVD_TRY(CheckKeysKnown(raw));
+  RawReader reader(raw);
+  GOVD_ASSIGN_OR_RETURN(Mode mode, ReadMode(reader));
+  GOVD_ASSIGN_OR_RETURN(policy::AccountId account, ReadAccountId(reader));
+  GOVD_ASSIGN_OR_RETURN(RoleMap no_roles, RoleMap::Build({}, "control.role"));
+  Config config(std::move(account), std::move(no_roles));
+  config.mode = mode;
+  GOVD_ASSIGN_OR_RETURN(config.region, ReadRegion(reader));
+  GOVD_ASSIGN_OR_RETURN(config.database_conninfo, reader.Required("database.conninfo"));
+  GOVD_ASSIGN_OR_RETURN(config.endpoints, ReadEndpoints(reader));
+  GOVD_ASSIGN_OR_RETURN(config.static_keys, ReadStaticKeys(reader));
+  GOVD_TRY(ReadReconcile(reader, config));
+  GOVD_TRY(ReadControl(reader, config));
+  GOVD_ASSIGN_OR_RETURN(config.metrics_address, ReadMetricsAddress(reader));
+  GOVD_ASSIGN_OR_RETURN(config.log_level, ReadLogLevel(reader));
+  return config;
+}
+
+}  // namespace govd::daemon

@@ -1,0 +1,114 @@
+// daemon/config.h
+// govd's configuration: the raw key/value form read from the INI file and the command line
+// (RawConfig), and the checked, typed form the daemon runs with (Config). ValidateConfig is the
+// one place that decides what is acceptable; it is pure (no file or environment access), so unit
+// tests cover every rule. Errors name the key (Error::where) and the rule broken.
+// Thread safety: values. Never put a credential into an error message or a log line.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "daemon/role_map.h"
+#include "policy/arn.h"
+
+namespace govd::daemon {
+
+enum class Mode { kCentral, kChild };
+enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError };
+
+std::string_view ModeName(Mode mode);
+std::string_view LogLevelName(LogLevel level);
+
+// Where a raw value came from: secrets are only accepted from a protected file.
+enum class ValueSource { kFile, kCommandLine };
+
+struct RawValue {
+  std::vector<std::string> values;  // one per occurrence; most keys allow exactly one
+  ValueSource source = ValueSource::kFile;
+};
+
+struct RawConfig {
+  std::map<std::string, RawValue> values;  // key as in the file: "reconcile.interval"
+  std::string file_path;                   // empty when no file was read
+  unsigned file_mode = 0;                  // permission bits of the file (st_mode & 07777)
+};
+
+// Overrides of the AWS endpoints (for RadosGW or LocalStack); empty means the AWS default.
+struct AwsEndpoints {
+  std::string s3;
+  std::string sts;
+  std::string iam;
+  std::string organizations;
+};
+
+struct StaticAwsKeys {
+  std::string access_key_id;
+  std::string secret_access_key;
+};
+
+struct Config {
+  // The two members without a meaningful default; everything else is set by ValidateConfig.
+  Config(policy::AccountId account, RoleMap role_map) : account_id(std::move(account)), roles(std::move(role_map)) {}
+
+  Mode mode = Mode::kChild;
+  policy::AccountId account_id;
+  std::string region;
+  std::string database_conninfo;
+  AwsEndpoints endpoints;
+  std::optional<StaticAwsKeys> static_keys;
+  std::chrono::milliseconds reconcile_interval{std::chrono::minutes(5)};
+  double reconcile_jitter = 0.1;  // each wait is interval * (1 +- jitter)
+  int concurrency = 4;
+  std::string control_socket;
+  std::chrono::milliseconds control_read_timeout{std::chrono::seconds(10)};
+  std::size_t control_max_body_bytes = 1U << 20U;
+  std::size_t control_max_header_bytes = 8U << 10U;
+  std::string metrics_address;  // "host:port"; empty: no metrics listener
+  LogLevel log_level = LogLevel::kInfo;
+  RoleMap roles;
+};
+
+// Every key govd knows, with a one-line description (for --help and docs).
+struct ConfigKey {
+  std::string_view name;
+  std::string_view help;
+  bool multiple;  // may be given more than once
+};
+
+inline constexpr std::array<ConfigKey, 20> kConfigKeys{{
+    {"mode", "central or child", false},
+    {"account-id", "the 12-digit AWS account this daemon governs", false},
+    {"region", "AWS region, e.g. eu-west-2", false},
+    {"database.conninfo", "PostgreSQL connection string (libpq conninfo)", false},
+    {"aws.s3-endpoint", "S3 endpoint URL override", false},
+    {"aws.sts-endpoint", "STS endpoint URL override", false},
+    {"aws.iam-endpoint", "IAM endpoint URL override", false},
+    {"aws.organizations-endpoint", "Organizations endpoint URL override", false},
+    {"aws.access-key-id", "static access key id (file only, file must not be readable by others)", false},
+    {"aws.secret-access-key", "static secret key (file only, file must not be readable by others)", false},
+    {"reconcile.interval", "time between periodic reconcile passes (e.g. 5m)", false},
+    {"reconcile.jitter", "random spread of the interval, a fraction in [0, 1)", false},
+    {"reconcile.concurrency", "objects reconciled at once (1-64)", false},
+    {"control.socket", "path of the control API unix socket", false},
+    {"control.read-timeout", "time a client has to send one whole request (e.g. 10s)", false},
+    {"control.max-body-bytes", "largest request body accepted", false},
+    {"control.max-header-bytes", "largest request header block accepted", false},
+    {"control.role", "\"uid:N|gid:N ROLE [TENANT]\", ROLE admin|operator|auditor; repeatable", true},
+    {"metrics.address", "host:port of the metrics listener (empty: none)", false},
+    {"log.level", "debug, info, notice, warning or error", false},
+}};
+
+// Checks every key and builds the Config, or names the first key that is wrong and why.
+Result<Config> ValidateConfig(const RawConfig& raw);
+
+// "500ms", "30s", "5m", "2h" -> milliseconds. `where` names the key for errors.
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text, const std::string& where);
+
+}  // namespace govd::daemon

@@ -1,0 +1,120 @@
+#include "daemon/config_loader.h"
+
+#include <sys/stat.h>
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <sstream>
+
+namespace govd::daemon {
+namespace {
+
+namespace po = boost::program_options;
+
+po::options_description ConfigOptions() {
+  po::options_description options("configuration (INI keys; each also a --flag that overrides the file)");
+  for (const ConfigKey& key : kConfigKeys) {
+    std::string name(key.name);
+    if (key.multiple) {
+      options.add_options()(name.c_str(), po::value<std::vector<std::string>>(), std::string(key.help).c_str());
+    } else {
+      options.add_options()(name.c_str(), po::value<std::string>(), std::string(key.help).c_str());
+    }
+  }
+  return options;
+}
+
+po::options_description ActionOptions() {
+  po::options_description options("govd options");
+  options.add_options()("help,h", "show this help and exit")("version", "print the version and exit")(
+      "check-config", "validate the configuration, print the first problem, exit 0 if valid")(
+      "config", po::value<std::string>(), "INI config file (default /etc/govd/<account-id>.conf)");
+  return options;
+}
+
+po::options_description AllOptions() {
+  po::options_description all;
+  all.add(ActionOptions()).add(ConfigOptions());
+  return all;
+}
+
+// Copies what program_options stored into the raw form; the first store of a key wins.
+void Collect(const po::variables_map& vm, ValueSource source, RawConfig& raw) {
+  for (const ConfigKey& key : kConfigKeys) {
+    std::string name(key.name);
+    if (vm.count(name) == 0 || raw.values.contains(name)) continue;
+    RawValue value{.values = {}, .source = source};
+    if (key.multiple) {
+      value.values = vm[name].as<std::vector<std::string>>();
+    } else {
+      value.values.push_back(vm[name].as<std::string>());
+    }
+    raw.values.emplace(name, std::move(value));
+  }
+}
+
+Result<po::variables_map> ParseArgs(const std::vector<std::string>& args) {
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(AllOptions()).run(), vm);
+    return vm;
+  } catch (const po::error& e) {
+    return InvalidArgument(e.what(), "command line");
+  }
+}
+
+Status ReadFile(const std::string& path, RawConfig& raw) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot open config file", path);
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return NotFound("cannot stat config file", path);
+  try {
+    po::variables_map vm;
+    po::store(po::parse_config_file(in, ConfigOptions(), /*allow_unregistered=*/false), vm);
+    raw.file_path = path;
+    raw.file_mode = info.st_mode & 07777U;
+    Collect(vm, ValueSource::kFile, raw);
+    return Ok();
+  } catch (const po::error& e) {
+    return InvalidArgument(e.what(), path);
+  }
+}
+
+}  // namespace
+
+Result<CommandLine> ParseCommandLine(int argc, const char* const* argv) {
+  CommandLine command_line;
+  for (int i = 1; i < argc; ++i) command_line.args.emplace_back(argv[i]);
+  GOVD_ASSIGN_OR_RETURN(po::variables_map vm, ParseArgs(command_line.args));
+  command_line.help = vm.count("help") != 0;
+  command_line.version = vm.count("version") != 0;
+  command_line.check_config = vm.count("check-config") != 0;
+  std::ostringstream help;
+  help << AllOptions();
+  command_line.help_text = help.str();
+  return command_line;
+}
+
+Result<RawConfig> LoadRawConfig(const CommandLine& command_line) {
+  GOVD_ASSIGN_OR_RETURN(po::variables_map vm, ParseArgs(command_line.args));
+  RawConfig raw;
+  Collect(vm, ValueSource::kCommandLine, raw);
+  if (vm.count("config") != 0) {
+    GOVD_TRY(ReadFile(vm["config"].as<std::string>(), raw));
+    return raw;
+  }
+  // Only a valid account id names a file: "../x" must not pick a path.
+  if (vm.count("account-id") != 0 && policy::AccountId::Parse(vm["account-id"].as<std::string>())) {
+    std::string path = "/etc/govd/" + vm["account-id"].as<std::string>() + ".conf";
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) GOVD_TRY(ReadFile(path, raw));
+  }
+  return raw;
+}
+
+Result<Config> LoadConfig(const CommandLine& command_line) {
+  GOVD_ASSIGN_OR_RETURN(RawConfig raw, LoadRawConfig(command_line));
+  return ValidateConfig(raw);
+}
+
+}  // namespace govd::daemon

@@ -1,0 +1,36 @@
+// daemon/config_loader.h
+// Reads govd's command line and INI config file into a RawConfig (Boost.Program_options): the
+// command line overrides the file, key by key. It only reads; deciding what is valid is
+// ValidateConfig's job (daemon/config.h). The file is /etc/govd/<account-id>.conf unless
+// --config names another one.
+// Thread safety: stateless functions. Reads the file system; no other side effects.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "daemon/config.h"
+
+namespace govd::daemon {
+
+// What the command line asks govd to do, besides configuration.
+struct CommandLine {
+  bool help = false;
+  bool version = false;
+  bool check_config = false;
+  std::string help_text;
+  std::vector<std::string> args;  // argv without the program name, kept to re-read on SIGHUP
+};
+
+// Parses flags only (no file access); errors name the flag.
+Result<CommandLine> ParseCommandLine(int argc, const char* const* argv);
+
+// Reads the command line's settings, then the config file under them. A missing file is an error
+// only when --config named it explicitly.
+Result<RawConfig> LoadRawConfig(const CommandLine& command_line);
+
+// LoadRawConfig + ValidateConfig: what startup and SIGHUP both do.
+Result<Config> LoadConfig(const CommandLine& command_line);
+
+}  // namespace govd::daemon

@@ -1,0 +1,39 @@
+#include "daemon/config_reload.h"
+
+namespace govd::daemon {
+namespace {
+
+bool SameEndpoints(const AwsEndpoints& a, const AwsEndpoints& b) {
+  return a.s3 == b.s3 && a.sts == b.sts && a.iam == b.iam && a.organizations == b.organizations;
+}
+
+bool SameKeys(const std::optional<StaticAwsKeys>& a, const std::optional<StaticAwsKeys>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || (a->access_key_id == b->access_key_id && a->secret_access_key == b->secret_access_key);
+}
+
+}  // namespace
+
+ReloadPlan PlanReload(const Config& running, const Config& fresh) {
+  ReloadPlan plan{.config = fresh, .needs_restart = {}};
+  Config& next = plan.config;
+  auto keep = [&plan](bool same, const char* key, auto& target, const auto& value) {
+    if (same) return;
+    plan.needs_restart.emplace_back(key);
+    target = value;
+  };
+  keep(running.mode == fresh.mode, "mode", next.mode, running.mode);
+  keep(running.account_id == fresh.account_id, "account-id", next.account_id, running.account_id);
+  keep(running.region == fresh.region, "region", next.region, running.region);
+  keep(running.database_conninfo == fresh.database_conninfo, "database.conninfo", next.database_conninfo,
+       running.database_conninfo);
+  keep(SameEndpoints(running.endpoints, fresh.endpoints), "aws.*-endpoint", next.endpoints, running.endpoints);
+  keep(SameKeys(running.static_keys, fresh.static_keys), "aws.access-key-id", next.static_keys, running.static_keys);
+  keep(running.control_socket == fresh.control_socket, "control.socket", next.control_socket, running.control_socket);
+  keep(running.metrics_address == fresh.metrics_address, "metrics.address", next.metrics_address,
+       running.metrics_address);
+  keep(running.concurrency == fresh.concurrency, "reconcile.concurrency", next.concurrency, running.concurrency);
+  return plan;
+}
+
+}  // namespace govd::daemon

@@ -1,0 +1,32 @@
+// daemon/watchdog_pinger.h
+// Sends WATCHDOG=1 from the event loop itself, every half of WATCHDOG_USEC: if the loop hangs,
+// the pings stop and systemd restarts govd. Does nothing when the watchdog is off.
+// Thread safety: not thread safe; use on the io_context's thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <optional>
+
+#include "daemon/systemd_notifier.h"
+
+namespace govd::daemon {
+
+class WatchdogPinger {
+ public:
+  WatchdogPinger(boost::asio::io_context& io, const SystemdNotifier& notifier,
+                 std::optional<std::chrono::microseconds> interval);
+
+  void Start();
+  void Stop();
+
+ private:
+  void Schedule();
+
+  boost::asio::steady_timer timer_;
+  const SystemdNotifier& notifier_;
+  std::optional<std::chrono::microseconds> interval_;
+};
+
+}  // namespace govd::daemon
