@@ -39,8 +39,7 @@ bool AllowedByRole(const Caller& caller, const RouteMatch& route) {
     case Role::kAdmin: return access.admin;
     case Role::kAuditor: return access.auditor;
     case Role::kOperator:
-      return access.operator_own_tenant && route.tenant.has_value() && caller.tenant.has_value() &&
-             *route.tenant == *caller.tenant;
+      return access.operator_role && (!route.tenant.has_value() || route.tenant == caller.tenant);
   }
   return false;
 }

@@ -36,11 +36,11 @@ enum class Endpoint {
   kSimulate,
 };
 
-// Who may call an endpoint. An operator is allowed only on tenant-scoped paths and only for the
-// tenant it is bound to.
+// Who may call an endpoint. On a tenant-scoped path an operator must also be bound to that
+// tenant; admins and auditors see every tenant.
 struct Access {
   bool admin;
-  bool operator_own_tenant;
+  bool operator_role;
   bool auditor;
 };
 
@@ -52,11 +52,10 @@ struct RouteSpec {
   std::string_view summary;
 };
 
-inline constexpr Access kEveryone{true, true, true};
+inline constexpr Access kEveryone{true, true, true};  // reads: auditors too
 inline constexpr Access kAdminOnly{true, false, false};
-inline constexpr Access kReaders{true, true, true};  // read-only: auditors too
 inline constexpr Access kWriters{true, true, false};
-inline constexpr Access kAdminAndAuditor{true, false, true};
+inline constexpr Access kAdminAndAuditor{true, false, true};  // whole-organisation reads
 
 inline constexpr std::array<RouteSpec, 14> kRoutes{{
     {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "daemon state: mode, account, reconcile passes"},
@@ -64,15 +63,15 @@ inline constexpr std::array<RouteSpec, 14> kRoutes{{
     {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "the organisation: OUs, accounts, buckets"},
     {Endpoint::kAuditLog, "GET", "/v1/audit", kAdminAndAuditor, "the whole audit log"},
     {Endpoint::kAuditVerify, "POST", "/v1/audit/verify", kAdminAndAuditor, "check the audit log's hash chain"},
-    {Endpoint::kGrantList, "GET", "/v1/tenants/{tenant}/grants", kReaders, "list a tenant's grants"},
+    {Endpoint::kGrantList, "GET", "/v1/tenants/{tenant}/grants", kEveryone, "list a tenant's grants"},
     {Endpoint::kGrantRequest, "POST", "/v1/tenants/{tenant}/grants", kWriters, "request a grant"},
-    {Endpoint::kGrantShow, "GET", "/v1/tenants/{tenant}/grants/{grant}", kReaders, "one grant and its history"},
+    {Endpoint::kGrantShow, "GET", "/v1/tenants/{tenant}/grants/{grant}", kEveryone, "one grant and its history"},
     {Endpoint::kGrantApprove, "POST", "/v1/tenants/{tenant}/grants/{grant}/approve", kAdminOnly, "approve"},
     {Endpoint::kGrantReject, "POST", "/v1/tenants/{tenant}/grants/{grant}/reject", kAdminOnly, "reject"},
     {Endpoint::kGrantRevoke, "POST", "/v1/tenants/{tenant}/grants/{grant}/revoke", kWriters, "revoke"},
-    {Endpoint::kPlan, "GET", "/v1/tenants/{tenant}/plan", kReaders, "what the next reconcile would change"},
-    {Endpoint::kTenantAuditLog, "GET", "/v1/tenants/{tenant}/audit", kReaders, "a tenant's audit entries"},
-    {Endpoint::kSimulate, "POST", "/v1/tenants/{tenant}/simulate", kReaders, "evaluate a request against policy"},
+    {Endpoint::kPlan, "GET", "/v1/tenants/{tenant}/plan", kEveryone, "what the next reconcile would change"},
+    {Endpoint::kTenantAuditLog, "GET", "/v1/tenants/{tenant}/audit", kEveryone, "a tenant's audit entries"},
+    {Endpoint::kSimulate, "POST", "/v1/tenants/{tenant}/simulate", kEveryone, "evaluate a request against policy"},
 }};
 
 struct RouteMatch {

@@ -1,0 +1,224 @@
+// Unit tests of ValidateConfig, ParseDuration, role bindings, PlanReload and the loader's
+// file/command-line precedence. Each invalid case checks the key named in the error.
+#include "daemon/config.h"
+
+#include <gtest/gtest.h>
+
+#include "daemon/config_loader.h"
+#include "daemon/config_reload.h"
+#include "tests/daemon/govd_test_process.h"
+
+namespace govd::daemon {
+namespace {
+
+using std::chrono::milliseconds;
+
+RawConfig Minimal() {
+  RawConfig raw;
+  raw.values["mode"].values = {"child"};
+  raw.values["account-id"].values = {"111122223333"};
+  raw.values["region"].values = {"eu-west-2"};
+  raw.values["database.conninfo"].values = {"dbname=govd"};
+  raw.file_path = "/etc/govd/111122223333.conf";
+  raw.file_mode = 0600;
+  return raw;
+}
+
+RawConfig With(const std::string& key, std::vector<std::string> values,
+               ValueSource source = ValueSource::kFile) {
+  RawConfig raw = Minimal();
+  raw.values[key] = RawValue{.values = std::move(values), .source = source};
+  return raw;
+}
+
+// The key the validation error names, or "" when the config is valid.
+std::string FailingKey(const RawConfig& raw) {
+  auto config = ValidateConfig(raw);
+  return config ? "" : config.error().where();
+}
+
+TEST(ConfigTest, MinimalConfigGetsDefaults) {
+  auto config = ValidateConfig(Minimal());
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->mode, Mode::kChild);
+  EXPECT_EQ(config->account_id.str(), "111122223333");
+  EXPECT_EQ(config->control_socket, "/run/govd/111122223333.sock");
+  EXPECT_EQ(config->reconcile_interval, std::chrono::minutes(5));
+  EXPECT_EQ(config->concurrency, 4);
+  EXPECT_EQ(config->log_level, LogLevel::kInfo);
+  EXPECT_FALSE(config->static_keys.has_value());
+  EXPECT_TRUE(config->roles.bindings().empty());
+}
+
+TEST(ConfigTest, EveryKeyAccepted) {
+  RawConfig raw = Minimal();
+  raw.values["mode"].values = {"central"};
+  raw.values["aws.s3-endpoint"].values = {"http://127.0.0.1:7480"};
+  raw.values["aws.sts-endpoint"].values = {"https://sts.eu-west-2.amazonaws.com"};
+  raw.values["reconcile.interval"].values = {"30s"};
+  raw.values["reconcile.jitter"].values = {"0.25"};
+  raw.values["reconcile.concurrency"].values = {"8"};
+  raw.values["control.read-timeout"].values = {"500ms"};
+  raw.values["control.max-body-bytes"].values = {"4096"};
+  raw.values["control.role"].values = {"uid:0 admin", "gid:100 operator 444455556666", "uid:7 auditor"};
+  raw.values["metrics.address"].values = {"127.0.0.1:9464"};
+  raw.values["log.level"].values = {"debug"};
+  auto config = ValidateConfig(raw);
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->mode, Mode::kCentral);
+  EXPECT_EQ(config->endpoints.s3, "http://127.0.0.1:7480");
+  EXPECT_EQ(config->reconcile_interval, milliseconds(30'000));
+  EXPECT_DOUBLE_EQ(config->reconcile_jitter, 0.25);
+  EXPECT_EQ(config->concurrency, 8);
+  EXPECT_EQ(config->control_read_timeout, milliseconds(500));
+  EXPECT_EQ(config->control_max_body_bytes, 4096U);
+  ASSERT_EQ(config->roles.bindings().size(), 3U);
+  EXPECT_EQ(config->roles.bindings()[1].tenant->str(), "444455556666");
+  EXPECT_EQ(config->log_level, LogLevel::kDebug);
+}
+
+TEST(ConfigTest, RequiredKeysAreNamed) {
+  for (const char* key : {"mode", "account-id", "region", "database.conninfo"}) {
+    RawConfig raw = Minimal();
+    raw.values.erase(key);
+    EXPECT_EQ(FailingKey(raw), key);
+  }
+}
+
+struct BadValue {
+  const char* key;
+  const char* value;
+};
+
+class ConfigBadValueTest : public ::testing::TestWithParam<BadValue> {};
+
+TEST_P(ConfigBadValueTest, NamesTheKey) {
+  EXPECT_EQ(FailingKey(With(GetParam().key, {GetParam().value})), GetParam().key) << GetParam().value;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllKeys, ConfigBadValueTest,
+    ::testing::Values(BadValue{"mode", "parent"}, BadValue{"account-id", "12345"},
+                      BadValue{"account-id", "11112222333a"}, BadValue{"region", "Europe"},
+                      BadValue{"aws.s3-endpoint", "ftp://x"}, BadValue{"aws.iam-endpoint", "localhost:80"},
+                      BadValue{"reconcile.interval", "5"}, BadValue{"reconcile.interval", "500ms"},
+                      BadValue{"reconcile.interval", "25h"}, BadValue{"reconcile.interval", "-5s"},
+                      BadValue{"reconcile.jitter", "1.0"}, BadValue{"reconcile.jitter", "-0.1"},
+                      BadValue{"reconcile.jitter", "lots"}, BadValue{"reconcile.concurrency", "0"},
+                      BadValue{"reconcile.concurrency", "65"}, BadValue{"reconcile.concurrency", "4x"},
+                      BadValue{"control.socket", "run/govd.sock"},
+                      BadValue{"control.socket", "/" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+                      BadValue{"control.read-timeout", "10ms"}, BadValue{"control.max-body-bytes", "10"},
+                      BadValue{"control.max-header-bytes", "1000000"}, BadValue{"metrics.address", "9464"},
+                      BadValue{"metrics.address", "localhost:99999"}, BadValue{"log.level", "verbose"},
+                      BadValue{"control.role", "uid:0 root"}, BadValue{"control.role", "uid:x admin"},
+                      BadValue{"control.role", "user:0 admin"}, BadValue{"control.role", "uid:5 operator"},
+                      BadValue{"control.role", "uid:5 admin 111122223333"},
+                      BadValue{"control.role", "uid:5 operator 42"}, BadValue{"no.such-key", "1"}));
+
+TEST(ConfigTest, KeyGivenTwiceIsRefused) { EXPECT_EQ(FailingKey(With("region", {"eu-west-2", "eu-west-1"})), "region"); }
+
+TEST(ConfigTest, SameUidBoundTwiceIsRefused) {
+  EXPECT_EQ(FailingKey(With("control.role", {"uid:5 admin", "uid:5 auditor"})), "control.role");
+  EXPECT_EQ(FailingKey(With("control.role", {"uid:5 admin", "gid:5 auditor"})), "");
+}
+
+TEST(ConfigTest, StaticKeysOnlyFromAProtectedFile) {
+  RawConfig raw = With("aws.access-key-id", {"AKIAIOSFODNN7EXAMPLE"});
+  raw.values["aws.secret-access-key"].values = {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"};
+  EXPECT_EQ(FailingKey(raw), "");
+  raw.file_mode = 0644;
+  auto refused = ValidateConfig(raw);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().where(), "aws.access-key-id");
+  EXPECT_NE(refused.error().message().find("readable by others"), std::string::npos);
+  EXPECT_EQ(refused.error().message().find("EXAMPLEKEY"), std::string::npos) << "the secret leaked into the error";
+  raw.file_mode = 0640;
+  EXPECT_EQ(FailingKey(raw), "aws.access-key-id");
+  raw.file_mode = 0600;
+  raw.values["aws.secret-access-key"].source = ValueSource::kCommandLine;
+  EXPECT_EQ(FailingKey(raw), "aws.secret-access-key");
+}
+
+TEST(ConfigTest, StaticKeysComeInPairs) {
+  EXPECT_EQ(FailingKey(With("aws.secret-access-key", {"secret"})), "aws.access-key-id");
+  EXPECT_EQ(FailingKey(With("aws.access-key-id", {"AKIAIOSFODNN7EXAMPLE"})), "aws.secret-access-key");
+}
+
+TEST(ConfigTest, ParseDuration) {
+  EXPECT_EQ(*ParseDuration("250ms", "k"), milliseconds(250));
+  EXPECT_EQ(*ParseDuration("30s", "k"), milliseconds(30'000));
+  EXPECT_EQ(*ParseDuration("5m", "k"), milliseconds(300'000));
+  EXPECT_EQ(*ParseDuration("2h", "k"), milliseconds(7'200'000));
+  for (const char* bad : {"", "s", "5", "5d", "1.5s", "5 s", "ms"}) {
+    auto parsed = ParseDuration(bad, "k");
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().where(), "k");
+  }
+}
+
+TEST(RoleMapTest, UidBindingWinsOverGidBinding) {
+  auto config = ValidateConfig(With("control.role", {"gid:50 auditor", "uid:7 operator 444455556666"}));
+  ASSERT_TRUE(config) << config.error().ToString();
+  auto by_uid = config->roles.Resolve({.uid = 7, .gid = 50, .pid = 1});
+  ASSERT_TRUE(by_uid);
+  EXPECT_EQ(by_uid->role, Role::kOperator);
+  auto by_gid = config->roles.Resolve({.uid = 8, .gid = 50, .pid = 1});
+  ASSERT_TRUE(by_gid);
+  EXPECT_EQ(by_gid->role, Role::kAuditor);
+  EXPECT_FALSE(config->roles.Resolve({.uid = 8, .gid = 51, .pid = 1}));
+}
+
+TEST(ConfigReloadTest, AppliesLiveKeysAndKeepsIdentity) {
+  auto running = ValidateConfig(Minimal());
+  RawConfig changed = With("control.role", {"uid:9 admin"});
+  changed.values["account-id"].values = {"999988887777"};
+  changed.values["log.level"].values = {"debug"};
+  auto fresh = ValidateConfig(changed);
+  ASSERT_TRUE(running && fresh);
+  ReloadPlan plan = PlanReload(*running, *fresh);
+  EXPECT_EQ(plan.config.account_id.str(), "111122223333");
+  EXPECT_EQ(plan.config.control_socket, "/run/govd/111122223333.sock");
+  EXPECT_EQ(plan.config.log_level, LogLevel::kDebug);
+  EXPECT_EQ(plan.config.roles.bindings().size(), 1U);
+  EXPECT_EQ(plan.needs_restart, (std::vector<std::string>{"account-id", "control.socket"}));
+}
+
+TEST(ConfigLoaderTest, CommandLineOverridesFileAndUnknownFileKeysAreNamed) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  testing::WriteFile(path, testing::MinimalConfig(dir, "[log]\nlevel = warning\n"), 0644);
+  std::vector<const char*> argv{"govd", "--config", path.c_str(), "--log.level", "error"};
+  auto command_line = ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+  ASSERT_TRUE(command_line) << command_line.error().ToString();
+  auto config = LoadConfig(*command_line);
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->log_level, LogLevel::kError);
+  EXPECT_EQ(config->region, "eu-west-2");
+
+  testing::WriteFile(path, testing::MinimalConfig(dir, "[log]\nlevle = warning\n"));
+  auto typo = LoadConfig(*command_line);
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().ToString().find("log.levle"), std::string::npos) << typo.error().ToString();
+}
+
+TEST(ConfigLoaderTest, StaticKeysInWorldReadableFileAreRefused) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  testing::WriteFile(path,
+                     testing::MinimalConfig(dir, "[aws]\naccess-key-id = AKIAIOSFODNN7EXAMPLE\n"
+                                                 "secret-access-key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n"),
+                     0644);
+  std::vector<const char*> argv{"govd", "--config", path.c_str()};
+  auto command_line = ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+  ASSERT_TRUE(command_line);
+  auto config = LoadConfig(*command_line);
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().where(), "aws.access-key-id");
+  testing::WriteFile(path, testing::MinimalConfig(dir, "[aws]\naccess-key-id = AKIAIOSFODNN7EXAMPLE\n"
+                                                       "secret-access-key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n"));
+  EXPECT_TRUE(LoadConfig(*command_line));
+}
+
+}  // namespace
+}  // namespace govd::daemon

@@ -1,0 +1,152 @@
+#include "tests/daemon/govd_test_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace govd::daemon::testing {
+
+TempDir::TempDir() {
+  std::string pattern = "/tmp/govd-test-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+  chmod(path_.c_str(), 0755);  // children running as other uids must reach the socket
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void WriteFile(const std::string& path, const std::string& text, unsigned mode) {
+  std::ofstream(path, std::ios::trunc) << text;
+  chmod(path.c_str(), mode);
+}
+
+std::string MinimalConfig(const TempDir& dir, const std::string& extra) {
+  return "mode = child\naccount-id = 111122223333\nregion = eu-west-2\n"
+         "[database]\nconninfo = host=/nonexistent dbname=govd\n"
+         "[control]\nsocket = " +
+         dir.File("govd.sock") + "\n" + extra;
+}
+
+GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  const char* binary = std::getenv("GOVD_BINARY");
+  if (binary == nullptr) throw std::runtime_error("GOVD_BINARY is not set");
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (std::strncmp(*entry, "NOTIFY_SOCKET=", 14) != 0 && std::strncmp(*entry, "JOURNAL_STREAM=", 15) != 0) {
+      environment.emplace_back(*entry);
+    }
+  }
+  environment.insert(environment.end(), env.begin(), env.end());
+  std::vector<char*> argv{const_cast<char*>(binary)};
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    execve(binary, argv.data(), envp.data());
+    _exit(127);
+  }
+}
+
+GovdProcess::~GovdProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void GovdProcess::Signal(int signal) const { kill(pid_, signal); }
+
+std::optional<int> GovdProcess::WaitExit(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return std::nullopt;
+}
+
+int ConnectUnix(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool WaitForSocket(const std::string& path, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int fd = ConnectUnix(path);
+    if (fd >= 0) {
+      close(fd);
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string ReadAll(int fd, std::chrono::milliseconds timeout) {
+  std::string data;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd entry{.fd = fd, .events = POLLIN, .revents = 0};
+    if (poll(&entry, 1, static_cast<int>(left.count())) <= 0) break;
+    char buffer[4096];
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    data.append(buffer, static_cast<std::size_t>(n));
+  }
+  return data;
+}
+
+std::string RawExchange(const std::string& socket, const std::string& request) {
+  int fd = ConnectUnix(socket);
+  if (fd < 0) return {};
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the daemon may close early (limits); its answer is still readable
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string answer = ReadAll(fd, std::chrono::seconds(5));
+  close(fd);
+  return answer;
+}
+
+int StatusOf(const std::string& answer) {
+  if (answer.size() < 12 || answer.compare(0, 5, "HTTP/") != 0) return 0;
+  return std::atoi(answer.substr(9, 3).c_str());
+}
+
+}  // namespace govd::daemon::testing
