@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -12,6 +13,7 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
+#include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
@@ -44,7 +46,7 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
 class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
-          bool socket_bound_here)
+          bool socket_bound_here, std::unique_ptr<ChildReconciler> child)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -55,7 +57,8 @@ class Service {
         server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval()),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
-        socket_bound_here_(socket_bound_here) {
+        socket_bound_here_(socket_bound_here),
+        child_(std::move(child)) {
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));
     dispatcher_.Handle(Endpoint::kReconcileNow, MakeReconcileNowHandler(scheduler_));
@@ -82,12 +85,43 @@ class Service {
     notifier_.Status(state_.activity);
   }
 
-  // The reconciler (accounts/) is not part of this build: a pass only records that it ran.
+  // A pass runs on its own thread, so that the event loop (control API, watchdog) never waits on
+  // AWS or the database; its outcome comes back to the loop. Without a database nothing is
+  // reconciled (and nothing is written).
   void RunPass(const ReconcileScheduler::PassDone& done) {
-    logger_->Log(LogLevel::kDebug, "reconcile pass " + std::to_string(scheduler_.stats().passes_started) +
-                                       ": no reconciler wired in this build");
-    done();
-    SetActivity("idle: " + std::to_string(scheduler_.stats().passes_finished) + " reconcile passes");
+    if (!child_) {
+      logger_->Log(LogLevel::kDebug, "reconcile pass: no database configured, nothing to reconcile");
+      done();
+      return;
+    }
+    boost::asio::post(pass_worker_, [this, done] {
+      auto started = std::chrono::steady_clock::now();
+      auto report = std::make_shared<Result<TenantPassReport>>(child_->RunPass());
+      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      boost::asio::post(io_, [this, done, report, took] {
+        RecordPass(*report, took);
+        done();
+      });
+    });
+  }
+
+  void RecordPass(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
+    const std::string tenant = config_.account_id.str();
+    if (!report) {
+      SetActivity("not ready: reconcile pass failed: " + report.error().ToString());
+      logger_->Log(LogLevel::kError, "reconcile pass failed: " + report.error().ToString(), {{"TENANT", tenant}});
+      return;
+    }
+    for (const auto& bucket : report->buckets) {
+      if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) continue;
+      std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
+                                         : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
+                                               (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
+      bool ok = bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kApplied;
+      logger_->Log(ok ? LogLevel::kNotice : LogLevel::kWarning, "bucket " + bucket.bucket + " " + what,
+                   {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
+    }
+    SetActivity(DescribePass(*report, took));
   }
 
   void Reload() {
@@ -122,6 +156,7 @@ class Service {
     signals_.Stop();
     watchdog_.Stop();
     scheduler_.Stop();
+    if (child_) child_->RequestStop();  // a running pass ends after its current bucket
     server_.Stop();
     if (socket_bound_here_) ::unlink(config_.control_socket.c_str());
     boost::asio::post(io_, [this] { io_.stop(); });
@@ -141,6 +176,8 @@ class Service {
   WatchdogPinger watchdog_;
   ServiceSignals signals_;
   bool socket_bound_here_;
+  std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
+  boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };
 
 int RunDaemon(CommandLine command_line, Config config) {
@@ -151,7 +188,16 @@ int RunDaemon(CommandLine command_line, Config config) {
     std::cerr << "govd: control socket: " << acceptor.error().ToString() << "\n";
     return kExitConfig;
   }
-  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here);
+  std::unique_ptr<ChildReconciler> child;
+  if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
+    auto created = ChildReconciler::Create(config);
+    if (!created) {  // never report ready without the database at this build's schema
+      std::cerr << "govd: " << created.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    child = std::move(created).value();
+  }
+  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, std::move(child));
   return service.Run();
 }
 

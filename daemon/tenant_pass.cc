@@ -13,6 +13,10 @@ Result<TenantPassReport> TenantPass::Run() {
                           store_.ClaimDueBuckets(options_.worker, options_.batch, options_.lease));
     bool any_new = false;
     for (const auto& lease : leases) {
+      if (options_.stop_requested && options_.stop_requested()) {  // the lease is freed for the next pass
+        GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_()));
+        continue;
+      }
       if (!seen.insert(lease.bucket).second) {  // due again within this pass: leave it to the next
         GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_() + std::chrono::seconds(1)));
         continue;
@@ -20,7 +24,7 @@ Result<TenantPassReport> TenantPass::Run() {
       any_new = true;
       GOVD_TRY(ReconcileLeased(lease, report));
     }
-    if (!any_new) return report;
+    if (!any_new || (options_.stop_requested && options_.stop_requested())) return report;
   }
 }
 

@@ -28,6 +28,7 @@ struct TenantPassOptions {
   std::chrono::seconds lease{120};          // a crashed daemon's buckets are free again after this
   std::chrono::seconds resync{300};         // an in-sync bucket is checked again after this
   policy::AccountId owner;                  // the tenant's account: the expected owner of its buckets
+  std::function<bool()> stop_requested;     // checked between buckets: a stopping daemon ends the pass
 };
 
 struct BucketResult {

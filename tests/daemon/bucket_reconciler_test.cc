@@ -244,7 +244,7 @@ TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedA
   testing::FixedRandom half(0.5);
   RetryRateLimiter limiter({std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 100.0, 100}, steady, half);
   TenantPassOptions options{"test-worker", 16, std::chrono::seconds(60), std::chrono::seconds(300),
-                            policy::AccountId::Parse(kChildAccount).value()};
+                            policy::AccountId::Parse(kChildAccount).value(), {}};
   TenantPass pass(*store_, *access_, limiter, [this] { return clock_.Now(); }, options);
   auto first = pass.Run();
   ASSERT_TRUE(first) << first.error().ToString();
