@@ -102,7 +102,7 @@ void AppendHex(std::string& out, std::span<const std::uint8_t> bytes) {
   out.resize(start + 2 * bytes.size());
   char* dest = out.data() + start;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    std::memcpy(dest + 2 * i, kHexPairs.data() + 2 * bytes[i], 2);
+    std::memcpy(dest + 2 * i, kHexPairs.data() + 2 * std::size_t{bytes[i]}, 2);
   }
 }
 
