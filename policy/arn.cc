@@ -45,7 +45,7 @@ std::string_view LastSegment(std::string_view path) {
 
 Result<AccountId> AccountId::Parse(std::string_view text) {
   if (text.size() != 12 || !IsAllDigits(text)) {
-    return InvalidArgument("an account id is exactly 12 digits, got \"" + std::string(text) + "\"");
+    return Refuse(text, " is not an account id: exactly 12 digits");
   }
   return AccountId(std::string(text));
 }
@@ -61,8 +61,7 @@ Result<Arn> ParseArn(std::string_view text) {
   for (auto& field : head) {
     auto colon = rest.find(':');
     if (colon == std::string_view::npos) {
-      return InvalidArgument("\"" + std::string(text) +
-                             "\" is not an ARN: expected arn:partition:service:region:account:resource");
+      return Refuse(text, " is not an ARN: expected arn:partition:service:region:account:resource");
     }
     field = rest.substr(0, colon);
     rest.remove_prefix(colon + 1);
