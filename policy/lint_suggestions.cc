@@ -45,7 +45,7 @@ bool PrincipalsCover(const Statement& wider, const Statement& narrower) {
 bool ActionsCover(const Statement& wider, const Statement& narrower) {
   return std::all_of(narrower.actions.begin(), narrower.actions.end(), [&](const ActionPattern& n) {
     return std::any_of(wider.actions.begin(), wider.actions.end(),
-                       [&](const ActionPattern& w) { return GlobCovers(w.glob, n.glob, true); });
+                       [&](const ActionPattern& w) { return GlobCovers(w.glob.glob(), n.glob.glob(), true); });
   });
 }
 
@@ -127,7 +127,7 @@ void CheckRedundantEntries(const LintContext& c, std::size_t i) {
   const Statement& s = c.policy.statements[i];
   CheckRedundantEntries(
       c, i, s.actions, "GOVD-S005", s.not_action ? "NotAction" : "Action",
-      [](const ActionPattern& w, const ActionPattern& n) { return GlobCovers(w.glob, n.glob, true); },
+      [](const ActionPattern& w, const ActionPattern& n) { return GlobCovers(w.glob.glob(), n.glob.glob(), true); },
       [](const ActionPattern& a) { return a.text; });
   CheckRedundantEntries(c, i, s.resources, "GOVD-S006", s.not_resource ? "NotResource" : "Resource",
                         ResourceCovers, [](const Pattern& p) { return p.text(); });

@@ -130,7 +130,7 @@ std::optional<std::string> S3KeyPrefix(const Pattern& pattern, std::string_view 
 
 bool HasFullWildcardAction(const Statement& statement) {
   return std::any_of(statement.actions.begin(), statement.actions.end(),
-                     [](const ActionPattern& p) { return p.glob == "*"; });
+                     [](const ActionPattern& p) { return p.glob.glob() == "*"; });
 }
 
 bool HasFullWildcardResource(const Statement& statement) {
