@@ -9,7 +9,7 @@
 namespace govd::accounts {
 namespace {
 
-Status RefuseKey(std::string_view key, std::string_view rule) {
+Error RefuseKey(std::string_view key, std::string_view rule) {
   return InvalidArgument("object key \"" + std::string(key) + "\" " + std::string(rule) + "; it is not pulled",
                          std::string(key));
 }
