@@ -18,6 +18,7 @@ namespace govd::accounts {
 namespace {
 
 constexpr int kManifestVersion = 1;
+constexpr std::size_t kHashBlockBytes = 64 * 1024;
 
 Result<std::string> StringField(const Json::Value& object, const char* name, const std::string& where) {
   const Json::Value& value = object[name];
@@ -121,7 +122,7 @@ Result<std::string> Sha256OfFile(const std::filesystem::path& path) {
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
     return Internal("OpenSSL could not start a SHA-256 digest");
   }
-  std::array<char, 64 * 1024> block{};
+  std::array<char, kHashBlockBytes> block{};
   while (in.read(block.data(), block.size()) || in.gcount() > 0) {
     EVP_DigestUpdate(context.get(), block.data(), static_cast<std::size_t>(in.gcount()));
   }
