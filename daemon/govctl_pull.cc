@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "accounts/curl_transport.h"
 #include "accounts/prefix_pull.h"
@@ -47,7 +48,7 @@ struct PullArgs {
 
 std::string EnvOr(const char* name, std::string fallback) {
   const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+  return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
 }
 
 // Applies one "--option VALUE"; returns an error text, or "" when it was understood.
