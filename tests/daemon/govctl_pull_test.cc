@@ -41,7 +41,6 @@ class GovctlPullTest : public ::testing::Test {
   void SetUp() override {
     auto env = accounts::testing::LoadRgwEnv();
     if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
-    ASSERT_NE(std::getenv("GOVCTL_BINARY"), nullptr);
     shared_.emplace(*env);
     ASSERT_EQ(shared_->CreateAndGrant(), "");
     dir_ = std::filesystem::path(::testing::TempDir()) / ("govctl-pull-" + shared_->CrossTenantName());
@@ -52,7 +51,7 @@ class GovctlPullTest : public ::testing::Test {
 
   // Runs govctl with the central user's keys in its environment (not on its command line).
   GovctlRun Run(std::vector<std::string> args) {
-    args.insert(args.begin(), std::getenv("GOVCTL_BINARY"));
+    args.insert(args.begin(), GOVCTL_BINARY);
     std::string out = (dir_ / "stdout").string();
     std::string err = (dir_ / "stderr").string();
     pid_t pid = fork();
