@@ -18,7 +18,7 @@ namespace govd::accounts {
 namespace {
 
 constexpr int kManifestVersion = 1;
-constexpr std::size_t kHashBlockBytes = 64 * 1024;
+constexpr std::size_t kHashBlockBytes = std::size_t{64} * 1024;
 
 Result<std::string> StringField(const Json::Value& object, const char* name, const std::string& where) {
   const Json::Value& value = object[name];
