@@ -11,6 +11,7 @@
 #include "base/version.h"
 #include "daemon/govctl_command.h"
 #include "daemon/govctl_policy.h"
+#include "daemon/govctl_pull.h"
 #include "daemon/govctl_reconcile.h"
 #include "daemon/govctl_sign.h"
 #include "daemon/govctl_simulate.h"
@@ -21,6 +22,7 @@ namespace {
 
 constexpr std::array kCommands{
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
+    GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
     GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand},
     GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
