@@ -44,8 +44,16 @@ std::string FindingsTable(const std::vector<Finding>& findings) {
                      Header({"severity", "type", "resource", "principal", "statement", "message", "id"});
   for (const auto& f : findings) {
     std::string severity(FindingSeverityName(f.severity));
-    html += "<tr><td class=\"" + severity + "\">" + severity + "</td>" + Cell(FindingTypeName(f.type)) +
-            Cell(f.resource) + Cell(f.principal) + Cell(f.statement) + Cell(f.message) + Cell(f.id) + "</tr>\n";
+    html += "<tr><td class=\"";
+    html += severity;
+    html += "\">";
+    html += severity;
+    html += "</td>";
+    for (std::string_view text : {FindingTypeName(f.type), std::string_view(f.resource), std::string_view(f.principal),
+                                  std::string_view(f.statement), std::string_view(f.message), std::string_view(f.id)}) {
+      html += Cell(text);
+    }
+    html += "</tr>\n";
   }
   return html + "</table>\n";
 }
@@ -97,6 +105,7 @@ std::vector<std::pair<std::int64_t, int>> ActiveOverTime(const std::vector<Grant
     if (span.end != 0) --delta[span.end];
   }
   std::vector<std::pair<std::int64_t, int>> points;
+  points.reserve(delta.size());
   int active = 0;
   for (const auto& [time, change] : delta) points.emplace_back(time, active += change);
   return points;

@@ -61,8 +61,10 @@ void PublicAndOutside(Collector& c, const std::string& resource, const NamedPoli
   if (auto orgs = PinnedConditionValues(s, "aws:principalorgid"); NamesEveryone(s) && orgs) {
     for (const auto& org : *orgs) {
       if (org == org_id) continue;
-      c.Add(FindingType::kOutsideOrganisation, FindingSeverity::kHigh, resource, org, label,
-            label + " allows the members of organisation " + org);
+      std::string message = label;
+      message += " allows the members of organisation ";
+      message += org;
+      c.Add(FindingType::kOutsideOrganisation, FindingSeverity::kHigh, resource, org, label, std::move(message));
     }
   }
   for (const AwsPrincipal& p : s.principals.aws) {
@@ -91,8 +93,12 @@ void Unexplained(Collector& c, const OrgBucket& bucket, std::size_t i) {
       if (!prefix || ExplainedByGrant(c, bucket.name, p, *prefix)) continue;
       std::string why = managed ? " is govd's but no active grant asks for it (drift)"
                                 : " was added by hand: no active grant explains it";
-      c.Add(FindingType::kUnexplainedAccess, FindingSeverity::kMedium, BucketArn(bucket.name, *prefix), p.text,
-            label, label + " grants " + p.text + " access to " + BucketArn(bucket.name, *prefix) + ", and" + why);
+      std::string resource_arn = BucketArn(bucket.name, *prefix);
+      std::string message = label;
+      message += " grants " + p.text;
+      message += " access to " + resource_arn;
+      message += ", and" + why;
+      c.Add(FindingType::kUnexplainedAccess, FindingSeverity::kMedium, resource_arn, p.text, label, std::move(message));
     }
   }
 }
