@@ -76,10 +76,14 @@ Result<AuthzRequest> ReadRequest(const Json::Value& root) {
   return out;
 }
 
-Result<NamedPolicy> ReadPolicy(const Json::Value& value, PolicyKind kind, std::string name, std::string where) {
+Result<NamedPolicy> ReadPolicy(const Json::Value& value, PolicyKind kind, std::string name, const std::string& where) {
   GOVD_ASSIGN_OR_RETURN(Policy policy, ParsePolicyValue(value, kind, where));
   return NamedPolicy{std::move(name), std::move(policy)};
 }
+
+// "name[i]" and "/where/i": how the i-th element of a list is named in messages and pointers.
+std::string IndexedName(const std::string& name, const std::string& index) { return name + "[" + index + "]"; }
+std::string IndexedPointer(const std::string& where, const std::string& index) { return where + "/" + index; }
 
 Result<std::vector<NamedPolicy>> ReadPolicyList(const Json::Value& root, const std::string& member,
                                                 PolicyKind kind, const std::string& name, const std::string& where) {
@@ -89,7 +93,7 @@ Result<std::vector<NamedPolicy>> ReadPolicyList(const Json::Value& root, const s
   if (!list.isArray()) return InvalidArgument("must be an array of policy documents", where);
   for (Json::ArrayIndex i = 0; i < list.size(); ++i) {
     std::string index = std::to_string(i);
-    GOVD_ASSIGN_OR_RETURN(auto policy, ReadPolicy(list[i], kind, name + "[" + index + "]", where + "/" + index));
+    GOVD_ASSIGN_OR_RETURN(auto policy, ReadPolicy(list[i], kind, IndexedName(name, index), IndexedPointer(where, index)));
     out.push_back(std::move(policy));
   }
   return out;
@@ -103,8 +107,8 @@ Result<std::vector<std::vector<NamedPolicy>>> ReadLevels(const Json::Value& root
   if (!levels.isArray()) return InvalidArgument("must be an array of levels", "/" + member);
   for (Json::ArrayIndex i = 0; i < levels.size(); ++i) {
     std::string index = std::to_string(i);
-    GOVD_ASSIGN_OR_RETURN(auto level, ReadPolicyList(levels[i], "", kind, member + "[" + index + "]",
-                                                     "/" + member + "/" + index));
+    GOVD_ASSIGN_OR_RETURN(auto level, ReadPolicyList(levels[i], "", kind, IndexedName(member, index),
+                                                     IndexedPointer("/" + member, index)));
     out.push_back(std::move(level));
   }
   return out;

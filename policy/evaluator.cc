@@ -93,6 +93,7 @@ CompiledPolicySet::Entry CompiledPolicySet::MakeEntry(const NamedPolicy& policy)
 
 std::vector<CompiledPolicySet::Entry> CompiledPolicySet::Entries(const std::vector<NamedPolicy>& policies) {
   std::vector<Entry> out;
+  out.reserve(policies.size());
   for (const NamedPolicy& p : policies) out.push_back(MakeEntry(p));
   return out;
 }
@@ -154,7 +155,7 @@ struct CompiledPolicySet::Walk {
     tally.session_allow = Visit(PolicySource::kSession, 0, set.session_);
   }
 
-  Evaluation Finish(Decision decision, std::string reason, std::vector<Index> deciding) {
+  Evaluation Finish(Decision decision, std::string reason, const std::vector<Index>& deciding) {
     result.decision = decision;
     result.reason = std::move(reason);
     for (const Index& i : deciding) {
@@ -211,7 +212,7 @@ struct CompiledPolicySet::Walk {
     }
     auto allow = [&](std::string reason, std::vector<Index> deciders) {
       deciders.insert(deciders.begin(), scp_deciders.begin(), scp_deciders.end());
-      return Finish(Decision::kAllow, std::move(reason), std::move(deciders));
+      return Finish(Decision::kAllow, std::move(reason), deciders);
     };
     if (anonymous) {
       Index grant = AnyGrant(true);

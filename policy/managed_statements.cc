@@ -77,11 +77,15 @@ Json::Value Statement(std::string_view kind, const std::string& principal, const
   return statement;
 }
 
+std::string ObjectPattern(const std::string& bucket, const std::string& prefix) {
+  return "arn:aws:s3:::" + bucket + "/" + prefix + "*";
+}
+
 Json::Value ReadStatement(const std::string& bucket, const std::string& principal,
                           const std::vector<std::string>& prefixes) {
   Json::Value statement = Statement("Read", principal, "s3:GetObject");
   Json::Value resources(Json::arrayValue);
-  for (const auto& prefix : prefixes) resources.append("arn:aws:s3:::" + bucket + "/" + prefix + "*");
+  for (const auto& prefix : prefixes) resources.append(ObjectPattern(bucket, prefix));
   statement["Resource"] = resources;
   return statement;
 }

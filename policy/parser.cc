@@ -83,6 +83,10 @@ std::string NumberText(const Json::Value& value) {
 }
 
 // Condition values: strings, or number/boolean literals meaning their text.
+Error InvalidPrincipalEntry(const std::string& entry, const std::string& kind, const std::string& where) {
+  return InvalidArgument("\"" + entry + "\" is not a valid " + kind + " principal", where);
+}
+
 Result<std::string> ConditionText(const Json::Value& value, const std::string& where) {
   if (value.isString()) return value.asString();
   if (value.isBool()) return std::string(value.asBool() ? "true" : "false");
@@ -232,7 +236,7 @@ Status ParsePrincipalObject(const Json::Value& value, PrincipalSet& set, const s
         continue;
       }
       if (entry.empty() || entry.find_first_of(" *?") != std::string::npos) {
-        return InvalidArgument("\"" + entry + "\" is not a valid " + name + " principal", entry_at);
+        return InvalidPrincipalEntry(entry, name, entry_at);
       }
       auto& list = name == "Service" ? set.service : name == "Federated" ? set.federated : set.canonical_user;
       list.push_back(entry);

@@ -44,7 +44,7 @@ Json::Value SortedList(const Json::Value& value, Transform transform) {
 
 std::string Same(std::string text) { return text; }
 
-std::string AccountToRootArn(std::string text) {
+std::string AccountToRootArn(const std::string& text) {
   return IsAccountId(text) ? "arn:aws:iam::" + text + ":root" : text;
 }
 
