@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/accounts/test_db.h"
+
 extern char** environ;
 
 namespace govd::daemon::testing {
@@ -37,9 +39,22 @@ void WriteFile(const std::string& path, const std::string& text, unsigned mode) 
   chmod(path.c_str(), mode);
 }
 
+// A child-mode govd is never ready without its database at this build's schema: with the "pg"
+// fixture, a migrated database of this test process on the test server; without it (tests that
+// only read the configuration), a placeholder.
+std::string DatabaseConninfo() {
+  static const std::string conninfo = [] {
+    std::string server = accounts::testing::ServerConninfo();
+    if (server.empty()) return std::string("host=/nonexistent dbname=govd");
+    static const accounts::testing::TestDb db(server);
+    return db.conninfo();
+  }();
+  return conninfo;
+}
+
 std::string MinimalConfig(const TempDir& dir, const std::string& extra) {
   return "mode = child\naccount-id = 111122223333\nregion = eu-west-2\n"
-         "[database]\nconninfo = host=/nonexistent dbname=govd\n"
+         "[database]\nconninfo = " + DatabaseConninfo() + "\n"
          "[control]\nsocket = " +
          dir.File("govd.sock") + "\n" + extra;
 }
