@@ -5,7 +5,6 @@
 #include "daemon/tenant_pass.h"
 
 #include <gtest/gtest.h>
-#include <json/reader.h>
 
 #include <chrono>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/test_db.h"
 #include "tests/daemon/fake_clock.h"
+#include "tests/policy/json_text.h"
 
 namespace govd::daemon {
 namespace {
@@ -53,15 +53,6 @@ class CountingAccess final : public BucketPolicyAccess {
 std::string UniqueBucket() {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
   return "shared-" + std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count() % 1'000'000'000);
-}
-
-Json::Value ParseJson(const std::string& text) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &value, &errors)) << errors;
-  return value;
 }
 
 class BucketReconcilerTest : public ::testing::Test {
@@ -119,7 +110,7 @@ class BucketReconcilerTest : public ::testing::Test {
   }
   Json::Value ActualPolicy() {
     auto text = la1_->GetBucketPolicy(OwnBucket());
-    return text ? ParseJson(*text) : Json::Value();
+    return text ? policy::testing::JsonOf(*text) : Json::Value();
   }
 
   accounts::testing::FakeClock clock_;
@@ -171,7 +162,7 @@ TEST_F(BucketReconcilerTest, ForeignStatementSurvivesAndRemovedManagedStatementI
   ASSERT_TRUE(Reconcile());
   // Someone adds their own statement by hand: not govd's, so not drift, and nothing is written.
   Json::Value policy = ActualPolicy();
-  Json::Value foreign = ParseJson(R"({"Sid":"AuditorsRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},)"
+  Json::Value foreign = policy::testing::JsonOf(R"({"Sid":"AuditorsRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},)"
                                   R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::)" + bucket_ + R"(/public/*"})");
   policy["Statement"].append(foreign);
   ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), policy::CompactJson(policy)));
