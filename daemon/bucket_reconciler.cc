@@ -76,8 +76,10 @@ Result<ReconcileOutcome> BucketReconciler::Reconcile(const std::string& bucket, 
   GOVD_ASSIGN_OR_RETURN(std::vector<Grant> grants, LoadGrants(bucket));
   accounts::S3BucketRef ref{bucket, owner};
   auto actual = ReadPolicy(ref);
-  if (!actual && !actual.error().retryable()) return FailBucket(bucket, grants, actual.error());
-  GOVD_TRY(actual);
+  if (!actual) {
+    if (actual.error().retryable()) return actual.error();
+    return FailBucket(bucket, grants, actual.error());
+  }
   ReconcileOutcome outcome;
   if (!options_.dry_run) {
     GOVD_TRY(StartApplying(grants));

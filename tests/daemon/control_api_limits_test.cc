@@ -24,7 +24,7 @@ constexpr const char* kTenantPath = "/v1/tenants/111122223333";
 class ControlApiLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string limits = "read-timeout = 300ms\nmax-body-bytes = 1024\nmax-header-bytes = 1024\nrole = uid:" +
+    std::string limits = "read-timeout = 1s\nmax-body-bytes = 1024\nmax-header-bytes = 1024\nrole = uid:" +
                          std::to_string(getuid()) + " admin\n";
     testing::WriteFile(dir_.File("govd.conf"), testing::MinimalConfig(dir_, limits));
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
@@ -88,8 +88,8 @@ TEST_F(ControlApiLimitsTest, WrongMethodAndUnknownPath) {
   EXPECT_EQ(testing::StatusOf(unknown), 404) << unknown;
 }
 
-// A client that sends one byte every 50 ms never completes a request; the 300 ms deadline ends
-// it with 408 while another client is served without delay.
+// A client that sends one byte every 50 ms never completes a request; the 1 s deadline ends it
+// with 408 while another client is served well before it (1 s leaves room for sanitizer builds).
 TEST_F(ControlApiLimitsTest, SlowClientTimesOutOthersAreServed) {
   int slow = testing::ConnectUnix(socket_);
   ASSERT_GE(slow, 0);
@@ -104,18 +104,18 @@ TEST_F(ControlApiLimitsTest, SlowClientTimesOutOthersAreServed) {
   auto other_start = steady_clock::now();
   auto other = ControlClient(socket_).Call("GET", "/v1/status");
   auto other_took = steady_clock::now() - other_start;
-  std::string answer = testing::ReadAll(slow, milliseconds(3000));
+  std::string answer = testing::ReadAll(slow, milliseconds(5000));
   auto took = steady_clock::now() - start;
   shutdown(slow, SHUT_RDWR);
   trickle.join();
   close(slow);
   ASSERT_TRUE(other) << other.error().ToString();
   EXPECT_EQ(other->status, 200);
-  EXPECT_LT(other_took, milliseconds(250)) << "the slow client blocked the daemon";
+  EXPECT_LT(other_took, milliseconds(750)) << "the slow client blocked the daemon";
   EXPECT_EQ(testing::StatusOf(answer), 408) << answer;
   EXPECT_NE(answer.find("not received in time"), std::string::npos) << answer;
-  EXPECT_GE(took, milliseconds(300));
-  EXPECT_LT(took, milliseconds(2000));
+  EXPECT_GE(took, milliseconds(1000));
+  EXPECT_LT(took, milliseconds(3000));
 }
 
 TEST_F(ControlApiLimitsTest, IdleKeepAliveConnectionIsClosed) {
@@ -124,11 +124,11 @@ TEST_F(ControlApiLimitsTest, IdleKeepAliveConnectionIsClosed) {
   std::string first = "GET /v1/status HTTP/1.1\r\nHost: govd\r\n\r\n";
   ASSERT_EQ(send(fd, first.data(), first.size(), MSG_NOSIGNAL), static_cast<ssize_t>(first.size()));
   auto start = steady_clock::now();
-  std::string answers = testing::ReadAll(fd, milliseconds(3000));  // ends when the daemon closes
+  std::string answers = testing::ReadAll(fd, milliseconds(5000));  // ends when the daemon closes
   close(fd);
   EXPECT_EQ(testing::StatusOf(answers), 200) << answers;
   EXPECT_NE(answers.find("408"), std::string::npos) << "idle connection not closed with a 408: " << answers;
-  EXPECT_LT(steady_clock::now() - start, milliseconds(2000));
+  EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
 }
 
 }  // namespace
