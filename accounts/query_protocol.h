@@ -25,7 +25,4 @@ AwsResult<XmlElement> CallQueryAction(AwsCaller& caller, const std::string& acti
 // The form body: "Action=GetRole&Version=2010-05-08&RoleName=x".
 std::string EncodeForm(const QueryParams& params);
 
-// Decodes %XX escapes (IAM returns policy documents URL-encoded); '+' is left as is.
-std::string PercentDecode(std::string_view text);
-
 }  // namespace govd::accounts

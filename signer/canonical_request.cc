@@ -288,6 +288,8 @@ int HexValue(char c) {
   return -1;
 }
 
+}  // namespace
+
 std::string PercentDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -302,8 +304,6 @@ std::string PercentDecode(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<QueryParam> DecodeQueryString(std::string_view query) {
   std::vector<QueryParam> params;

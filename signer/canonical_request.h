@@ -25,6 +25,9 @@ void AppendUriEncoded(std::string& out, std::string_view bytes, bool keep_slash)
 std::string UriEncode(std::string_view bytes);      // query names/values ('/' -> %2F)
 std::string UriEncodePath(std::string_view bytes);  // raw path or S3 key -> wire path
 
+// The inverse of UriEncode: decodes %XX escapes; invalid escapes and '+' are kept as they are.
+std::string PercentDecode(std::string_view text);
+
 // Splits a query string as it appears on the wire ("a=1&b=%2F&c") into DECODED parameters
 // (a missing '=' gives an empty value; empty pairs are skipped; '+' stays '+'). Invalid
 // %-escapes are kept as they are.
