@@ -13,6 +13,7 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
+#include "daemon/api_store.h"
 #include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
@@ -59,6 +60,9 @@ class Service {
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
         child_(std::move(child)) {
+    if (!config_.database_conninfo.empty()) {
+      api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
+    }
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));
     dispatcher_.Handle(Endpoint::kReconcileNow, MakeReconcileNowHandler(scheduler_));
@@ -177,6 +181,7 @@ class Service {
   ServiceSignals signals_;
   bool socket_bound_here_;
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
+  std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };
 
