@@ -29,6 +29,13 @@ signer::SigningParams ParamsFor(const AwsEndpoint& endpoint, std::string amz_dat
   return signer::ServiceSigningParams(endpoint.signing_service, endpoint.signing_region, std::move(amz_date));
 }
 
+// What an attempt's outcome is called in metrics: a bounded set of words, never request data.
+std::string OutcomeOf(const AwsResult<HttpResponse>& result) {
+  if (result) return "ok";
+  std::string code = result.aws_code();
+  return code.empty() ? "transport error" : code;
+}
+
 bool IsTransportRetryable(const Error& error) {
   return error.code() == ErrorCode::kUnavailable || error.code() == ErrorCode::kDeadlineExceeded;
 }
@@ -89,7 +96,12 @@ AwsResult<HttpResponse> AwsCaller::Call(const AwsRequest& request) {
   for (int attempt = 1;; ++attempt) {
     bool retryable = false;
     bool timed_out = false;
+    auto started = deps_.time.Now();
     auto result = CallOnce(request, retryable, timed_out);
+    if (deps_.observer != nullptr) {
+      deps_.observer->OnAwsCall({endpoint_.signing_service, request.operation, OutcomeOf(result),
+                                 deps_.time.Now() - started});
+    }
     if (result) {
       deps_.retry.RecordSuccess();
       return result;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/aws_call_observer.h"
 #include "accounts/aws_endpoint.h"
 #include "accounts/aws_error.h"
 #include "accounts/credentials_provider.h"
@@ -41,6 +42,8 @@ struct AwsCallerDeps {
   TimeSource& time;
   // nullptr sends unsigned requests (STS AssumeRoleWithWebIdentity needs no credentials).
   CredentialsProvider* credentials = nullptr;
+  // nullptr: nobody counts the calls. Told about every attempt, retries included.
+  AwsCallObserver* observer = nullptr;
 };
 
 class AwsCaller {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,6 +119,8 @@ class Store {
   Result<Grant> RevokeGrant(std::int64_t id, std::string_view reason);
   Result<Grant> GetGrant(std::int64_t id);
   Result<std::vector<Grant>> ListGrants(const GrantFilter& filter);
+  // How many of the tenant's grants are in each state (states without grants are absent).
+  Result<std::map<GrantState, std::int64_t>> CountGrantsByState();
 
   // --- Grants: reconciler progress; the generation read with the grant must still match ---
   Result<Grant> MarkApplying(std::int64_t id, std::int64_t expected_generation);

@@ -51,6 +51,7 @@ ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, co
     body["uptime_seconds"] = Json::Int64(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - state.started).count());
     body["reloads"] = Json::UInt64(state.reloads);
+    if (!state.metrics_address.empty()) body["metrics_address"] = state.metrics_address;
     body["reconcile"] = ReconcileJson(scheduler.stats());
     body["caller"] = CallerJson(request.caller);
     return response;

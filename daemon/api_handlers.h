@@ -19,6 +19,7 @@ struct ServiceState {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t reloads = 0;
   std::string activity = "starting";  // the last STATUS= line
+  std::string metrics_address;        // where /metrics is served ("" = nowhere), port resolved
 };
 
 // GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, and the

@@ -31,7 +31,8 @@ ChildReconciler::ChildReconciler(const Config& config)
       retry_(accounts::RetryOptions{}, random_),
       limiter_(RateLimiterOptions{}, steady_, jitter_) {}
 
-Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& config) {
+Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& config,
+                                                                  accounts::AwsCallObserver* observer) {
   if (config.database_conninfo.empty()) return InvalidArgument("child mode needs database.conninfo", "database.conninfo");
   std::unique_ptr<ChildReconciler> child(new ChildReconciler(config));
   GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint sts, Endpoint(config.endpoints.sts, "sts", config.region,
@@ -49,7 +50,7 @@ Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& c
         {accounts::ProcessEnvironment(), child->transport_, child->retry_, child->time_, sts});
   }
   child->s3_ = std::make_unique<accounts::S3Client>(
-      s3, accounts::AwsCallerDeps{child->transport_, child->retry_, child->time_, child->credentials_.get()},
+      s3, accounts::AwsCallerDeps{child->transport_, child->retry_, child->time_, child->credentials_.get(), observer},
       accounts::S3ClientOptions{.path_style = !config.endpoints.s3.empty()});
   child->access_ = std::make_unique<S3BucketPolicyAccess>(*child->s3_);
   GOVD_TRY(child->OpenStore());  // the database answers, at this build's schema

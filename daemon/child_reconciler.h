@@ -30,8 +30,9 @@ namespace govd::daemon {
 
 class ChildReconciler {
  public:
-  // REQUIRES: config.mode is kChild and config.database_conninfo is set.
-  static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config);
+  // REQUIRES: config.mode is kChild and config.database_conninfo is set. `observer` (may be
+  // null) is told about every AWS call attempt and must outlive the reconciler.
+  static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config, accounts::AwsCallObserver* observer);
 
   // One pass over the account's due buckets; blocks. Stops between buckets once RequestStop().
   Result<TenantPassReport> RunPass();

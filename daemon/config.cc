@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <regex>
 
+#include "daemon/listen_address.h"
+
 namespace govd::daemon {
 namespace {
 
@@ -159,11 +161,7 @@ Result<std::string> ReadSocketPath(const RawReader& reader, const policy::Accoun
 Result<std::string> ReadMetricsAddress(const RawReader& reader) {
   GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional("metrics.address", ""));
   if (text.empty()) return text;
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return InvalidArgument("\"" + text + "\" is not host:port", "metrics.address");
-  }
-  GOVD_TRY(ParseInteger(std::string_view(text).substr(colon + 1), 1, 65535, "metrics.address"));
+  GOVD_TRY(ParseListenAddress(text, "metrics.address"));
   return text;
 }
 

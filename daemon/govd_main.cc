@@ -20,6 +20,8 @@
 #include "daemon/control_server.h"
 #include "daemon/govd_migrate.h"
 #include "daemon/logger.h"
+#include "daemon/metrics.h"
+#include "daemon/metrics_server.h"
 #include "daemon/reconcile_scheduler.h"
 #include "daemon/service_signals.h"
 #include "daemon/systemd_notifier.h"
@@ -43,11 +45,27 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
   return BindControlSocket(io, config.control_socket);
 }
 
+PassSummary SummaryOf(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
+  PassSummary summary;
+  summary.ok = report.has_value();
+  summary.took = took;
+  if (!report) return summary;
+  summary.in_sync = report->in_sync;
+  summary.applied = report->applied;
+  summary.failed = report->failed;
+  summary.drift_repaired = report->drift_repaired;
+  for (const auto& [state, count] : report->grants_by_state) {
+    summary.grants_by_state[std::string(accounts::GrantStateName(state))] = count;
+  }
+  return summary;
+}
+
 // The running daemon's parts and the callbacks between them; no logic of its own.
 class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
-          bool socket_bound_here, std::unique_ptr<ChildReconciler> child)
+          bool socket_bound_here, Metrics& metrics, std::unique_ptr<MetricsServer> metrics_server,
+          std::unique_ptr<ChildReconciler> child)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -59,7 +77,10 @@ class Service {
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval()),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
+        metrics_(metrics),
+        metrics_server_(std::move(metrics_server)),
         child_(std::move(child)) {
+    if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
     }
@@ -73,6 +94,7 @@ class Service {
     signals_.Start();
     watchdog_.Start();
     server_.Start();
+    if (metrics_server_) metrics_server_->Start();
     scheduler_.Start();
     SetActivity("ready: " + std::string(ModeName(config_.mode)) + " " + config_.account_id.str() + ", control socket " +
                 config_.control_socket);
@@ -111,6 +133,7 @@ class Service {
 
   void RecordPass(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
     const std::string tenant = config_.account_id.str();
+    metrics_.RecordPass(SummaryOf(report, took));
     if (!report) {
       SetActivity("not ready: reconcile pass failed: " + report.error().ToString());
       logger_->Log(LogLevel::kError, "reconcile pass failed: " + report.error().ToString(), {{"TENANT", tenant}});
@@ -162,6 +185,7 @@ class Service {
     scheduler_.Stop();
     if (child_) child_->RequestStop();  // a running pass ends after its current bucket
     server_.Stop();
+    if (metrics_server_) metrics_server_->Stop();
     if (socket_bound_here_) ::unlink(config_.control_socket.c_str());
     boost::asio::post(io_, [this] { io_.stop(); });
   }
@@ -180,6 +204,8 @@ class Service {
   WatchdogPinger watchdog_;
   ServiceSignals signals_;
   bool socket_bound_here_;
+  Metrics& metrics_;
+  std::unique_ptr<MetricsServer> metrics_server_;  // null: no metrics.address configured
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
   std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
@@ -193,16 +219,27 @@ int RunDaemon(CommandLine command_line, Config config) {
     std::cerr << "govd: control socket: " << acceptor.error().ToString() << "\n";
     return kExitConfig;
   }
+  Metrics metrics;  // outlives the service and the reconciler that report to it
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!config.metrics_address.empty()) {
+    auto bound = MetricsServer::Bind(io, config.metrics_address, [&metrics] { return metrics.Render(); });
+    if (!bound) {
+      std::cerr << "govd: " << bound.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    metrics_server = *std::move(bound);
+  }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    auto created = ChildReconciler::Create(config);
+    auto created = ChildReconciler::Create(config, &metrics);
     if (!created) {  // never report ready without the database at this build's schema
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
     }
     child = std::move(created).value();
   }
-  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, std::move(child));
+  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, metrics,
+                  std::move(metrics_server), std::move(child));
   return service.Run();
 }
 

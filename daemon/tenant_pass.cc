@@ -3,6 +3,15 @@
 #include <set>
 
 namespace govd::daemon {
+namespace {
+
+// A write that no grant transition explains repaired a change made outside govd.
+bool RepairedDrift(const ReconcileOutcome& outcome) {
+  return outcome.kind == ReconcileOutcome::Kind::kApplied && outcome.activated.empty() && outcome.revoked.empty() &&
+         outcome.failed.empty();
+}
+
+}  // namespace
 
 Result<TenantPassReport> TenantPass::Run() {
   TenantPassReport report;
@@ -24,8 +33,10 @@ Result<TenantPassReport> TenantPass::Run() {
       any_new = true;
       GOVD_TRY(ReconcileLeased(lease, report));
     }
-    if (!any_new || (options_.stop_requested && options_.stop_requested())) return report;
+    if (!any_new || (options_.stop_requested && options_.stop_requested())) break;
   }
+  GOVD_ASSIGN_OR_RETURN(report.grants_by_state, store_.CountGrantsByState());
+  return report;
 }
 
 Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report) {
@@ -35,6 +46,7 @@ Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, Tenant
   if (outcome && outcome->kind != ReconcileOutcome::Kind::kFailed) {
     limiter_.Forget(lease.bucket);
     ++(outcome->kind == ReconcileOutcome::Kind::kInSync ? report.in_sync : report.applied);
+    if (RepairedDrift(*outcome)) ++report.drift_repaired;
   } else {
     next_due = clock_() + limiter_.When(lease.bucket);
     ++report.failed;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct TenantPassReport {
   int in_sync = 0;
   int applied = 0;
   int failed = 0;  // terminal failures (recorded) and errors (backing off)
+  // Applied although no grant changed state: someone edited the policy outside govd.
+  int drift_repaired = 0;
+  std::map<accounts::GrantState, std::int64_t> grants_by_state;  // the tenant's grants after the pass
 };
 
 class TenantPass {

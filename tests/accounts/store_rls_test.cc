@@ -68,6 +68,18 @@ TEST_F(RlsTest, StoreSeesOnlyItsTenant) {
   EXPECT_EQ(b_->GetGrant(grant_b_.id)->state, GrantState::kRequested);
 }
 
+TEST_F(RlsTest, GrantCountsAreTheTenantsOwn) {
+  ASSERT_TRUE(b_->ApproveGrant(grant_b_.id));
+  auto a_counts = a_->CountGrantsByState();
+  ASSERT_TRUE(a_counts) << a_counts.error().ToString();
+  EXPECT_EQ(*a_counts, (std::map<GrantState, std::int64_t>{{GrantState::kRequested, 1}}));
+  auto b_counts = b_->CountGrantsByState();
+  ASSERT_TRUE(b_counts) << b_counts.error().ToString();
+  EXPECT_EQ(*b_counts, (std::map<GrantState, std::int64_t>{{GrantState::kApproved, 1}}));
+  auto fake_b = testing::OpenStore(db_->RoleConninfo(role_a_), "la-york", clock_);
+  EXPECT_TRUE(fake_b->CountGrantsByState()->empty());
+}
+
 TEST_F(RlsTest, StoreOfRoleAClaimingTenantBSeesAndWritesNothing) {
   auto fake_b = testing::OpenStore(db_->RoleConninfo(role_a_), "la-york", clock_);
   EXPECT_TRUE(fake_b->ListGrants({})->empty());
