@@ -1,7 +1,6 @@
 #include "accounts/aws_caller.h"
 
-#include <ctime>
-
+#include "accounts/iso8601.h"
 #include "signer/canonical_request.h"
 #include "signer/signature.h"
 #include "signer/signing_params.h"
@@ -42,14 +41,7 @@ bool IsTransportRetryable(const Error& error) {
 
 }  // namespace
 
-std::string FormatAmzDate(std::chrono::system_clock::time_point time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[17];
-  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-  return buffer;
-}
+std::string FormatAmzDate(std::chrono::system_clock::time_point time) { return FormatUtc(time, "%Y%m%dT%H%M%SZ"); }
 
 Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
   std::string host = request.host_prefix + endpoint_.host;

@@ -19,6 +19,7 @@
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/govd_migrate.h"
+#include "daemon/grant_handlers.h"
 #include "daemon/logger.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_server.h"
@@ -83,6 +84,7 @@ class Service {
     if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
+      RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
     }
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));

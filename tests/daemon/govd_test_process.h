@@ -1,8 +1,8 @@
 // tests/daemon/govd_test_process.h
 // Test helpers around a real govd process: a temporary directory (traversable by other uids),
 // a config file written there, starting govd with extra environment variables, waiting for its
-// socket, signalling it and reaping it with a deadline; and a raw unix-socket client for sending
-// bytes the real client never would.
+// socket, signalling it and reaping it with a deadline; a raw unix-socket client for sending
+// bytes the real client never would; and running govctl as a process.
 #pragma once
 
 #include <sys/types.h>
@@ -28,6 +28,10 @@ class TempDir {
 };
 
 void WriteFile(const std::string& path, const std::string& text, unsigned mode = 0600);
+
+// The database MinimalConfig names: with the "pg" fixture, a migrated database of this test
+// process (the same one on every call); without it, a placeholder that never answers.
+std::string DatabaseConninfo();
 
 // A config for account 111122223333 in child mode with the control socket in `dir`; `extra` is
 // appended (INI lines, may open sections).
@@ -64,5 +68,15 @@ std::string RawExchange(const std::string& socket, const std::string& request);
 
 // The status code of a raw HTTP answer ("HTTP/1.1 413 ..." -> 413), 0 when there is none.
 int StatusOf(const std::string& answer);
+
+struct GovctlRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` when given (the test must then be
+// root), without $GOVD_SOCKET.
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt);
 
 }  // namespace govd::daemon::testing
