@@ -14,6 +14,7 @@
 #include "base/version.h"
 #include "daemon/api_handlers.h"
 #include "daemon/api_store.h"
+#include "daemon/central_puller.h"
 #include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
@@ -47,7 +48,7 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
 class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
-          bool socket_bound_here, std::unique_ptr<ChildReconciler> child)
+          bool socket_bound_here, std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -59,7 +60,8 @@ class Service {
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval()),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
-        child_(std::move(child)) {
+        child_(std::move(child)),
+        central_(std::move(central)) {
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
     }
@@ -93,6 +95,10 @@ class Service {
   // AWS or the database; its outcome comes back to the loop. Without a database nothing is
   // reconciled (and nothing is written).
   void RunPass(const ReconcileScheduler::PassDone& done) {
+    if (central_) {
+      RunCentralPass(done);
+      return;
+    }
     if (!child_) {
       logger_->Log(LogLevel::kDebug, "reconcile pass: no database configured, nothing to reconcile");
       done();
@@ -107,6 +113,34 @@ class Service {
         done();
       });
     });
+  }
+
+  // The sources are copied on the loop's thread: a reload may replace config_ while the pass runs.
+  void RunCentralPass(const ReconcileScheduler::PassDone& done) {
+    boost::asio::post(pass_worker_, [this, done, sources = config_.sources] {
+      auto started = std::chrono::steady_clock::now();
+      auto report = std::make_shared<CentralPassReport>(central_->RunPass(sources));
+      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      boost::asio::post(io_, [this, done, report, took] {
+        RecordPulls(*report, took);
+        done();
+      });
+    });
+  }
+
+  void RecordPulls(const CentralPassReport& report, std::chrono::milliseconds took) {
+    for (const SourcePullOutcome& pull : report.outcomes) {
+      if (pull.state == PullState::kPulled && pull.downloaded == 0) continue;  // nothing new: no log line
+      std::string what = pull.state == PullState::kPulled
+                             ? "source " + pull.source + ": pulled " + std::to_string(pull.downloaded) + " objects (" +
+                                   std::to_string(pull.bytes) + " bytes) of s3://" + pull.bucket + "/" + pull.prefix +
+                                   ", " + std::to_string(pull.skipped) + " already present"
+                             : "source " + pull.source + ": " + pull.message;
+      logger_->Log(pull.state == PullState::kPulled ? LogLevel::kInfo : LogLevel::kWarning, what,
+                   {{"TENANT", pull.account}, {"BUCKET", pull.bucket}});
+    }
+    state_.pulls = report.outcomes;
+    SetActivity(DescribeCentralPass(report, took));
   }
 
   void RecordPass(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
@@ -161,6 +195,7 @@ class Service {
     watchdog_.Stop();
     scheduler_.Stop();
     if (child_) child_->RequestStop();  // a running pass ends after its current bucket
+    if (central_) central_->RequestStop();  // ... or after its current prefix
     server_.Stop();
     if (socket_bound_here_) ::unlink(config_.control_socket.c_str());
     boost::asio::post(io_, [this] { io_.stop(); });
@@ -181,6 +216,7 @@ class Service {
   ServiceSignals signals_;
   bool socket_bound_here_;
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
+  std::unique_ptr<CentralPuller> central_;  // null: child mode
   std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };
@@ -202,7 +238,17 @@ int RunDaemon(CommandLine command_line, Config config) {
     }
     child = std::move(created).value();
   }
-  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, std::move(child));
+  std::unique_ptr<CentralPuller> central;
+  if (config.mode == Mode::kCentral) {
+    auto created = CentralPuller::Create(config);
+    if (!created) {
+      std::cerr << "govd: " << created.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    central = std::move(created).value();
+  }
+  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, std::move(child),
+                  std::move(central));
   return service.Run();
 }
 
