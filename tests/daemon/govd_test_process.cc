@@ -59,7 +59,8 @@ std::string MinimalConfig(const TempDir& dir, const std::string& extra) {
          dir.File("govd.sock") + "\n" + extra;
 }
 
-GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                         const std::string& stderr_path) {
   const char* binary = std::getenv("GOVD_BINARY");
   if (binary == nullptr) throw std::runtime_error("GOVD_BINARY is not set");
   std::vector<std::string> environment;
@@ -77,6 +78,10 @@ GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector
   envp.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    if (!stderr_path.empty()) {
+      int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
+    }
     execve(binary, argv.data(), envp.data());
     _exit(127);
   }
@@ -102,6 +107,41 @@ std::optional<int> GovdProcess::WaitExit(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return std::nullopt;
+}
+
+std::string GovctlBinary() {
+  const char* govd = std::getenv("GOVD_BINARY");
+  if (govd == nullptr) throw std::runtime_error("GOVD_BINARY is not set");
+  std::string path = govd;
+  return path.substr(0, path.rfind('/') + 1) + "govctl";
+}
+
+ProgramRun RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    for (const std::string& entry : env) putenv(const_cast<char*>(entry.c_str()));
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ProgramRun run;
+  run.out = ReadAll(out_pipe[0], std::chrono::milliseconds(60'000));
+  run.err = ReadAll(err_pipe[0], std::chrono::milliseconds(5000));
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 int ConnectUnix(const std::string& path) {

@@ -35,8 +35,10 @@ std::string MinimalConfig(const TempDir& dir, const std::string& extra = "");
 
 class GovdProcess {
  public:
-  // Starts $GOVD_BINARY with `args`, `env` added to the environment (NAME=VALUE).
-  GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env);
+  // Starts $GOVD_BINARY with `args`, `env` added to the environment (NAME=VALUE); its stderr
+  // (the log when not under systemd) goes to `stderr_path` when given.
+  GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+              const std::string& stderr_path = "");
   ~GovdProcess();  // SIGKILLs a process still running
   GovdProcess(const GovdProcess&) = delete;
   GovdProcess& operator=(const GovdProcess&) = delete;
@@ -49,6 +51,18 @@ class GovdProcess {
  private:
   pid_t pid_ = -1;
 };
+
+struct ProgramRun {
+  int exit_code = -1;  // -1 when it did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (argv[0] a path) to completion with `env` added to the environment (NAME=VALUE).
+ProgramRun RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+
+// govctl, built beside govd ($GOVD_BINARY).
+std::string GovctlBinary();
 
 // Waits until a unix socket at `path` accepts connections.
 bool WaitForSocket(const std::string& path, std::chrono::milliseconds timeout);
