@@ -81,7 +81,8 @@ Status ReadFile(const std::string& path, RawConfig& raw) {
   if (::stat(path.c_str(), &info) != 0) return NotFound("cannot stat config file", path);
   try {
     po::variables_map vm;
-    po::parsed_options parsed = po::parse_config_file(in, ConfigOptions(), /*allow_unregistered=*/true);
+    const po::options_description options = ConfigOptions();  // `parsed` points into it
+    po::parsed_options parsed = po::parse_config_file(in, options, /*allow_unregistered=*/true);
     po::store(parsed, vm);
     raw.file_path = path;
     raw.file_mode = info.st_mode & 07777U;

@@ -166,7 +166,8 @@ class StoryTest : public ::testing::Test {
     return false;
   }
   bool HasStatement(const Json::Value& wanted) {
-    for (const auto& statement : Policy()["Statement"]) {
+    Json::Value document = Policy();
+    for (const auto& statement : document["Statement"]) {
       if (policy::CanonicalStatementText(statement) == policy::CanonicalStatementText(wanted)) return true;
     }
     return false;
@@ -287,9 +288,10 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   ASSERT_TRUE(operator_->RevokeGrant(grant->id, "project over"));
   auto revoked_at = Clock::now();
   ReconcileChildNow();
+  std::string probe = (std::filesystem::path(dir_.path()) / "probe.csv").string();
   auto denied = TimeUntil(
       [&] {
-        auto got = central_->HeadObject({CentralName(), std::nullopt}, "shared/reports/2026/q3.csv");
+        auto got = central_->GetObject({CentralName(), std::nullopt}, "shared/reports/2026/q3.csv", probe);
         return !got && got.aws_code() == "AccessDenied";
       },
       kStoryDeadline);
