@@ -1,10 +1,12 @@
 // accounts/iso8601.h
 // Reads the UTC timestamps AWS puts in credentials ("2026-11-24T12:00:00Z", optionally with
-// fractional seconds): STS Expiration, the ECS and IMDS credential documents.
+// fractional seconds): STS Expiration, the ECS and IMDS credential documents; and writes times
+// in the same form for the control API and govctl.
 // Pure, thread safe.
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "base/result.h"
@@ -13,5 +15,8 @@ namespace govd::accounts {
 
 // kInvalidArgument naming `field` when the text is not YYYY-MM-DDTHH:MM:SS[.fff]Z.
 Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text, std::string_view field);
+
+// "2026-11-24T12:00:00Z": whole seconds, UTC (the fraction is dropped).
+std::string FormatIso8601(std::chrono::system_clock::time_point when);
 
 }  // namespace govd::accounts

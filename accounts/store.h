@@ -113,7 +113,8 @@ class Store {
 
   // --- Grants: user requests ---
   Result<Grant> RequestGrant(const GrantRequest& request);
-  Result<Grant> ApproveGrant(std::int64_t id);
+  // `reason` (optional for approvals) becomes the grant's state_reason and is audited.
+  Result<Grant> ApproveGrant(std::int64_t id, std::string_view reason = {});
   Result<Grant> RejectGrant(std::int64_t id, std::string_view reason);
   Result<Grant> RevokeGrant(std::int64_t id, std::string_view reason);
   Result<Grant> GetGrant(std::int64_t id);

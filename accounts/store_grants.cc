@@ -219,9 +219,9 @@ Status RequireReason(std::string_view reason) {
 
 }  // namespace
 
-Result<Grant> Store::ApproveGrant(std::int64_t id) {
+Result<Grant> Store::ApproveGrant(std::int64_t id, std::string_view reason) {
   return Transition(*impl_, id, GrantState::kApproved,
-                    {"grant.approve", std::nullopt, "", /*set_approved_by=*/true});
+                    {"grant.approve", std::nullopt, std::string(reason), /*set_approved_by=*/true});
 }
 
 Result<Grant> Store::RejectGrant(std::int64_t id, std::string_view reason) {

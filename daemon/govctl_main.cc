@@ -10,6 +10,7 @@
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_grant.h"
 #include "daemon/govctl_policy.h"
 #include "daemon/govctl_pull.h"
 #include "daemon/govctl_reconcile.h"
@@ -21,6 +22,7 @@ namespace govd::daemon {
 namespace {
 
 constexpr std::array kCommands{
+    GovctlCommand{"grant", "request, approve, reject, revoke, list and show grants", RunGrantCommand},
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
     GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},

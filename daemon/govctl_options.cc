@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <utility>
 
@@ -82,26 +83,54 @@ void PrintCommonOptions(std::ostream& out) {
       << "exit codes: 0 ok, 1 failed, 2 usage, 3 govd unreachable, 4 permission denied\n";
 }
 
-int RunApiCall(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
-               const RenderFn& render, std::ostream& out, std::ostream& err) {
+namespace {
+
+// One request: the exit code its outcome means, and the answer when there was one.
+struct Exchange {
+  int exit_code = kExitFailure;
+  std::optional<ControlResponse> response;
+};
+
+Exchange Send(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
+              std::ostream& err) {
   auto socket = ResolveSocketPath(options.socket, std::getenv("GOVD_SOCKET"), std::string(kRunDir));
   if (!socket) {
     err << "govctl: " << socket.error().message() << "\n";
-    return kExitUsage;
+    return {kExitUsage, std::nullopt};
   }
   auto response = ControlClient(*socket).Call(method, target, body);
   if (!response) {
     err << "govctl: " << response.error().ToString() << "\n";
-    return response.error().code() == ErrorCode::kUnavailable ? kExitUnavailable : kExitFailure;
+    return {response.error().code() == ErrorCode::kUnavailable ? kExitUnavailable : kExitFailure, std::nullopt};
   }
-  int code = ExitCodeForStatus(response->status);
+  return {ExitCodeForStatus(response->status), *std::move(response)};
+}
+
+}  // namespace
+
+int RunApiCall(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
+               const RenderFn& render, std::ostream& out, std::ostream& err) {
+  Exchange exchange = Send(options, method, target, body, err);
+  if (!exchange.response) return exchange.exit_code;
   if (options.json) {
-    out << WriteJson(response->body);
-  } else if (code == kExitOk) {
-    render(response->body, out);
+    out << WriteJson(exchange.response->body);
+  } else if (exchange.exit_code == kExitOk) {
+    render(exchange.response->body, out);
   }
-  if (code != kExitOk) err << "govctl: " << DescribeErrorResponse(*response) << "\n";
-  return code;
+  if (exchange.exit_code != kExitOk) err << "govctl: " << DescribeErrorResponse(*exchange.response) << "\n";
+  return exchange.exit_code;
+}
+
+int FetchJson(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
+              Json::Value& answer, std::ostream& err) {
+  Exchange exchange = Send(options, method, target, body, err);
+  if (!exchange.response) return exchange.exit_code;
+  if (exchange.exit_code != kExitOk) {
+    err << "govctl: " << DescribeErrorResponse(*exchange.response) << "\n";
+  } else {
+    answer = std::move(exchange.response->body);
+  }
+  return exchange.exit_code;
 }
 
 void PrintKeyValueTable(const Json::Value& object, std::ostream& out) {
@@ -110,6 +139,26 @@ void PrintKeyValueTable(const Json::Value& object, std::ostream& out) {
   std::size_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.first.size());
   for (const auto& [key, value] : rows) out << key << std::string(width + 2 - key.size(), ' ') << value << "\n";
+}
+
+void PrintColumns(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  std::ostream& out) {
+  std::vector<std::size_t> widths(header.size(), 0);
+  auto measure = [&widths](const std::vector<std::string>& row) {
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
+  auto print = [&widths, &out](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] + 2 - row[i].size(), ' ');
+    }
+    out << line << "\n";
+  };
+  print(header);
+  for (const auto& row : rows) print(row);
 }
 
 }  // namespace govd::daemon

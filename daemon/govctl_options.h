@@ -45,7 +45,17 @@ using RenderFn = std::function<void(const Json::Value& body, std::ostream& out)>
 int RunApiCall(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
                const RenderFn& render, std::ostream& out, std::ostream& err);
 
+// Sends one request whose answer the command needs before it can go on (e.g. the daemon's
+// account from /v1/status). Returns kExitOk and fills `answer`, or prints why not to `err` and
+// returns the exit code.
+int FetchJson(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
+              Json::Value& answer, std::ostream& err);
+
 // Prints a JSON object as aligned "key  value" lines; nested objects as "outer.inner".
 void PrintKeyValueTable(const Json::Value& object, std::ostream& out);
+
+// Prints rows under a header as left-aligned columns separated by two spaces.
+void PrintColumns(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  std::ostream& out);
 
 }  // namespace govd::daemon

@@ -20,6 +20,7 @@
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/govd_migrate.h"
+#include "daemon/grant_handlers.h"
 #include "daemon/logger.h"
 #include "daemon/reconcile_scheduler.h"
 #include "daemon/service_signals.h"
@@ -64,6 +65,7 @@ class Service {
         central_(std::move(central)) {
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
+      RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
     }
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));
