@@ -32,7 +32,7 @@ Json::Value PullsJson(const std::vector<SourcePullOutcome>& pulls) {
     row["failed_objects"] = Json::UInt64(pull.failed_objects);
     row["bytes"] = Json::UInt64(pull.bytes);
     row["message"] = pull.message;
-    row["finished"] = Iso8601(pull.finished);
+    row["finished"] = accounts::FormatIso8601(pull.finished);
     json.append(std::move(row));
   }
   return json;
