@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/version.h"
+#include "daemon/govctl_audit.h"
 #include "daemon/govctl_command.h"
 #include "daemon/govctl_policy.h"
 #include "daemon/govctl_pull.h"
@@ -21,6 +22,7 @@ namespace govd::daemon {
 namespace {
 
 constexpr std::array kCommands{
+    GovctlCommand{"audit", "audit log, findings, who can access what, report (security teams)", RunAuditCommand},
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
     GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},

@@ -13,6 +13,7 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
+#include "daemon/audit_handlers.h"
 #include "daemon/api_store.h"
 #include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
@@ -62,6 +63,7 @@ class Service {
         child_(std::move(child)) {
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
+      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policies() : nullptr);
     }
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));

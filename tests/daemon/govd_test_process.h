@@ -1,8 +1,8 @@
 // tests/daemon/govd_test_process.h
 // Test helpers around a real govd process: a temporary directory (traversable by other uids),
 // a config file written there, starting govd with extra environment variables, waiting for its
-// socket, signalling it and reaping it with a deadline; and a raw unix-socket client for sending
-// bytes the real client never would.
+// socket, signalling it and reaping it with a deadline; running govctl as a process (as another
+// uid when root); and a raw unix-socket client for sending bytes the real client never would.
 #pragma once
 
 #include <sys/types.h>
@@ -61,6 +61,16 @@ std::string ReadAll(int fd, std::chrono::milliseconds timeout);
 
 // Sends `request` on a fresh connection and returns the whole answer (connection: close).
 std::string RawExchange(const std::string& socket, const std::string& request);
+
+struct GovctlRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` (and gid = uid) when given: the
+// test must then be root.
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt);
 
 // The status code of a raw HTTP answer ("HTTP/1.1 413 ..." -> 413), 0 when there is none.
 int StatusOf(const std::string& answer);
