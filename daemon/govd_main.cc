@@ -13,6 +13,7 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
+#include "daemon/audit_handlers.h"
 #include "daemon/api_store.h"
 #include "daemon/central_puller.h"
 #include "daemon/child_reconciler.h"
@@ -66,6 +67,7 @@ class Service {
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
+      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policies() : nullptr);
     }
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));

@@ -1,8 +1,8 @@
 // tests/daemon/govd_test_process.h
 // Test helpers around a real govd process: a temporary directory (traversable by other uids),
 // a config file written there, starting govd with extra environment variables, waiting for its
-// socket, signalling it and reaping it with a deadline; and a raw unix-socket client for sending
-// bytes the real client never would.
+// socket, signalling it and reaping it with a deadline; running govctl as a process (as another
+// uid when root); and a raw unix-socket client for sending bytes the real client never would.
 #pragma once
 
 #include <sys/types.h>
@@ -52,18 +52,6 @@ class GovdProcess {
   pid_t pid_ = -1;
 };
 
-struct ProgramRun {
-  int exit_code = -1;  // -1 when it did not exit normally
-  std::string out;
-  std::string err;
-};
-
-// Runs `argv` (argv[0] a path) to completion with `env` added to the environment (NAME=VALUE).
-ProgramRun RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
-
-// govctl, built beside govd ($GOVD_BINARY).
-std::string GovctlBinary();
-
 // Waits until a unix socket at `path` accepts connections.
 bool WaitForSocket(const std::string& path, std::chrono::milliseconds timeout);
 
@@ -75,6 +63,17 @@ std::string ReadAll(int fd, std::chrono::milliseconds timeout);
 
 // Sends `request` on a fresh connection and returns the whole answer (connection: close).
 std::string RawExchange(const std::string& socket, const std::string& request);
+
+struct GovctlRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` (and gid = uid) when given: the
+// test must then be root; `env` (NAME=VALUE) is added to its environment.
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt,
+                    const std::vector<std::string>& env = {});
 
 // The status code of a raw HTTP answer ("HTTP/1.1 413 ..." -> 413), 0 when there is none.
 int StatusOf(const std::string& answer);

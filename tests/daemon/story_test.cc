@@ -94,7 +94,7 @@ class StoryTest : public ::testing::Test {
     StartDaemons();
   }
 
-  // The org as the lead's `govd org import` would provision it: root, OU, accounts, la1's bucket.
+  // The org as `govd org import` (branch orgplan) will provision it: root, OU, accounts, la1's bucket.
   void ProvisionOrganisation() { accounts::testing::SeedOrganisation(*operator_, kChild, bucket_); }
 
   void CreateSharedBucket() {
@@ -182,15 +182,19 @@ class StoryTest : public ::testing::Test {
 
   // What the central daemon reports about its source la1 (GET /v1/status through govctl).
   Json::Value CentralPullStatus() {
-    auto run = testing::RunProgram({testing::GovctlBinary(), "--socket", central_socket_, "--json", "status"});
+    auto run = Govctl({"--socket", central_socket_, "--json", "status"});
     if (run.exit_code != 0) return Json::Value();
     Json::Value status = policy::testing::JsonOf(run.out);
     return status["pulls"].isArray() && !status["pulls"].empty() ? status["pulls"][0] : Json::Value();
   }
 
-  void ReconcileChildNow() {
-    auto run = testing::RunProgram({testing::GovctlBinary(), "--socket", child_socket_, "reconcile", "now"});
-    EXPECT_EQ(run.exit_code, 0) << run.err;
+  static testing::GovctlRun Govctl(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    return testing::RunGovctl(args, std::nullopt, env);
+  }
+
+  accounts::GrantState GrantState(std::int64_t id) {
+    auto grant = operator_->GetGrant(id);
+    return grant ? grant->state : accounts::GrantState::kFailed;
   }
 
   // The bucket policy's audit records after `after_seq` that repaired govd's statements.
@@ -232,15 +236,18 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   auto refused_first = TimeUntil([&] { return CentralPullStatus()["state"] == "denied"; }, milliseconds(10'000));
   ASSERT_TRUE(refused_first) << ReadFile(dir_.File("central.log"));
 
-  // 1. The child's operator requests and approves read access for the central user.
-  accounts::GrantRequest request = accounts::testing::ReadRequest("shared/reports/", bucket_);
-  request.grantee = kCentralUser;
-  request.actions = accounts::GrantActions::kReadList;
-  auto grant = operator_->RequestGrant(request);
-  ASSERT_TRUE(grant) << grant.error().ToString();
-  ASSERT_TRUE(operator_->ApproveGrant(grant->id));
+  // 1. The child's operator requests read access for the central user and an admin approves it,
+  // with govctl over the child daemon's control socket (the test's uid is bound as admin).
+  auto requested = Govctl({"--socket", child_socket_, "--json", "grant", "request", "--bucket", bucket_, "--prefix",
+                           "shared/reports/", "--grantee", kCentralUser, "--actions", "read+list", "--reason",
+                           "quarterly statistics"});
+  ASSERT_EQ(requested.exit_code, 0) << requested.out << requested.err;
+  std::int64_t grant_id = policy::testing::JsonOf(requested.out)["id"].asInt64();
+  ASSERT_GT(grant_id, 0) << requested.out;
+  std::string grant = std::to_string(grant_id);
+  auto approved = Govctl({"--socket", child_socket_, "grant", "approve", grant, "--reason", "ticket 4711"});
+  ASSERT_EQ(approved.exit_code, 0) << approved.out << approved.err;
   auto approved_at = Clock::now();
-  ReconcileChildNow();
   auto carried = TimeUntil([&] { return PolicyCarriesGrant(); }, kStoryDeadline);
   ASSERT_TRUE(carried) << "bucket policy: " << policy::CompactJson(Policy()) << "\n" << ReadFile(dir_.File("child.log"));
   auto pulled = TimeUntil([&] { return CentralPulledEverything(); },
@@ -248,7 +255,7 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   ASSERT_TRUE(pulled) << ReadFile(dir_.File("central.log"));
   std::cout << "[ story    ] grant in the bucket policy " << carried->count() << " ms after approval; files pulled "
             << std::chrono::duration_cast<milliseconds>(Clock::now() - approved_at).count() << " ms after approval\n";
-  EXPECT_EQ(operator_->GetGrant(grant->id)->state, accounts::GrantState::kActive);
+  EXPECT_TRUE(TimeUntil([&] { return GrantState(grant_id) == accounts::GrantState::kActive; }, kStoryDeadline));
   EXPECT_FALSE(std::filesystem::exists(pulled_ / kPrivateKey)) << "only the granted prefix is pulled";
   EXPECT_TRUE(std::filesystem::exists(pulled_ / ".govd-pull.json")) << "the pull records ETags and checksums";
   EXPECT_TRUE(TimeUntil([&] { return CentralPullStatus()["state"] == "pulled"; }, kStoryDeadline));
@@ -261,7 +268,6 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   edited["Statement"].append(foreign);
   ASSERT_NO_FATAL_FAILURE(PutPolicy(edited));
   std::int64_t seq_before_edits = LastAuditSeq();
-  ReconcileChildNow();
   std::this_thread::sleep_for(milliseconds(2500));  // two periodic passes of the child
   EXPECT_TRUE(HasStatement(foreign)) << policy::CompactJson(Policy());
   EXPECT_TRUE(PolicyCarriesGrant());
@@ -285,9 +291,9 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
 
   // 4. The child revokes: RadosGW itself refuses the central's reads, the central daemon reports
   // the source as revoked or denied, and `govctl pull` says so with its own exit status.
-  ASSERT_TRUE(operator_->RevokeGrant(grant->id, "project over"));
+  auto revoke = Govctl({"--socket", child_socket_, "grant", "revoke", grant, "--reason", "project over"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.out << revoke.err;
   auto revoked_at = Clock::now();
-  ReconcileChildNow();
   std::string probe = (std::filesystem::path(dir_.path()) / "probe.csv").string();
   auto denied = TimeUntil(
       [&] {
@@ -308,20 +314,21 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   EXPECT_NE(central_log.find("TENANT=222222222222"), std::string::npos) << central_log;
   EXPECT_NE(central_log.find("BUCKET=" + CentralName()), std::string::npos) << central_log;
 
-  auto pull = testing::RunProgram(
-      {testing::GovctlBinary(), "pull", "--bucket", CentralName(), "--prefix", "shared/reports/", "--to",
+  auto pull = Govctl(
+      {"pull", "--bucket", CentralName(), "--prefix", "shared/reports/", "--to",
        (std::filesystem::path(dir_.path()) / "by-hand").string(), "--endpoint", env_["RGW_ENDPOINT"], "--grant",
-       std::to_string(grant->id)},
+       grant},
       {"AWS_ACCESS_KEY_ID=" + env_["RGW_CENTRAL_ACCESS_KEY"], "AWS_SECRET_ACCESS_KEY=" + env_["RGW_CENTRAL_SECRET_KEY"]});
   EXPECT_EQ(pull.exit_code, 3) << pull.out << pull.err;
-  EXPECT_NE(pull.err.find("was revoked or denied (grant " + std::to_string(grant->id) + ")"), std::string::npos)
+  EXPECT_NE(pull.err.find("was revoked or denied (grant " + grant + ")"), std::string::npos)
       << pull.err;
   EXPECT_EQ(pull.err.find(env_["RGW_CENTRAL_SECRET_KEY"]), std::string::npos) << "the secret is never printed";
-  EXPECT_TRUE(TimeUntil([&] { return operator_->GetGrant(grant->id)->state == accounts::GrantState::kRevoked; },
-                        kStoryDeadline));
+  EXPECT_TRUE(TimeUntil([&] { return GrantState(grant_id) == accounts::GrantState::kRevoked; }, kStoryDeadline));
   EXPECT_TRUE(HasStatement(foreign)) << "the revoke kept the foreign statement";
 
-  // 5. The audit chain of the child's tenant verifies.
+  // 5. The audit chain of the child's tenant verifies, through govctl and read directly.
+  auto audit = Govctl({"--socket", child_socket_, "audit", "verify"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
   auto verified = operator_->VerifyAudit();
   ASSERT_TRUE(verified) << verified.error().ToString();
   EXPECT_FALSE(verified->first_broken_seq.has_value()) << verified->problem;
