@@ -19,11 +19,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "accounts/audit_chain.h"
+#include "accounts/finding_record.h"
 #include "accounts/grant.h"
 #include "base/result.h"
 #include "policy/arn.h"
@@ -65,6 +67,31 @@ struct GuardrailSpec {
 struct Guardrail {
   std::int64_t id = 0;
   GuardrailSpec spec;
+};
+
+// The organisation as recorded, for building an org snapshot (audits, plans).
+struct OuRecord {
+  std::string id;
+  std::string parent_id;  // "" for the root
+  std::string name;
+};
+
+struct BucketRecord {
+  std::string bucket;
+  std::string owner_account;
+};
+
+struct PrefixRecord {
+  std::string bucket;
+  std::string prefix;
+  std::optional<TimePoint> embargo_until;
+};
+
+struct OrgRecords {
+  std::vector<OuRecord> ous;  // parents before children
+  std::vector<AccountSpec> accounts;
+  std::vector<BucketRecord> buckets;
+  std::vector<PrefixRecord> prefixes;
 };
 
 struct GrantFilter {
@@ -112,6 +139,9 @@ class Store {
   Status DeclarePrefix(std::string_view bucket, std::string_view prefix,
                        std::optional<TimePoint> embargo_until);
 
+  // Everything above, read in one transaction (a consistent view).
+  Result<OrgRecords> ReadOrganisation();
+
   // --- Grants: user requests ---
   Result<Grant> RequestGrant(const GrantRequest& request);
   // `reason` (optional for approvals) becomes the grant's state_reason and is audited.
@@ -151,6 +181,16 @@ class Store {
   // --- Audit log (this tenant's chain) ---
   Result<std::vector<AuditRecord>> AuditLog(std::int64_t after_seq, int limit);
   Result<AuditVerification> VerifyAudit();
+
+  // --- Findings (docs/audit.md) ---
+  // Records `current` as the tenant's complete set of findings at the clock's now: new ones are
+  // raised (active), resolved ones found again are reopened, active ones missing from `current`
+  // become resolved (never deleted), archived ones stay archived. Status changes are audited.
+  Result<FindingsRefresh> RefreshFindings(std::span<const policy::Finding> current);
+  // Ordered by status (active, resolved, archived), then severity, type, resource, principal.
+  Result<std::vector<FindingRecord>> ListFindings(std::optional<FindingStatus> status);
+  // kNotFound for an unknown id; archiving an archived finding changes nothing.
+  Result<FindingRecord> ArchiveFinding(std::string_view finding_id);
 
   struct Impl;
 

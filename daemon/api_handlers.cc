@@ -18,6 +18,26 @@ Json::Value ReconcileJson(const ReconcileScheduler::Stats& stats) {
   return json;
 }
 
+Json::Value PullsJson(const std::vector<SourcePullOutcome>& pulls) {
+  Json::Value json(Json::arrayValue);
+  for (const SourcePullOutcome& pull : pulls) {
+    Json::Value row(Json::objectValue);
+    row["source"] = pull.source;
+    row["account"] = pull.account;
+    row["bucket"] = pull.bucket;
+    row["prefix"] = pull.prefix;
+    row["state"] = std::string(PullStateName(pull.state));
+    row["downloaded"] = Json::UInt64(pull.downloaded);
+    row["skipped"] = Json::UInt64(pull.skipped);
+    row["failed_objects"] = Json::UInt64(pull.failed_objects);
+    row["bytes"] = Json::UInt64(pull.bytes);
+    row["message"] = pull.message;
+    row["finished"] = accounts::FormatIso8601(pull.finished);
+    json.append(std::move(row));
+  }
+  return json;
+}
+
 Json::Value CallerJson(const Caller& caller) {
   Json::Value json(Json::objectValue);
   json["uid"] = caller.peer.uid;
@@ -43,6 +63,7 @@ ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, co
     body["reloads"] = Json::UInt64(state.reloads);
     if (!state.metrics_address.empty()) body["metrics_address"] = state.metrics_address;
     body["reconcile"] = ReconcileJson(scheduler.stats());
+    if (config.mode == Mode::kCentral) body["pulls"] = PullsJson(state.pulls);
     body["caller"] = CallerJson(request.caller);
     return response;
   };

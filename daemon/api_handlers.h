@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "daemon/api_dispatcher.h"
+#include "daemon/central_puller.h"
 #include "daemon/config.h"
 #include "daemon/reconcile_scheduler.h"
 
@@ -20,10 +22,11 @@ struct ServiceState {
   std::uint64_t reloads = 0;
   std::string activity = "starting";  // the last STATUS= line
   std::string metrics_address;        // where /metrics is served ("" = nowhere), port resolved
+  std::vector<SourcePullOutcome> pulls;  // central mode: the last pass's outcome per source and prefix
 };
 
-// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, and the
-// caller's own uid, role and tenant (so `govctl status` also answers "who am I to govd").
+// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, in central
+// mode each source's last pull ("pulls"), and the caller's own uid, role and tenant (so `govctl status` also answers "who am I to govd").
 ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, const ReconcileScheduler& scheduler);
 
 // POST /v1/reconcile: 202 with the number of the pass that will serve the request.

@@ -21,10 +21,12 @@ Result<bool> MatchPattern(std::string_view pattern, const std::vector<std::strin
   std::vector<std::string_view> parts = SplitPath(pattern);
   if (parts.size() != path.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i] != "{tenant}" && parts[i] != "{grant}" && parts[i] != path[i]) return false;
+    bool placeholder = parts[i] == "{tenant}" || parts[i] == "{grant}" || parts[i] == "{finding}";
+    if (!placeholder && parts[i] != path[i]) return false;
   }
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == "{grant}") match.grant_id = std::string(path[i]);
+    if (parts[i] == "{finding}") match.finding_id = std::string(path[i]);
     if (parts[i] != "{tenant}") continue;
     auto tenant = policy::AccountId::Parse(path[i]);
     if (!tenant) return InvalidArgument("tenant: " + tenant.error().message(), "path segment " + std::to_string(i + 1));

@@ -34,6 +34,12 @@ enum class Endpoint {
   kPlan,
   kTenantAuditLog,
   kSimulate,
+  kTenantAuditVerify,
+  kFindingList,
+  kFindingArchive,
+  kWhoCanAccess,
+  kWhatCanAccess,
+  kAuditReport,
 };
 
 // Who may call an endpoint. On a tenant-scoped path an operator must also be bound to that
@@ -47,7 +53,7 @@ struct Access {
 struct RouteSpec {
   Endpoint endpoint;
   std::string_view method;
-  std::string_view pattern;  // "{tenant}" and "{grant}" match one path segment
+  std::string_view pattern;  // "{tenant}", "{grant}" and "{finding}" match one path segment
   Access access;
   std::string_view summary;
 };
@@ -57,7 +63,7 @@ inline constexpr Access kAdminOnly{true, false, false};
 inline constexpr Access kWriters{true, true, false};
 inline constexpr Access kAdminAndAuditor{true, false, true};  // whole-organisation reads
 
-inline constexpr std::array<RouteSpec, 14> kRoutes{{
+inline constexpr std::array<RouteSpec, 20> kRoutes{{
     {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "daemon state: mode, account, reconcile passes"},
     {Endpoint::kReconcileNow, "POST", "/v1/reconcile", kWriters, "start a reconcile pass now"},
     {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "the organisation: OUs, accounts, buckets"},
@@ -72,12 +78,19 @@ inline constexpr std::array<RouteSpec, 14> kRoutes{{
     {Endpoint::kPlan, "GET", "/v1/tenants/{tenant}/plan", kEveryone, "what the next reconcile would change"},
     {Endpoint::kTenantAuditLog, "GET", "/v1/tenants/{tenant}/audit", kEveryone, "a tenant's audit entries"},
     {Endpoint::kSimulate, "POST", "/v1/tenants/{tenant}/simulate", kEveryone, "evaluate a request against policy"},
+    {Endpoint::kTenantAuditVerify, "POST", "/v1/tenants/{tenant}/audit/verify", kEveryone, "check a tenant's audit chain"},
+    {Endpoint::kFindingList, "GET", "/v1/tenants/{tenant}/findings", kEveryone, "refresh and list a tenant's findings"},
+    {Endpoint::kFindingArchive, "POST", "/v1/tenants/{tenant}/findings/{finding}/archive", kAdminOnly, "archive a finding"},
+    {Endpoint::kWhoCanAccess, "GET", "/v1/tenants/{tenant}/access/who", kEveryone, "who can access a bucket or prefix"},
+    {Endpoint::kWhatCanAccess, "GET", "/v1/tenants/{tenant}/access/what", kEveryone, "what a principal can access"},
+    {Endpoint::kAuditReport, "GET", "/v1/tenants/{tenant}/audit/report", kEveryone, "the audit report as HTML"},
 }};
 
 struct RouteMatch {
   const RouteSpec* spec = nullptr;
   std::optional<policy::AccountId> tenant;  // from {tenant}
   std::string grant_id;                     // from {grant}
+  std::string finding_id;                   // from {finding}
   std::string query;                        // after '?', undecoded
 };
 

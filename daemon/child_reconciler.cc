@@ -4,24 +4,10 @@
 
 #include <cstdio>
 
-#include "accounts/credential_chain.h"
-#include "accounts/credential_sources.h"
 #include "accounts/store.h"
+#include "daemon/aws_wiring.h"
 
 namespace govd::daemon {
-namespace {
-
-// The endpoint of `service`: AWS's default, or the configured override (named in errors by `key`).
-Result<accounts::AwsEndpoint> Endpoint(const std::string& override_url, const char* service,
-                                       const std::string& region, accounts::AwsEndpoint aws_default,
-                                       const char* key) {
-  if (override_url.empty()) return aws_default;
-  auto custom = accounts::ParseEndpointUrl(override_url, service, region);
-  if (!custom) return custom.error().WithContext(key);
-  return custom;
-}
-
-}  // namespace
 
 ChildReconciler::ChildReconciler(const Config& config)
     : conninfo_(config.database_conninfo),
@@ -35,20 +21,10 @@ Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& c
                                                                   accounts::AwsCallObserver* observer) {
   if (config.database_conninfo.empty()) return InvalidArgument("child mode needs database.conninfo", "database.conninfo");
   std::unique_ptr<ChildReconciler> child(new ChildReconciler(config));
-  GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint sts, Endpoint(config.endpoints.sts, "sts", config.region,
-                                                             accounts::DefaultStsEndpoint(config.region),
-                                                             "aws.sts-endpoint"));
-  GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint s3, Endpoint(config.endpoints.s3, "s3", config.region,
-                                                            accounts::DefaultS3Endpoint(config.region),
-                                                            "aws.s3-endpoint"));
-  if (config.static_keys) {
-    child->credentials_ = std::make_unique<accounts::StaticCredentialsProvider>(accounts::AwsCredentials{
-        signer::Credentials(config.static_keys->access_key_id, config.static_keys->secret_access_key, ""),
-        std::nullopt});
-  } else {
-    child->credentials_ = accounts::MakeDefaultCredentialChain(
-        {accounts::ProcessEnvironment(), child->transport_, child->retry_, child->time_, sts});
-  }
+  GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint sts, StsEndpointOf(config));
+  GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint s3, S3EndpointOf(config));
+  child->credentials_ = OwnCredentials(
+      config, {accounts::ProcessEnvironment(), child->transport_, child->retry_, child->time_, sts});
   child->s3_ = std::make_unique<accounts::S3Client>(
       s3, accounts::AwsCallerDeps{child->transport_, child->retry_, child->time_, child->credentials_.get(), observer},
       accounts::S3ClientOptions{.path_style = !config.endpoints.s3.empty()});

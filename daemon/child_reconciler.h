@@ -37,6 +37,8 @@ class ChildReconciler {
   // One pass over the account's due buckets; blocks. Stops between buckets once RequestStop().
   Result<TenantPassReport> RunPass();
   void RequestStop() { stop_requested_ = true; }
+  // This account's bucket policies on S3 (thread safe), for audits that read the actual state.
+  BucketPolicyAccess& policies() { return *access_; }
 
  private:
   explicit ChildReconciler(const Config& config);

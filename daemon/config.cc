@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <regex>
+#include <set>
+
+#include "accounts/grant.h"
 
 #include "daemon/listen_address.h"
 
@@ -223,20 +226,123 @@ Status ReadControl(const RawReader& reader, Config& config) {
   return Ok();
 }
 
+// "source.NAME.KEY" -> {NAME, KEY}; nullopt for keys of other sections.
+std::optional<std::pair<std::string, std::string>> SplitSourceKey(const std::string& key) {
+  std::string section = std::string(kSourceSection) + ".";
+  auto last_dot = key.rfind('.');
+  if (!key.starts_with(section) || last_dot <= section.size()) return std::nullopt;
+  return std::pair{key.substr(section.size(), last_dot - section.size()), key.substr(last_dot + 1)};
+}
+
+bool IsKnownKey(const std::string& key) {
+  for (const ConfigKey& config_key : kConfigKeys) {
+    if (config_key.name == key) return true;
+  }
+  auto source_key = SplitSourceKey(key);
+  if (!source_key) return false;
+  for (const ConfigKey& config_key : kSourceKeys) {
+    if (config_key.name == source_key->second) return true;
+  }
+  return false;
+}
+
 Status CheckKeysKnown(const RawConfig& raw) {
   for (const auto& [key, value] : raw.values) {
-    bool known = false;
-    for (const ConfigKey& config_key : kConfigKeys) known = known || config_key.name == key;
-    if (!known) return InvalidArgument("unknown key", key);
+    if (!IsKnownKey(key)) return InvalidArgument("unknown key", key);
   }
   return Ok();
 }
 
+Result<policy::AccountId> ParseAccountKey(const std::string& text, const std::string& key) {
+  auto account = policy::AccountId::Parse(text);
+  if (!account) return InvalidArgument(account.error().message(), key);
+  return *account;
+}
+
+// BUCKET, or RadosGW's ACCOUNT:BUCKET whose ACCOUNT must be the source's account.
+Status CheckSourceBucket(const PullSource& source, const std::string& key) {
+  static constexpr const char* kPattern = "([0-9]{12}:)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+  if (!std::regex_match(source.bucket, std::regex(kPattern))) {
+    return InvalidArgument("\"" + source.bucket + "\" is not a bucket name (or ACCOUNT:BUCKET)", key);
+  }
+  auto colon = source.bucket.find(':');
+  if (colon != std::string::npos && source.bucket.substr(0, colon) != source.account.str()) {
+    return InvalidArgument("names account " + source.bucket.substr(0, colon) + " but the source's account is " +
+                               source.account.str(),
+                           key);
+  }
+  return Ok();
+}
+
+Result<std::vector<std::string>> ReadSourcePrefixes(const RawReader& reader, const std::string& key) {
+  const RawValue* value = reader.Find(key);
+  if (value == nullptr) return InvalidArgument("is required (at least one granted prefix)", key);
+  for (const std::string& prefix : value->values) {
+    Status valid = accounts::ValidatePrefix(prefix);
+    if (!valid) return InvalidArgument("\"" + prefix + "\": " + valid.error().message(), key);
+  }
+  return value->values;
+}
+
+Status ReadSourceRole(const RawReader& reader, const std::string& section, PullSource& source) {
+  GOVD_ASSIGN_OR_RETURN(source.role_arn, reader.Optional(section + "role-arn", ""));
+  GOVD_ASSIGN_OR_RETURN(source.external_id, reader.Optional(section + "external-id", ""));
+  if (!source.role_arn.empty()) {
+    auto arn = policy::ParseArn(source.role_arn);
+    if (!arn || arn->service != "iam" || !arn->resource.starts_with("role/")) {
+      return InvalidArgument("\"" + source.role_arn + "\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+                             section + "role-arn");
+    }
+  } else if (!source.external_id.empty()) {
+    return InvalidArgument("is only used with role-arn", section + "external-id");
+  }
+  if (!source.external_id.empty() && !std::regex_match(source.external_id, std::regex("[\\w+=,.@:/-]{2,1224}"))) {
+    return InvalidArgument("must be 2 to 1224 of letters, digits and +=,.@:/-", section + "external-id");
+  }
+  return Ok();
+}
+
+Result<PullSource> ReadSource(const RawReader& reader, const std::string& name) {
+  std::string section = std::string(kSourceSection) + "." + name + ".";
+  if (!std::regex_match(name, std::regex("[a-z0-9][a-z0-9_-]{0,62}"))) {
+    return InvalidArgument("section name must be [a-z0-9][a-z0-9_-]{0,62}", section.substr(0, section.size() - 1));
+  }
+  GOVD_ASSIGN_OR_RETURN(std::string account_text, reader.Required(section + "account"));
+  GOVD_ASSIGN_OR_RETURN(policy::AccountId account, ParseAccountKey(account_text, section + "account"));
+  PullSource source{.name = name, .account = std::move(account), .bucket = {}, .prefixes = {}, .role_arn = {},
+                    .external_id = {}, .destination = {}};
+  GOVD_ASSIGN_OR_RETURN(source.bucket, reader.Required(section + "bucket"));
+  GOVD_TRY(CheckSourceBucket(source, section + "bucket"));
+  GOVD_ASSIGN_OR_RETURN(source.prefixes, ReadSourcePrefixes(reader, section + "prefix"));
+  GOVD_TRY(ReadSourceRole(reader, section, source));
+  GOVD_ASSIGN_OR_RETURN(source.destination, reader.Required(section + "destination"));
+  if (!source.destination.starts_with('/')) return InvalidArgument("must be an absolute path", section + "destination");
+  return source;
+}
+
+// Every [source.NAME] section, in name order; only a central daemon pulls.
+Result<std::vector<PullSource>> ReadSources(const RawReader& reader, Mode mode) {
+  std::set<std::string> names;
+  for (const auto& [key, value] : reader.raw().values) {
+    if (auto source_key = SplitSourceKey(key)) names.insert(source_key->first);
+  }
+  std::vector<PullSource> sources;
+  std::set<std::string> destinations;
+  for (const std::string& name : names) {
+    std::string where = std::string(kSourceSection) + "." + name;
+    if (mode != Mode::kCentral) return InvalidArgument("[source.*] sections are read by a central daemon only", where);
+    GOVD_ASSIGN_OR_RETURN(PullSource source, ReadSource(reader, name));
+    if (!destinations.insert(source.destination).second) {
+      return InvalidArgument("destination " + source.destination + " is already another source's", where + ".destination");
+    }
+    sources.push_back(std::move(source));
+  }
+  return sources;
+}
+
 Result<policy::AccountId> ReadAccountId(const RawReader& reader) {
   GOVD_ASSIGN_OR_RETURN(std::string text, reader.Required("account-id"));
-  auto account = policy::AccountId::Parse(text);
-  if (!account) return InvalidArgument(account.error().message(), "account-id");
-  return *account;
+  return ParseAccountKey(text, "account-id");
 }
 
 }  // namespace
@@ -285,6 +391,7 @@ Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_TRY(ReadControl(reader, config));
   GOVD_ASSIGN_OR_RETURN(config.metrics_address, ReadMetricsAddress(reader));
   GOVD_ASSIGN_OR_RETURN(config.log_level, ReadLogLevel(reader));
+  GOVD_ASSIGN_OR_RETURN(config.sources, ReadSources(reader, config.mode));
   return config;
 }
 

@@ -53,6 +53,18 @@ struct StaticAwsKeys {
   std::string secret_access_key;
 };
 
+// One [source.NAME] section of a central daemon's config: a bucket of a child account, the
+// prefixes it granted to the central account, how to read them, and where they go locally.
+struct PullSource {
+  std::string name;             // NAME of the section: [a-z0-9][a-z0-9_-]{0,62}
+  policy::AccountId account;    // the child account that owns the bucket (TENANT= in logs)
+  std::string bucket;           // as S3 addresses it; RadosGW's "ACCOUNT:BUCKET" for another tenant's
+  std::vector<std::string> prefixes;  // at least one; each as accounts::ValidatePrefix accepts
+  std::string role_arn;         // the child's reader role to assume; empty: the daemon's own identity
+  std::string external_id;      // sent with AssumeRole; only with role_arn
+  std::string destination;      // absolute local directory; DESTINATION/<key>, one per source
+};
+
 struct Config {
   // The two members without a meaningful default; everything else is set by ValidateConfig.
   Config(policy::AccountId account, RoleMap role_map) : account_id(std::move(account)), roles(std::move(role_map)) {}
@@ -73,6 +85,7 @@ struct Config {
   std::string metrics_address;  // "host:port"; empty: no metrics listener
   LogLevel log_level = LogLevel::kInfo;
   RoleMap roles;
+  std::vector<PullSource> sources;  // central mode only; in file order of their names
 };
 
 // Every key govd knows, with a one-line description (for --help and docs).
@@ -103,6 +116,17 @@ inline constexpr std::array<ConfigKey, 20> kConfigKeys{{
     {"control.role", "\"uid:N|gid:N ROLE [TENANT]\", ROLE admin|operator|auditor; repeatable", true},
     {"metrics.address", "host:port of the metrics listener (empty: none)", false},
     {"log.level", "debug, info, notice, warning or error", false},
+}};
+
+// The keys of a [source.NAME] section; in the file they read "source.NAME.KEY" (file only).
+inline constexpr std::string_view kSourceSection = "source";
+inline constexpr std::array<ConfigKey, 6> kSourceKeys{{
+    {"account", "the 12-digit child account that owns the bucket (required)", false},
+    {"bucket", "the bucket, as S3 addresses it (RadosGW: ACCOUNT:BUCKET) (required)", false},
+    {"prefix", "a granted prefix to pull, e.g. shared/reports/; repeatable (at least one)", true},
+    {"role-arn", "the child's reader role to assume; empty: read with govd's own credentials", false},
+    {"external-id", "ExternalId sent when assuming role-arn", false},
+    {"destination", "absolute local directory the objects are copied into (required)", false},
 }};
 
 // Checks every key and builds the Config, or names the first key that is wrong and why.

@@ -53,6 +53,17 @@ void Collect(const po::variables_map& vm, ValueSource source, RawConfig& raw) {
   }
 }
 
+// Keys of sections whose names the file chooses ([source.NAME]) cannot be registered up front;
+// they are kept as read, and ValidateConfig refuses the ones it does not know.
+void CollectUnregistered(const po::parsed_options& parsed, RawConfig& raw) {
+  for (const po::option& option : parsed.options) {
+    if (!option.unregistered) continue;
+    RawValue& value = raw.values[option.string_key];
+    value.source = ValueSource::kFile;
+    value.values.insert(value.values.end(), option.value.begin(), option.value.end());
+  }
+}
+
 Result<po::variables_map> ParseArgs(const std::vector<std::string>& args) {
   try {
     po::variables_map vm;
@@ -70,10 +81,13 @@ Status ReadFile(const std::string& path, RawConfig& raw) {
   if (::stat(path.c_str(), &info) != 0) return NotFound("cannot stat config file", path);
   try {
     po::variables_map vm;
-    po::store(po::parse_config_file(in, ConfigOptions(), /*allow_unregistered=*/false), vm);
+    const po::options_description options = ConfigOptions();  // `parsed` points into it
+    po::parsed_options parsed = po::parse_config_file(in, options, /*allow_unregistered=*/true);
+    po::store(parsed, vm);
     raw.file_path = path;
     raw.file_mode = info.st_mode & 07777U;
     Collect(vm, ValueSource::kFile, raw);
+    CollectUnregistered(parsed, raw);
     return Ok();
   } catch (const po::error& e) {
     return InvalidArgument(e.what(), path);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/version.h"
+#include "daemon/govctl_audit.h"
 #include "daemon/govctl_command.h"
 #include "daemon/govctl_grant.h"
 #include "daemon/govctl_policy.h"
@@ -22,6 +23,7 @@ namespace govd::daemon {
 namespace {
 
 constexpr std::array kCommands{
+    GovctlCommand{"audit", "audit log, findings, who can access what, report (security teams)", RunAuditCommand},
     GovctlCommand{"grant", "request, approve, reject, revoke, list and show grants", RunGrantCommand},
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
     GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},

@@ -1,5 +1,5 @@
 // daemon/govctl_pull.cc: `govctl pull`, the command-line edge of accounts/prefix_pull.h: flags,
-// credentials from the environment, a progress bar or progress lines, exit codes.
+// credentials from the AWS CLI's default chain, a progress bar or progress lines, exit codes.
 #include "daemon/govctl_pull.h"
 
 #include <unistd.h>
@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "accounts/credential_chain.h"
 #include "accounts/curl_transport.h"
 #include "accounts/prefix_pull.h"
 #include "accounts/s3_client.h"
@@ -27,7 +28,8 @@ constexpr std::string_view kUsage = R"(usage:
 
 Copies every object under PREFIX that the bucket's owner granted you into DIR/<key>. Objects
 already fetched (same ETag and size, local file unchanged per DIR/.govd-pull.json) are skipped.
-Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optionally AWS_SESSION_TOKEN. --region
+Credentials: the AWS CLI's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN],
+web identity, AWS_PROFILE in ~/.aws/config and credentials, ECS, EC2 instance metadata). --region
 defaults to $AWS_REGION, then $AWS_DEFAULT_REGION, then us-east-1. ACCOUNT:BUCKET is RadosGW's
 name for another tenant's bucket and implies --path-style. --expected-owner makes S3 refuse a
 bucket owned by another account. --grant names the grant in messages.
@@ -108,17 +110,6 @@ Result<PullArgs> ParsePullArgs(CommandArgs argv) {
   if (args.region.empty()) args.region = EnvOr("AWS_REGION", EnvOr("AWS_DEFAULT_REGION", "us-east-1"));
   GOVD_TRY(CheckBucket(args));
   return args;
-}
-
-// The keys of the environment the AWS CLI reads first; never echoed.
-Result<accounts::AwsCredentials> EnvironmentCredentials() {
-  std::string key = EnvOr("AWS_ACCESS_KEY_ID", "");
-  std::string secret = EnvOr("AWS_SECRET_ACCESS_KEY", "");
-  if (key.empty() || secret.empty()) {
-    return NotFound("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN "
-                    "for temporary credentials)");
-  }
-  return accounts::AwsCredentials{signer::Credentials(key, secret, EnvOr("AWS_SESSION_TOKEN", "")), std::nullopt};
 }
 
 std::string FormatBytes(std::uint64_t bytes) {
@@ -206,23 +197,26 @@ Result<accounts::PullReport> PullWithProgress(accounts::S3Client& s3, const acco
 }
 
 int Pull(const PullArgs& args, std::ostream& out, std::ostream& err) {
-  auto credentials = EnvironmentCredentials();
-  if (!credentials) {
-    err << "govctl pull: " << credentials.error().message() << "\n";
-    return kExitFailure;
-  }
   auto endpoint = args.endpoint.empty() ? Result<accounts::AwsEndpoint>(accounts::DefaultS3Endpoint(args.region))
                                         : accounts::ParseEndpointUrl(args.endpoint, "s3", args.region);
   if (!endpoint) {
     err << "govctl pull: --endpoint: " << endpoint.error().message() << "\n" << kUsage;
     return kExitUsage;
   }
-  accounts::StaticCredentialsProvider provider(*credentials);
   accounts::CurlTransport transport;
   accounts::SystemTimeSource time;
   accounts::SeededRandomSource random(std::random_device{}());
   accounts::RetryStrategy retry(accounts::RetryOptions{}, random);
-  accounts::S3Client s3(*endpoint, {transport, retry, time, &provider}, {.path_style = args.path_style});
+  // The AWS CLI's search order: environment, web identity, profile, container, instance metadata.
+  auto provider = accounts::MakeDefaultCredentialChain(
+      {accounts::ProcessEnvironment(), transport, retry, time, accounts::DefaultStsEndpoint(args.region)});
+  if (auto resolved = provider->Resolve(); !resolved) {
+    err << "govctl pull: no usable AWS credentials (environment, web identity, AWS_PROFILE, container or "
+           "instance metadata): "
+        << resolved.error().message() << "\n";
+    return kExitFailure;
+  }
+  accounts::S3Client s3(*endpoint, {transport, retry, time, provider.get()}, {.path_style = args.path_style});
   accounts::S3BucketRef bucket{args.bucket, args.expected_owner};
   auto report = PullWithProgress(s3, bucket, args, err);
   return Report(args, report, out, err);

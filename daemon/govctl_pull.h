@@ -1,7 +1,7 @@
 // daemon/govctl_pull.h
 // `govctl pull`: central mode's pull of a prefix a child account granted, into a local directory
 // (accounts/prefix_pull.h; docs/pull.md). Talks to S3 directly with the caller's AWS credentials
-// from the environment; does not need govd.
+// (the AWS CLI's default chain); does not need govd.
 //   govctl pull --bucket [ACCOUNT:]BUCKET --prefix P --to DIR [--endpoint URL] [--path-style]
 //               [--region R] [--expected-owner ACCOUNT] [--grant ID]
 // Never prints credentials.

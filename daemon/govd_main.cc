@@ -13,7 +13,9 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
+#include "daemon/audit_handlers.h"
 #include "daemon/api_store.h"
+#include "daemon/central_puller.h"
 #include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
@@ -66,7 +68,7 @@ class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
           bool socket_bound_here, Metrics& metrics, std::unique_ptr<MetricsServer> metrics_server,
-          std::unique_ptr<ChildReconciler> child)
+          std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -80,11 +82,13 @@ class Service {
         socket_bound_here_(socket_bound_here),
         metrics_(metrics),
         metrics_server_(std::move(metrics_server)),
-        child_(std::move(child)) {
+        child_(std::move(child)),
+        central_(std::move(central)) {
     if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
+      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policies() : nullptr);
     }
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));
@@ -117,6 +121,10 @@ class Service {
   // AWS or the database; its outcome comes back to the loop. Without a database nothing is
   // reconciled (and nothing is written).
   void RunPass(const ReconcileScheduler::PassDone& done) {
+    if (central_) {
+      RunCentralPass(done);
+      return;
+    }
     if (!child_) {
       logger_->Log(LogLevel::kDebug, "reconcile pass: no database configured, nothing to reconcile");
       done();
@@ -131,6 +139,34 @@ class Service {
         done();
       });
     });
+  }
+
+  // The sources are copied on the loop's thread: a reload may replace config_ while the pass runs.
+  void RunCentralPass(const ReconcileScheduler::PassDone& done) {
+    boost::asio::post(pass_worker_, [this, done, sources = config_.sources] {
+      auto started = std::chrono::steady_clock::now();
+      auto report = std::make_shared<CentralPassReport>(central_->RunPass(sources));
+      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      boost::asio::post(io_, [this, done, report, took] {
+        RecordPulls(*report, took);
+        done();
+      });
+    });
+  }
+
+  void RecordPulls(const CentralPassReport& report, std::chrono::milliseconds took) {
+    for (const SourcePullOutcome& pull : report.outcomes) {
+      if (pull.state == PullState::kPulled && pull.downloaded == 0) continue;  // nothing new: no log line
+      std::string what = pull.state == PullState::kPulled
+                             ? "source " + pull.source + ": pulled " + std::to_string(pull.downloaded) + " objects (" +
+                                   std::to_string(pull.bytes) + " bytes) of s3://" + pull.bucket + "/" + pull.prefix +
+                                   ", " + std::to_string(pull.skipped) + " already present"
+                             : "source " + pull.source + ": " + pull.message;
+      logger_->Log(pull.state == PullState::kPulled ? LogLevel::kInfo : LogLevel::kWarning, what,
+                   {{"TENANT", pull.account}, {"BUCKET", pull.bucket}});
+    }
+    state_.pulls = report.outcomes;
+    SetActivity(DescribeCentralPass(report, took));
   }
 
   void RecordPass(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
@@ -186,6 +222,7 @@ class Service {
     watchdog_.Stop();
     scheduler_.Stop();
     if (child_) child_->RequestStop();  // a running pass ends after its current bucket
+    if (central_) central_->RequestStop();  // ... or after its current prefix
     server_.Stop();
     if (metrics_server_) metrics_server_->Stop();
     if (socket_bound_here_) ::unlink(config_.control_socket.c_str());
@@ -209,6 +246,7 @@ class Service {
   Metrics& metrics_;
   std::unique_ptr<MetricsServer> metrics_server_;  // null: no metrics.address configured
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
+  std::unique_ptr<CentralPuller> central_;  // null: child mode
   std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };
@@ -240,8 +278,17 @@ int RunDaemon(CommandLine command_line, Config config) {
     }
     child = std::move(created).value();
   }
+  std::unique_ptr<CentralPuller> central;
+  if (config.mode == Mode::kCentral) {
+    auto created = CentralPuller::Create(config);
+    if (!created) {
+      std::cerr << "govd: " << created.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    central = std::move(created).value();
+  }
   Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, metrics,
-                  std::move(metrics_server), std::move(child));
+                  std::move(metrics_server), std::move(child), std::move(central));
   return service.Run();
 }
 

@@ -220,5 +220,73 @@ TEST(ConfigLoaderTest, StaticKeysInWorldReadableFileAreRefused) {
   EXPECT_TRUE(LoadConfig(*command_line));
 }
 
+// A central config file with [source.NAME] sections; MinimalConfig's mode is replaced.
+std::string CentralConfig(const testing::TempDir& dir, const std::string& sources) {
+  std::string text = testing::MinimalConfig(dir, sources);
+  text.replace(text.find("mode = child"), 12, "mode = central");
+  return text;
+}
+
+Result<Config> LoadFile(const std::string& path) {
+  std::vector<const char*> argv{"govd", "--config", path.c_str()};
+  auto command_line = ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+  if (!command_line) return command_line.error();
+  return LoadConfig(*command_line);
+}
+
+constexpr const char* kLa1Source =
+    "[source.la1]\naccount = 222222222222\nbucket = 222222222222:la1-shared\nprefix = shared/reports/\n"
+    "prefix = shared/maps/\ndestination = /var/lib/govd/pulled/la1\n";
+
+TEST(ConfigLoaderTest, CentralSourcesAreReadFromTheirSections) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  testing::WriteFile(path, CentralConfig(dir, std::string(kLa1Source) +
+                                                  "[source.la2]\naccount = 333333333333\nbucket = la2-shared\n"
+                                                  "prefix = open/\nrole-arn = arn:aws:iam::333333333333:role/govd-reader\n"
+                                                  "external-id = central-7\ndestination = /srv/la2\n"));
+  auto config = LoadFile(path);
+  ASSERT_TRUE(config) << config.error().ToString();
+  ASSERT_EQ(config->sources.size(), 2U);
+  const PullSource& la1 = config->sources[0];
+  EXPECT_EQ(la1.name, "la1");
+  EXPECT_EQ(la1.account.str(), "222222222222");
+  EXPECT_EQ(la1.bucket, "222222222222:la1-shared");
+  EXPECT_EQ(la1.prefixes, (std::vector<std::string>{"shared/reports/", "shared/maps/"}));
+  EXPECT_TRUE(la1.role_arn.empty());
+  EXPECT_EQ(la1.destination, "/var/lib/govd/pulled/la1");
+  EXPECT_EQ(config->sources[1].role_arn, "arn:aws:iam::333333333333:role/govd-reader");
+  EXPECT_EQ(config->sources[1].external_id, "central-7");
+}
+
+TEST(ConfigLoaderTest, BadSourcesNameTheirKey) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  auto failing_key = [&](const std::string& file_text) {
+    testing::WriteFile(path, file_text);
+    auto config = LoadFile(path);
+    return config ? std::string("(valid)") : config.error().where();
+  };
+  std::string la1 = kLa1Source;
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string text = la1;
+    text.replace(text.find(from), from.size(), to);
+    return CentralConfig(dir, text);
+  };
+  EXPECT_EQ(failing_key(testing::MinimalConfig(dir, la1)), "source.la1");  // a child daemon does not pull
+  EXPECT_EQ(failing_key(replaced("account = 222222222222", "account = 22")), "source.la1.account");
+  EXPECT_EQ(failing_key(replaced("bucket = 222222222222:", "bucket = 333333333333:")), "source.la1.bucket");
+  EXPECT_EQ(failing_key(replaced("prefix = shared/maps/", "prefix = ../etc/")), "source.la1.prefix");
+  EXPECT_EQ(failing_key(replaced("destination = /var", "destination = var")), "source.la1.destination");
+  EXPECT_EQ(failing_key(replaced("destination = /var/lib/govd/pulled/la1\n", "")), "source.la1.destination");
+  EXPECT_EQ(failing_key(replaced("prefix = shared/maps/", "external-id = x1")), "source.la1.external-id");
+  EXPECT_EQ(failing_key(replaced("prefix = shared/maps/", "role-arn = arn:aws:s3:::bucket")), "source.la1.role-arn");
+  EXPECT_EQ(failing_key(replaced("prefix = shared/maps/", "prefx = shared/maps/")), "source.la1.prefx");
+  EXPECT_EQ(failing_key(CentralConfig(dir, la1 + "[source.La-2]\naccount = 222222222222\n")), "source.La-2");
+  std::string twin = la1;
+  twin.replace(twin.find("[source.la1]"), 12, "[source.la1b]");
+  EXPECT_EQ(failing_key(CentralConfig(dir, la1 + twin)), "source.la1b.destination");  // two sources, one folder
+}
+
 }  // namespace
 }  // namespace govd::daemon

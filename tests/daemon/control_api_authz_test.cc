@@ -95,6 +95,13 @@ std::vector<Expectation> Matrix() {
       {Endpoint::kPlan, "GET", t + "/plan", true, true, false, true},
       {Endpoint::kTenantAuditLog, "GET", t + "/audit", true, true, false, true},
       {Endpoint::kSimulate, "POST", t + "/simulate", true, true, false, true},
+      {Endpoint::kTenantAuditVerify, "POST", t + "/audit/verify", true, true, false, true},
+      {Endpoint::kFindingList, "GET", t + "/findings", true, true, false, true},
+      {Endpoint::kFindingArchive, "POST", t + "/findings/0123456789abcdef/archive", true, false, false, false},
+      {Endpoint::kWhoCanAccess, "GET", t + "/access/who?bucket=la-data", true, true, false, true},
+      {Endpoint::kWhatCanAccess, "GET", t + "/access/what?principal=arn:aws:iam::111111111111:role/r", true, true,
+       false, true},
+      {Endpoint::kAuditReport, "GET", t + "/audit/report", true, true, false, true},
   };
 }
 

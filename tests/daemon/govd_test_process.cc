@@ -61,7 +61,8 @@ std::string MinimalConfig(const TempDir& dir, const std::string& extra) {
          dir.File("govd.sock") + "\n" + extra;
 }
 
-GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                         const std::string& stderr_path) {
   const char* binary = std::getenv("GOVD_BINARY");
   if (binary == nullptr) throw std::runtime_error("GOVD_BINARY is not set");
   std::vector<std::string> environment;
@@ -80,6 +81,10 @@ GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector
   pid_ = fork();
   if (pid_ == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test must not leave govd holding CTest's pipe
+    if (!stderr_path.empty()) {
+      int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
+    }
     execve(binary, argv.data(), envp.data());
     _exit(127);
   }
@@ -162,22 +167,14 @@ std::string RawExchange(const std::string& socket, const std::string& request) {
   return answer;
 }
 
-int StatusOf(const std::string& answer) {
-  if (answer.size() < 12 || answer.compare(0, 5, "HTTP/") != 0) return 0;
-  return std::atoi(answer.substr(9, 3).c_str());
-}
-
-namespace {
-
 // govctl is built beside govd ($GOVD_BINARY).
 std::string GovctlBinary() {
-  std::string govd = getenv("GOVD_BINARY");
+  std::string govd = std::getenv("GOVD_BINARY");
   return govd.substr(0, govd.rfind('/') + 1) + "govctl";
 }
 
-}  // namespace
-
-GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid) {
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid,
+                    const std::vector<std::string>& env) {
   std::string binary = GovctlBinary();
   int out_pipe[2];
   int err_pipe[2];
@@ -191,6 +188,7 @@ GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> u
     for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
     unsetenv("GOVD_SOCKET");
+    for (const std::string& entry : env) putenv(const_cast<char*>(entry.c_str()));
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
@@ -205,6 +203,11 @@ GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> u
   waitpid(pid, &status, 0);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+int StatusOf(const std::string& answer) {
+  if (answer.size() < 12 || answer.compare(0, 5, "HTTP/") != 0) return 0;
+  return std::atoi(answer.substr(9, 3).c_str());
 }
 
 }  // namespace govd::daemon::testing

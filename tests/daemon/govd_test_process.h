@@ -1,8 +1,8 @@
 // tests/daemon/govd_test_process.h
 // Test helpers around a real govd process: a temporary directory (traversable by other uids),
 // a config file written there, starting govd with extra environment variables, waiting for its
-// socket, signalling it and reaping it with a deadline; a raw unix-socket client for sending
-// bytes the real client never would; and running govctl as a process.
+// socket, signalling it and reaping it with a deadline; running govctl as a process (as another
+// uid when root); and a raw unix-socket client for sending bytes the real client never would.
 #pragma once
 
 #include <sys/types.h>
@@ -29,18 +29,16 @@ class TempDir {
 
 void WriteFile(const std::string& path, const std::string& text, unsigned mode = 0600);
 
-// The database MinimalConfig names: with the "pg" fixture, a migrated database of this test
-// process (the same one on every call); without it, a placeholder that never answers.
-std::string DatabaseConninfo();
-
 // A config for account 111122223333 in child mode with the control socket in `dir`; `extra` is
 // appended (INI lines, may open sections).
 std::string MinimalConfig(const TempDir& dir, const std::string& extra = "");
 
 class GovdProcess {
  public:
-  // Starts $GOVD_BINARY with `args`, `env` added to the environment (NAME=VALUE).
-  GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env);
+  // Starts $GOVD_BINARY with `args`, `env` added to the environment (NAME=VALUE); its stderr
+  // (the log when not under systemd) goes to `stderr_path` when given.
+  GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+              const std::string& stderr_path = "");
   ~GovdProcess();  // SIGKILLs a process still running
   GovdProcess(const GovdProcess&) = delete;
   GovdProcess& operator=(const GovdProcess&) = delete;
@@ -66,17 +64,18 @@ std::string ReadAll(int fd, std::chrono::milliseconds timeout);
 // Sends `request` on a fresh connection and returns the whole answer (connection: close).
 std::string RawExchange(const std::string& socket, const std::string& request);
 
-// The status code of a raw HTTP answer ("HTTP/1.1 413 ..." -> 413), 0 when there is none.
-int StatusOf(const std::string& answer);
-
 struct GovctlRun {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
 
-// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` when given (the test must then be
-// root), without $GOVD_SOCKET.
-GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt);
+// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` (and gid = uid) when given: the
+// test must then be root; `env` (NAME=VALUE) is added to its environment.
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt,
+                    const std::vector<std::string>& env = {});
+
+// The status code of a raw HTTP answer ("HTTP/1.1 413 ..." -> 413), 0 when there is none.
+int StatusOf(const std::string& answer);
 
 }  // namespace govd::daemon::testing

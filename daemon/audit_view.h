@@ -1,0 +1,42 @@
+// daemon/audit_view.h
+// What govd's audits (findings, who/what-can-access, the report) look at for one tenant: an
+// organisation snapshot built from the tenant's store - its OU tree with the guardrails as SCPs
+// (beside AWS's default FullAWSAccess at every level), its accounts and buckets - plus its grants
+// as the findings want them, and each bucket's policy: the actual one read from S3 when the daemon
+// has an S3 client, else the one govd's active grants render (the desired state), saying which.
+// IAM roles are not known to the store: the snapshot has none, so grantees and other principals
+// named by bucket policies are "outside" principals whose identity side is assumed to allow.
+// Thread safety: LoadAuditView uses the store (one thread at a time) and `actual`'s contract.
+// Never logs; policy texts stay in memory.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "accounts/store.h"
+#include "base/result.h"
+#include "daemon/bucket_policy_access.h"
+#include "policy/findings.h"
+#include "policy/org_snapshot.h"
+
+namespace govd::daemon {
+
+struct AuditView {
+  policy::OrgSnapshot org;
+  std::vector<policy::DesiredGrant> grants;
+  bool actual_policies = false;  // bucket policies read from S3 (else rendered from active grants)
+};
+
+// "s3" or "desired state": where the view's bucket policies come from, for answers.
+std::string_view PolicySourceName(const AuditView& view);
+
+// REQUIRES: `store` is bound to the tenant. `actual` null: bucket policies from desired state. A
+// bucket whose actual policy cannot be read or parsed fails the whole view (an audit that silently
+// looked at something else would resolve findings that are still there).
+Result<AuditView> LoadAuditView(accounts::Store& store, BucketPolicyAccess* actual, accounts::TimePoint now);
+
+// Unix seconds of a time point (the unit the findings and the report use).
+std::int64_t UnixSeconds(accounts::TimePoint t);
+
+}  // namespace govd::daemon

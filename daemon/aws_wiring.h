@@ -1,0 +1,23 @@
+// daemon/aws_wiring.h
+// What every AWS-facing part of govd builds the same way from the configuration: a service's
+// endpoint (AWS's default for the region, or the configured override for an S3-compatible
+// server) and the daemon's own credentials (static keys from the protected config file, else the
+// AWS CLI's default credential chain).
+// Thread safety: stateless functions. Never logs; errors name the config key, never a key.
+#pragma once
+
+#include "accounts/aws_endpoint.h"
+#include "accounts/credential_sources.h"
+#include "base/result.h"
+#include "daemon/config.h"
+
+namespace govd::daemon {
+
+// The S3 endpoint; an override means an S3-compatible server, which govd addresses path-style.
+Result<accounts::AwsEndpoint> S3EndpointOf(const Config& config);
+Result<accounts::AwsEndpoint> StsEndpointOf(const Config& config);
+
+// The daemon's own identity. `deps` must outlive the provider.
+accounts::CredentialsProviderPtr OwnCredentials(const Config& config, const accounts::CredentialSourceDeps& deps);
+
+}  // namespace govd::daemon
