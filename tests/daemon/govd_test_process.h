@@ -29,6 +29,10 @@ class TempDir {
 
 void WriteFile(const std::string& path, const std::string& text, unsigned mode = 0600);
 
+// The database MinimalConfig names: with the "pg" fixture, a migrated database of this test
+// process (the same one on every call); without it, a placeholder that never answers.
+std::string DatabaseConninfo();
+
 // A config for account 111122223333 in child mode with the control socket in `dir`; `extra` is
 // appended (INI lines, may open sections).
 std::string MinimalConfig(const TempDir& dir, const std::string& extra = "");
