@@ -42,7 +42,7 @@ Result<Params> ParseQuery(std::string_view query, std::initializer_list<std::str
   return params;
 }
 
-std::string Param(const Params& params, std::string_view name, std::string fallback = "") {
+std::string Param(const Params& params, std::string_view name, const std::string& fallback = "") {
   auto it = params.find(name);
   return it == params.end() || it->second.empty() ? fallback : it->second;
 }
