@@ -120,5 +120,18 @@ TEST_F(RlsTest, HandWrittenSqlCannotCrossTenants) {
             1);
 }
 
+TEST_F(RlsTest, FindingsAreIsolated) {
+  std::string resource = "arn:aws:s3:::la-data";
+  policy::Finding f{policy::FindingId(policy::FindingType::kPublicAccess, resource, "*", "s"),
+                    policy::FindingType::kPublicAccess, policy::FindingSeverity::kCritical, resource, "*", "s", "m"};
+  ASSERT_TRUE(a_->RefreshFindings(std::vector{f}));
+  EXPECT_TRUE(b_->ListFindings(std::nullopt)->empty());
+  EXPECT_EQ(b_->ArchiveFinding(f.id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(b_->RefreshFindings(std::vector<policy::Finding>{}));  // resolves nothing of A's
+  EXPECT_EQ(a_->ListFindings(FindingStatus::kActive)->size(), 1U);
+  EXPECT_EQ(b_->ListFindings(std::nullopt)->size(), 0U);
+  EXPECT_TRUE(AsA("SELECT * FROM govd.findings WHERE tenant = 'la-york'").empty());
+}
+
 }  // namespace
 }  // namespace govd::accounts
