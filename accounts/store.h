@@ -66,6 +66,33 @@ struct Guardrail {
   GuardrailSpec spec;
 };
 
+struct OuRecord {
+  std::string id;
+  std::string parent_id;  // empty for the root
+  std::string name;
+};
+
+struct BucketRecord {
+  std::string bucket;
+  policy::AccountId owner;
+};
+
+struct PrefixRecord {
+  std::string bucket;
+  std::string prefix;
+  std::optional<TimePoint> embargo_until;
+};
+
+// The tenant's whole organisation as stored, each list in a stable order (root first, then OUs
+// by id; accounts by id; guardrails by id; buckets by name; prefixes by bucket and prefix).
+struct Organisation {
+  std::vector<OuRecord> ous;
+  std::vector<AccountSpec> accounts;
+  std::vector<Guardrail> guardrails;
+  std::vector<BucketRecord> buckets;
+  std::vector<PrefixRecord> prefixes;
+};
+
 struct GrantFilter {
   std::optional<GrantState> state;
   std::optional<std::string> bucket;
@@ -110,6 +137,8 @@ class Store {
   // it) may be granted before that time.
   Status DeclarePrefix(std::string_view bucket, std::string_view prefix,
                        std::optional<TimePoint> embargo_until);
+  // Everything above, read in one transaction (one consistent snapshot).
+  Result<Organisation> ReadOrganisation();
 
   // --- Grants: user requests ---
   Result<Grant> RequestGrant(const GrantRequest& request);

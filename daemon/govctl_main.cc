@@ -10,6 +10,8 @@
 
 #include "base/version.h"
 #include "daemon/govctl_command.h"
+#include "daemon/govctl_org.h"
+#include "daemon/govctl_plan.h"
 #include "daemon/govctl_policy.h"
 #include "daemon/govctl_pull.h"
 #include "daemon/govctl_reconcile.h"
@@ -21,6 +23,8 @@ namespace govd::daemon {
 namespace {
 
 constexpr std::array kCommands{
+    GovctlCommand{"org", "show the organisation govd manages (`govctl org show`)", RunOrgCommand},
+    GovctlCommand{"plan", "show what the next reconcile pass would change, writing nothing", RunPlanCommand},
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
     GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},

@@ -112,4 +112,20 @@ void PrintKeyValueTable(const Json::Value& object, std::ostream& out) {
   for (const auto& [key, value] : rows) out << key << std::string(width + 2 - key.size(), ' ') << value << "\n";
 }
 
+void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] + 2 - row[i].size(), ' ');
+    }
+    out << line << "\n";
+  }
+}
+
 }  // namespace govd::daemon

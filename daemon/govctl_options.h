@@ -48,4 +48,7 @@ int RunApiCall(const GovctlOptions& options, std::string_view method, std::strin
 // Prints a JSON object as aligned "key  value" lines; nested objects as "outer.inner".
 void PrintKeyValueTable(const Json::Value& object, std::ostream& out);
 
+// Prints rows as left-aligned columns two spaces apart; the first row is the header.
+void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+
 }  // namespace govd::daemon

@@ -44,6 +44,12 @@ struct TenantPassReport {
   int failed = 0;  // terminal failures (recorded) and errors (backing off)
 };
 
+// The dry run of a pass (govctl plan): every bucket of the tenant, due or not, through the
+// BucketReconciler in dry-run mode. Takes no lease, writes nothing to S3 or the store; each
+// bucket's outcome is kInSync, kPlanned (with the document to write) or kFailed (why a pass
+// would fail it), or an error reading it.
+Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolicyAccess& policies);
+
 class TenantPass {
  public:
   using Clock = std::function<accounts::TimePoint()>;

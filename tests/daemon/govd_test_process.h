@@ -32,6 +32,23 @@ void WriteFile(const std::string& path, const std::string& text, unsigned mode =
 // A config for account 111122223333 in child mode with the control socket in `dir`; `extra` is
 // appended (INI lines, may open sections).
 std::string MinimalConfig(const TempDir& dir, const std::string& extra = "");
+// The same with the database `conninfo` (a test's own TestDb) and account `account`.
+std::string ConfigWithDatabase(const TempDir& dir, const std::string& conninfo, const std::string& account,
+                               const std::string& extra = "");
+
+struct ProgramRun {
+  int exit_code = -1;  // -1 when it did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// Runs `binary` with `args` to its end, capturing stdout and stderr; as `uid` (gid = uid, no
+// supplementary groups) when given, which needs root.
+ProgramRun RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                      std::optional<uid_t> uid = std::nullopt);
+
+// govctl, built beside $GOVD_BINARY.
+std::string GovctlBinary();
 
 class GovdProcess {
  public:
