@@ -75,6 +75,15 @@ Result<std::optional<policy::NamedPolicy>> ActualBucketPolicy(const accounts::Or
   return std::optional<policy::NamedPolicy>();
 }
 
+// An S3 ARN names no account; the store knows who owns the tenant's buckets.
+void FillResourceAccount(const accounts::Organisation& org, policy::AuthzRequest& request) {
+  if (!request.resource_account.empty()) return;
+  std::string bucket = BucketOf(request.resource);
+  for (const auto& b : org.buckets) {
+    if (b.bucket == bucket) request.resource_account = b.owner.str();
+  }
+}
+
 Json::Value UsedPolicies(const policy::PolicySet& set) {
   Json::Value used(Json::objectValue);
   used["scp_levels"] = Json::arrayValue;
@@ -111,9 +120,10 @@ ApiHandler MakeSimulateHandler(const ApiStore& store, BucketPolicyAccess& polici
                       request.route.tenant->str());
     }
     GOVD_ASSIGN_OR_RETURN(policy::AuthzCase question, ParseQuestion(request));
-    GOVD_ASSIGN_OR_RETURN(policy::PreparedRequest prepared, policy::PrepareRequest(question.request));
     GOVD_ASSIGN_OR_RETURN(std::unique_ptr<accounts::Store> opened, store.Open(request));
     GOVD_ASSIGN_OR_RETURN(accounts::Organisation org, opened->ReadOrganisation());
+    FillResourceAccount(org, question.request);
+    GOVD_ASSIGN_OR_RETURN(policy::PreparedRequest prepared, policy::PrepareRequest(question.request));
     GOVD_ASSIGN_OR_RETURN(policy::OrgSnapshot snapshot, SnapshotOf(org));
     policy::PolicySet set = std::move(question.policies);
     if (!prepared.account.empty()) {

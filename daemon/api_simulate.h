@@ -6,7 +6,8 @@
 // statements), and, when the resource is in one of the tenant's buckets, that bucket's actual
 // policy read from S3. Identity policies, boundary and session policy come from the request
 // (govd does not hold them); a request that brings its own scps, rcps or resourcePolicy is
-// refused. The handler blocks on the database and S3: register it through OnWorker.
+// refused. The resource account of a bucket of the tenant defaults to its owner. The handler
+// blocks on the database and S3: register it through OnWorker.
 // Thread safety: the handler may run on any thread. Never logs policies.
 #pragma once
 
