@@ -69,16 +69,15 @@ struct Guardrail {
   GuardrailSpec spec;
 };
 
-// The organisation as recorded, for building an org snapshot (audits, plans).
 struct OuRecord {
   std::string id;
-  std::string parent_id;  // "" for the root
+  std::string parent_id;  // empty for the root
   std::string name;
 };
 
 struct BucketRecord {
   std::string bucket;
-  std::string owner_account;
+  policy::AccountId owner;
 };
 
 struct PrefixRecord {
@@ -87,9 +86,12 @@ struct PrefixRecord {
   std::optional<TimePoint> embargo_until;
 };
 
-struct OrgRecords {
-  std::vector<OuRecord> ous;  // parents before children
+// The tenant's whole organisation as stored, each list in a stable order (OUs parents before
+// children: root first, then by depth and id; accounts by id; guardrails by id; buckets by name; prefixes by bucket and prefix).
+struct Organisation {
+  std::vector<OuRecord> ous;
   std::vector<AccountSpec> accounts;
+  std::vector<Guardrail> guardrails;
   std::vector<BucketRecord> buckets;
   std::vector<PrefixRecord> prefixes;
 };
@@ -138,9 +140,8 @@ class Store {
   // it) may be granted before that time.
   Status DeclarePrefix(std::string_view bucket, std::string_view prefix,
                        std::optional<TimePoint> embargo_until);
-
-  // Everything above, read in one transaction (a consistent view).
-  Result<OrgRecords> ReadOrganisation();
+  // Everything above, read in one transaction (one consistent snapshot).
+  Result<Organisation> ReadOrganisation();
 
   // --- Grants: user requests ---
   Result<Grant> RequestGrant(const GrantRequest& request);

@@ -53,6 +53,11 @@ Result<TenantPassReport> ChildReconciler::RunPass() {
   return pass.Run();
 }
 
+Result<std::vector<BucketResult>> ChildReconciler::Plan() {
+  GOVD_ASSIGN_OR_RETURN(std::unique_ptr<accounts::Store> store, OpenStore());
+  return PlanTenant(*store, *access_);
+}
+
 std::string DescribePass(const TenantPassReport& report, std::chrono::milliseconds took) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(took.count()) / 1000.0);

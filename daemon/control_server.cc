@@ -95,8 +95,13 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
       return Reply(ReadFailureResponse(error, timed_out_), false);
     }
     const auto& request = parser_->get();
-    ApiResponse response =
-        dispatcher_.Dispatch(peer_, View(request.method_string()), View(request.target()), View(request.body()));
+    // The parser (and so the request) lives until the answer is written: the next read starts then.
+    dispatcher_.Dispatch(peer_, View(request.method_string()), View(request.target()), View(request.body()),
+                         [self = shared_from_this()](const ApiResponse& response) { self->Answer(response); });
+  }
+
+  void Answer(const ApiResponse& response) {
+    const auto& request = parser_->get();
     LogRequest(request.method_string(), request.target(), response.status);
     Reply(response, request.keep_alive());
   }

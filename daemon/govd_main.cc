@@ -13,15 +13,21 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
-#include "daemon/audit_handlers.h"
+#include "daemon/api_org.h"
+#include "daemon/api_plan.h"
+#include "daemon/api_simulate.h"
 #include "daemon/api_store.h"
+#include "daemon/api_worker.h"
+#include "daemon/audit_handlers.h"
 #include "daemon/central_puller.h"
 #include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/govd_migrate.h"
+#include "daemon/govd_org.h"
 #include "daemon/grant_handlers.h"
+#include "daemon/grant_wakeup.h"
 #include "daemon/logger.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_server.h"
@@ -88,8 +94,10 @@ class Service {
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
-      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policies() : nullptr);
+      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policy_access() : nullptr);
+      dispatcher_.Handle(Endpoint::kOrgShow, MakeOrgShowHandler(*api_store_));
     }
+    if (child_) WireChild();
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));
     dispatcher_.Handle(Endpoint::kReconcileNow, MakeReconcileNowHandler(scheduler_));
@@ -102,6 +110,7 @@ class Service {
     server_.Start();
     if (metrics_server_) metrics_server_->Start();
     scheduler_.Start();
+    if (wakeup_) wakeup_->Start();
     SetActivity("ready: " + std::string(ModeName(config_.mode)) + " " + config_.account_id.str() + ", control socket " +
                 config_.control_socket);
     notifier_.Ready(state_.activity);
@@ -112,6 +121,22 @@ class Service {
   }
 
  private:
+  // Child mode with a database: plan and simulate read S3, so they answer from a worker; grant
+  // changes in the store wake the reconciler.
+  void WireChild() {
+    const policy::AccountId& own = config_.account_id;
+    dispatcher_.HandleAsync(Endpoint::kPlan, OnWorker(api_worker_, io_, MakePlanHandler(*child_, own)));
+    dispatcher_.HandleAsync(Endpoint::kSimulate,
+                            OnWorker(api_worker_, io_, MakeSimulateHandler(*api_store_, child_->policy_access(), own)));
+    auto wake = [this] { boost::asio::post(io_, [this] { scheduler_.RequestNow(); }); };
+    auto lost = [this](const Error& why, std::chrono::milliseconds retry_in) {
+      std::string text = "grant notifications lost (" + why.ToString() + "); listening again in " +
+                         std::to_string(retry_in.count()) + " ms";
+      boost::asio::post(io_, [this, text] { logger_->Log(LogLevel::kWarning, text); });
+    };
+    wakeup_ = std::make_unique<GrantWakeup>(config_.database_conninfo, own.str(), wake, lost, steady_, jitter_);
+  }
+
   void SetActivity(std::string activity) {
     state_.activity = std::move(activity);
     notifier_.Status(state_.activity);
@@ -213,8 +238,9 @@ class Service {
     logger_->Log(LogLevel::kInfo, "configuration reloaded");
   }
 
-  // Every request already accepted has been answered (handlers are synchronous); closing the
-  // sockets queues their aborted operations, and the posted stop runs after them.
+  // Every change already accepted has been answered (handlers that write are synchronous); a
+  // read still on the API worker loses its answer. Closing the sockets queues their aborted
+  // operations, and the posted stop runs after them.
   void Stop() {
     notifier_.Stopping("stopping");
     logger_->Log(LogLevel::kInfo, "stopping");
@@ -223,6 +249,7 @@ class Service {
     scheduler_.Stop();
     if (child_) child_->RequestStop();  // a running pass ends after its current bucket
     if (central_) central_->RequestStop();  // ... or after its current prefix
+    if (wakeup_) wakeup_->RequestStop();
     server_.Stop();
     if (metrics_server_) metrics_server_->Stop();
     if (socket_bound_here_) ::unlink(config_.control_socket.c_str());
@@ -248,6 +275,10 @@ class Service {
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
   std::unique_ptr<CentralPuller> central_;  // null: child mode
   std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
+  SystemClock steady_;
+  SystemRandom jitter_;
+  std::unique_ptr<GrantWakeup> wakeup_;      // null unless child mode with a database
+  boost::asio::thread_pool api_worker_{1};   // plan and simulate; joined before what they use
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };
 
@@ -327,6 +358,9 @@ int Main(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "migrate") {
     return govd::daemon::RunMigrateCommand(argc - 1, argv + 1, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string_view(argv[1]) == "org") {
+    return govd::daemon::RunOrgImportCommand(argc - 1, argv + 1, std::cout, std::cerr);
   }
   try {
     return govd::daemon::Main(argc, argv);

@@ -13,6 +13,16 @@ bool RepairedDrift(const ReconcileOutcome& outcome) {
 
 }  // namespace
 
+Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolicyAccess& policies) {
+  GOVD_ASSIGN_OR_RETURN(accounts::Organisation org, store.ReadOrganisation());
+  std::vector<BucketResult> plans;
+  BucketReconciler reconciler(store, policies, {.dry_run = true});
+  for (const auto& bucket : org.buckets) {
+    plans.push_back({bucket.bucket, reconciler.Reconcile(bucket.bucket, bucket.owner)});
+  }
+  return plans;
+}
+
 Result<TenantPassReport> TenantPass::Run() {
   TenantPassReport report;
   GOVD_ASSIGN_OR_RETURN(report.sweep, store_.Sweep());

@@ -48,6 +48,12 @@ struct TenantPassReport {
   std::map<accounts::GrantState, std::int64_t> grants_by_state;  // the tenant's grants after the pass
 };
 
+// The dry run of a pass (govctl plan): every bucket of the tenant, due or not, through the
+// BucketReconciler in dry-run mode. Takes no lease, writes nothing to S3 or the store; each
+// bucket's outcome is kInSync, kPlanned (with the document to write) or kFailed (why a pass
+// would fail it), or an error reading it.
+Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolicyAccess& policies);
+
 class TenantPass {
  public:
   using Clock = std::function<accounts::TimePoint()>;

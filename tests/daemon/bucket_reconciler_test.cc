@@ -264,5 +264,27 @@ TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedA
   EXPECT_EQ(access_->writes, writes);
 }
 
+// govctl plan's engine: a dry run over every bucket of the tenant, due or not.
+TEST_F(BucketReconcilerTest, PlanTenantShowsWhatAPassWouldWriteAndWritesNothing) {
+  std::int64_t id = GrantReports();
+  std::size_t audit_rows = store_->AuditLog(0, 10'000)->size();
+  auto plans = PlanTenant(*store_, *access_);
+  ASSERT_TRUE(plans) << plans.error().ToString();
+  ASSERT_EQ(plans->size(), 1U);
+  EXPECT_EQ((*plans)[0].bucket, bucket_);
+  ASSERT_TRUE((*plans)[0].outcome) << (*plans)[0].outcome.error().ToString();
+  EXPECT_EQ((*plans)[0].outcome->kind, Kind::kPlanned);
+  EXPECT_NE((*plans)[0].outcome->document.find(kCentralUser), std::string::npos);
+  EXPECT_EQ(access_->writes, 0);
+  EXPECT_TRUE(ActualPolicy().isNull());
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kApproved);
+  EXPECT_EQ(store_->AuditLog(0, 10'000)->size(), audit_rows);
+
+  ASSERT_TRUE(Reconcile());
+  plans = PlanTenant(*store_, *access_);
+  ASSERT_TRUE(plans && (*plans)[0].outcome);
+  EXPECT_EQ((*plans)[0].outcome->kind, Kind::kInSync) << "after the pass there is nothing left to do";
+}
+
 }  // namespace
 }  // namespace govd::daemon
