@@ -28,6 +28,16 @@ Json::Value ReconcileJson(const ReconcileScheduler::Stats& stats) {
   return json;
 }
 
+Json::Value ErrorsJson(const ServiceState& state) {
+  Json::Value json(Json::objectValue);
+  json["pass"] = state.pass_error.empty() ? Json::Value() : Json::Value(state.pass_error);
+  json["failing_buckets"] = Json::UInt64(state.bucket_errors.size());
+  Json::Value buckets(Json::objectValue);
+  for (const auto& [bucket, reason] : state.bucket_errors) buckets[bucket] = reason;
+  json["buckets"] = std::move(buckets);
+  return json;
+}
+
 Json::Value CallerJson(const Caller& caller) {
   Json::Value json(Json::objectValue);
   json["uid"] = caller.peer.uid;
@@ -52,6 +62,7 @@ ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, co
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - state.started).count());
     body["reloads"] = Json::UInt64(state.reloads);
     body["reconcile"] = ReconcileJson(scheduler.stats());
+    body["errors"] = ErrorsJson(state);
     body["caller"] = CallerJson(request.caller);
     return response;
   };

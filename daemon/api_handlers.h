@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "daemon/api_dispatcher.h"
@@ -19,9 +20,12 @@ struct ServiceState {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t reloads = 0;
   std::string activity = "starting";  // the last STATUS= line
+  std::string pass_error;             // why the last pass could not run at all; "" when it ran
+  std::map<std::string, std::string> bucket_errors;  // buckets failing now and why, until one succeeds
 };
 
-// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, and the
+// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, what is
+// failing now and why (the pass as a whole, and each failing bucket), and the
 // caller's own uid, role and tenant (so `govctl status` also answers "who am I to govd").
 ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, const ReconcileScheduler& scheduler);
 

@@ -1,7 +1,5 @@
 // govctl against a real govd: tables by default, --json for machines, and exit codes scripts
 // can use (0 ok, 2 usage, 3 unreachable, 4 denied).
-#include <grp.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -17,48 +15,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-struct GovctlRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// govctl is built beside govd ($GOVD_BINARY).
-std::string GovctlBinary() {
-  std::string govd = getenv("GOVD_BINARY");
-  return govd.substr(0, govd.rfind('/') + 1) + "govctl";
-}
-
-// Runs govctl with `args`, as `uid` when given (the test must then be root).
-GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt) {
-  std::string binary = GovctlBinary();
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    if (uid && (setgroups(0, nullptr) != 0 || setgid(*uid) != 0 || setuid(*uid) != 0)) _exit(99);
-    std::vector<char*> argv{binary.data()};
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    unsetenv("GOVD_SOCKET");
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  GovctlRun run;
-  run.out = testing::ReadAll(out_pipe[0], milliseconds(10'000));
-  run.err = testing::ReadAll(err_pipe[0], milliseconds(1000));
-  close(out_pipe[0]);
-  close(err_pipe[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+using testing::GovctlRun;
+using testing::RunGovctl;
 
 class GovctlTest : public ::testing::Test {
  protected:

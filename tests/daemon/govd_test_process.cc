@@ -1,6 +1,7 @@
 #include "tests/daemon/govd_test_process.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -157,6 +158,45 @@ std::string RawExchange(const std::string& socket, const std::string& request) {
   std::string answer = ReadAll(fd, std::chrono::seconds(5));
   close(fd);
   return answer;
+}
+
+namespace {
+
+std::string GovctlBinary() {
+  std::string govd = std::getenv("GOVD_BINARY");
+  return govd.substr(0, govd.rfind('/') + 1) + "govctl";
+}
+
+}  // namespace
+
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid) {
+  std::string binary = GovctlBinary();
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    if (uid && (setgroups(0, nullptr) != 0 || setgid(*uid) != 0 || setuid(*uid) != 0)) _exit(99);
+    std::vector<char*> argv{binary.data()};
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    unsetenv("GOVD_SOCKET");
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  GovctlRun run;
+  run.out = ReadAll(out_pipe[0], std::chrono::milliseconds(10'000));
+  run.err = ReadAll(err_pipe[0], std::chrono::milliseconds(1000));
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 int StatusOf(const std::string& answer) {

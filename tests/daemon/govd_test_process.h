@@ -2,7 +2,7 @@
 // Test helpers around a real govd process: a temporary directory (traversable by other uids),
 // a config file written there, starting govd with extra environment variables, waiting for its
 // socket, signalling it and reaping it with a deadline; and a raw unix-socket client for sending
-// bytes the real client never would.
+// bytes the real client never would; running govctl as a process.
 #pragma once
 
 #include <sys/types.h>
@@ -61,6 +61,15 @@ std::string ReadAll(int fd, std::chrono::milliseconds timeout);
 
 // Sends `request` on a fresh connection and returns the whole answer (connection: close).
 std::string RawExchange(const std::string& socket, const std::string& request);
+
+struct GovctlRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` when given (the test must then be root).
+GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt);
 
 // The status code of a raw HTTP answer ("HTTP/1.1 413 ..." -> 413), 0 when there is none.
 int StatusOf(const std::string& answer);
