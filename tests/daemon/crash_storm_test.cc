@@ -9,7 +9,6 @@
 // audit chain verifies; the never-wider watcher sampled the policies throughout.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -95,9 +94,9 @@ class Killer {
 class Workload {
  public:
   explicit Workload(testing::ChildWorld& world) : world_(world) {}
-  void Run(const std::atomic<bool>& stop) {
+  void Run() {
     std::mt19937_64 random(kSeed + 1);
-    for (int i = 0; i < kGrants && !stop; ++i) {
+    for (int i = 0; i < kGrants; ++i) {
       std::string prefix = "g" + std::to_string(i) + "/";
       bool approve = std::bernoulli_distribution(0.9)(random);
       std::int64_t id = world_.Grant(i % kBuckets, prefix, i % 2 == 0 ? testing::kCentralUser : testing::kCentralRoot,
@@ -105,7 +104,7 @@ class Workload {
       Expect(id, approve ? GrantState::kActive : GrantState::kRequested);
       if (approve) approved_.push_back(id);
       if (!approved_.empty() && std::bernoulli_distribution(0.45)(random)) Revoke(random);
-      std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(300, 900)(random)));
+      std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(800, 2000)(random)));
     }
   }
   std::map<std::int64_t, GrantState> expected() const {
@@ -164,8 +163,7 @@ TEST_F(CrashStormTest, FiftyKillsLoseNothingNeverWidenAndKeepForeignStatements) 
   Workload workload(world);
   auto watcher = world.StartWatcher(workload.prefixes());
   std::string config = world.WriteConfig(dir_, proxy.url(), "timeout = 5s\n", "interval = 1s\njitter = 0\nlease = 1s\n");
-  std::atomic<bool> stop_workload{false};
-  std::thread workload_thread([&] { workload.Run(stop_workload); });
+  std::thread workload_thread([&] { workload.Run(); });
 
   std::mt19937_64 random(kSeed);
   std::map<std::string, int> kills_by_moment;
@@ -179,7 +177,7 @@ TEST_F(CrashStormTest, FiftyKillsLoseNothingNeverWidenAndKeepForeignStatements) 
     auto moment = static_cast<Moment>(std::uniform_int_distribution<int>(0, 3)(random));
     int delay_ms = std::uniform_int_distribution<int>(0, 1500)(random);
     killer.Arm(govd.pid(), moment);
-    auto deadline = std::chrono::steady_clock::now() + milliseconds(moment == Moment::kTimed ? delay_ms : 3000);
+    auto deadline = std::chrono::steady_clock::now() + milliseconds(moment == Moment::kTimed ? delay_ms : 2500);
     std::optional<int> status;
     while (!status && std::chrono::steady_clock::now() < deadline) status = govd.WaitExit(milliseconds(5));
     if (!killer.Disarm()) {
@@ -193,8 +191,7 @@ TEST_F(CrashStormTest, FiftyKillsLoseNothingNeverWidenAndKeepForeignStatements) 
     ++kills;
     ++kills_by_moment[MomentName(moment)];
   }
-  stop_workload = true;
-  workload_thread.join();
+  workload_thread.join();  // every request is made, even if the kills came faster
 
   // The last restart: it must bring everything to the desired state.
   testing::GovdProcess govd({"--config", config}, {});
@@ -227,6 +224,7 @@ TEST_F(CrashStormTest, FiftyKillsLoseNothingNeverWidenAndKeepForeignStatements) 
   EXPECT_TRUE(watcher->violations().empty()) << watcher->violations().front();
   EXPECT_GT(watcher->samples(), 0);
   EXPECT_EQ(kills, kKills);
+  EXPECT_EQ(expected.size(), static_cast<std::size_t>(kGrants));
   int survived = converged ? restarts_ready : 0;
   auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
   std::cout << "[ figures  ] " << kills << " SIGKILLs, " << survived << " survived (restart came up, final state "

@@ -67,14 +67,19 @@ bool Failed(const ProxiedRequest& request) { return request.fault != Fault::kNon
 // daemon's reconcile worker makes one call at a time), and stay within the configured attempts.
 struct WireFigures {
   long requests = 0, faults = 0, retries = 0, successes = 0, stray_retries = 0, over_attempts = 0;
+  long healthy_requests = 0, healthy_faults = 0;  // on the buckets whose faults are random
   std::map<std::string, long> by_fault;
 };
 
-WireFigures Analyse(const std::vector<ProxiedRequest>& log) {
+WireFigures Analyse(const std::vector<ProxiedRequest>& log, const std::string& broken) {
   WireFigures figures;
   for (std::size_t i = 0; i < log.size(); ++i) {
     const ProxiedRequest& request = log[i];
     ++figures.requests;
+    if (!request.path.starts_with("/" + broken)) {
+      ++figures.healthy_requests;
+      figures.healthy_faults += request.fault != Fault::kNone ? 1 : 0;
+    }
     if (request.fault != Fault::kNone) {
       ++figures.faults;
       ++figures.by_fault[std::string(testing::FaultName(request.fault))];
@@ -185,7 +190,7 @@ TEST_F(FaultInjectionTest, ConvergesThroughThirtyPercentFaultsWithinTheRetryBudg
   watcher->Stop();
   govd.Signal(SIGTERM);
   EXPECT_TRUE(govd.WaitExit(milliseconds(10'000)).has_value());
-  WireFigures wire = Analyse(proxy.Requests());
+  WireFigures wire = Analyse(proxy.Requests(), broken);
   EXPECT_EQ(wire.over_attempts, 0) << "a try numbered beyond aws.max-attempts";
   EXPECT_EQ(wire.stray_retries, 0) << "a retry that did not follow a failed try of the same request";
   EXPECT_LE(wire.retries * kRetryCost, kRetryBudget + wire.successes) << "retries beyond the budget";
@@ -194,7 +199,8 @@ TEST_F(FaultInjectionTest, ConvergesThroughThirtyPercentFaultsWithinTheRetryBudg
   EXPECT_TRUE(watcher->violations().empty()) << watcher->violations().front();
   EXPECT_GT(watcher->samples(), 0);
   std::cout << "[ figures  ] converged in " << converged->count() << " ms, round two in " << second->count() << " ms; " << wire.requests << " S3 requests, "
-            << wire.faults << " faults injected (" << (100 * wire.faults / std::max(1L, wire.requests)) << "%), "
+            << wire.faults << " faults injected (" << (100 * wire.healthy_faults / std::max(1L, wire.healthy_requests))
+            << "% of the " << wire.healthy_requests << " on the other buckets), "
             << wire.retries << " retries (budget: " << wire.retries * kRetryCost << " <= " << kRetryBudget << " + "
             << wire.successes << " successes), " << watcher->samples() << " policy samples, " << watcher->probes()
             << " probes, " << watcher->violations().size() << " never-wider violations\n";
