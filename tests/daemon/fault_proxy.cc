@@ -260,6 +260,7 @@ bool FaultProxy::ReadRequest(int client, std::string& buffer, Request& request) 
   while (buffer.size() < body_start + length) {
     if (!ReadMore(client, buffer, kUpstreamTimeoutMs, stopping_)) return false;
   }
+  request.arrived = std::chrono::steady_clock::now();
   request.bytes = buffer.substr(0, body_start + length);
   buffer.erase(0, body_start + length);
   auto space = request.bytes.find(' ');
@@ -309,7 +310,7 @@ bool FaultProxy::Inject(int client, Fault fault) {
 // Sends the request to the server as received and relays its answer (cut short for kTruncate).
 // A kept-alive server connection that turns out closed is reopened once, before any answer byte.
 bool FaultProxy::Forward(int client, const Request& request, int& upstream, Fault fault, std::size_t index) {
-  if (options_.observer && options_.observer(Recorded(index, 0), ForwardPhase::kBeforeServer)) {
+  if (options_.observer && options_.observer(Recorded(index, 0, {}), ForwardPhase::kBeforeServer)) {
     SetResetOnClose(client);
     return false;
   }
@@ -328,7 +329,9 @@ bool FaultProxy::Forward(int client, const Request& request, int& upstream, Faul
     SetResetOnClose(client);
     return false;
   }
-  ProxiedRequest answered_request = Recorded(index, answer.status);
+  ProxiedRequest answered_request = Recorded(
+      index, answer.status,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - request.arrived));
   if (options_.observer && options_.observer(answered_request, ForwardPhase::kAfterServer)) {
     SetResetOnClose(client);
     return false;
@@ -358,10 +361,13 @@ std::size_t FaultProxy::Record(const Request& request, Fault fault) {
   return requests_.size() - 1;
 }
 
-// Sets the server's status of a recorded request (when non-zero) and returns a copy of it.
-ProxiedRequest FaultProxy::Recorded(std::size_t index, int status) {
+// Sets the server's status and time of a recorded request (when known) and returns a copy of it.
+ProxiedRequest FaultProxy::Recorded(std::size_t index, int status, std::chrono::milliseconds took) {
   std::lock_guard lock(mutex_);
-  if (status != 0) requests_[index].status = status;
+  if (status != 0) {
+    requests_[index].status = status;
+    requests_[index].took = took;
+  }
   return requests_[index];
 }
 

@@ -57,6 +57,7 @@ struct ProxiedRequest {
   int max_attempts = 0;
   Fault fault = Fault::kNone;
   int status = 0;         // the server's status when forwarded, else 0 (also while in flight)
+  std::chrono::milliseconds took{0};  // from arrival until the server's answer was complete
 };
 
 class FaultProxy {
@@ -74,6 +75,7 @@ class FaultProxy {
   struct Request {
     std::string bytes;  // head and body, exactly as received
     std::string method, path, head_lower;
+    std::chrono::steady_clock::time_point arrived;
   };
   void AcceptLoop();
   void Serve(int client);
@@ -82,7 +84,7 @@ class FaultProxy {
   bool Inject(int client, Fault fault);
   bool Forward(int client, const Request& request, int& upstream, Fault fault, std::size_t index);
   std::size_t Record(const Request& request, Fault fault);
-  ProxiedRequest Recorded(std::size_t index, int status);
+  ProxiedRequest Recorded(std::size_t index, int status, std::chrono::milliseconds took);
 
   FaultProxyOptions options_;
   int listener_ = -1;
