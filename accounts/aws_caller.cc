@@ -43,7 +43,7 @@ bool IsTransportRetryable(const Error& error) {
 
 std::string FormatAmzDate(std::chrono::system_clock::time_point time) { return FormatUtc(time, "%Y%m%dT%H%M%SZ"); }
 
-Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
+Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request, int attempt) {
   std::string host = request.host_prefix + endpoint_.host;
   HttpRequest http;
   http.method = request.method;
@@ -52,6 +52,9 @@ Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
   http.body = request.body;
   http.body_file = request.body_file;
   http.headers.emplace_back("Host", host);
+  // As the AWS SDKs do: which try this is, so that retries can be told apart on the wire.
+  http.headers.emplace_back("amz-sdk-request", "attempt=" + std::to_string(attempt) + "; max=" +
+                                                   std::to_string(deps_.retry.options().max_attempts));
   if (deps_.credentials == nullptr) return http;
   GOVD_ASSIGN_OR_RETURN(AwsCredentials credentials, deps_.credentials->Resolve());
   signer::SignableRequest signable;
@@ -68,9 +71,10 @@ Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
   return http;
 }
 
-AwsResult<HttpResponse> AwsCaller::CallOnce(const AwsRequest& request, bool& retryable, bool& timed_out) {
+AwsResult<HttpResponse> AwsCaller::CallOnce(const AwsRequest& request, int attempt, bool& retryable,
+                                            bool& timed_out) {
   retryable = false;
-  GOVD_ASSIGN_OR_RETURN(HttpRequest http, BuildSigned(request));
+  GOVD_ASSIGN_OR_RETURN(HttpRequest http, BuildSigned(request, attempt));
   auto response = deps_.transport.Send(http);
   if (!response) {
     retryable = IsTransportRetryable(response.error());
@@ -89,7 +93,7 @@ AwsResult<HttpResponse> AwsCaller::Call(const AwsRequest& request) {
     bool retryable = false;
     bool timed_out = false;
     auto started = deps_.time.Now();
-    auto result = CallOnce(request, retryable, timed_out);
+    auto result = CallOnce(request, attempt, retryable, timed_out);
     if (deps_.observer != nullptr) {
       deps_.observer->OnAwsCall({endpoint_.signing_service, request.operation, OutcomeOf(result),
                                  deps_.time.Now() - started});

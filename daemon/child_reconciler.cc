@@ -2,19 +2,42 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "accounts/store.h"
 #include "daemon/aws_wiring.h"
 
 namespace govd::daemon {
+namespace {
+
+// Each try of an AWS call ends within aws.timeout: connecting, a stalled transfer, or the whole.
+accounts::CurlTransportOptions TransportOptions(const Config& config) {
+  accounts::CurlTransportOptions options;
+  options.total_timeout = config.aws_timeout;
+  options.connect_timeout = std::min(options.connect_timeout, config.aws_timeout);
+  options.read_timeout = std::max(std::chrono::seconds(1),
+                                  std::min(options.read_timeout, std::chrono::ceil<std::chrono::seconds>(config.aws_timeout)));
+  return options;
+}
+
+accounts::RetryOptions RetryOptionsOf(const Config& config) {
+  accounts::RetryOptions options;
+  options.max_attempts = config.aws_max_attempts;
+  options.budget_tokens = config.aws_retry_budget;
+  return options;
+}
+
+}  // namespace
 
 ChildReconciler::ChildReconciler(const Config& config)
     : conninfo_(config.database_conninfo),
       account_(config.account_id),
       resync_(std::chrono::duration_cast<std::chrono::seconds>(config.reconcile_interval)),
+      lease_(std::chrono::ceil<std::chrono::seconds>(config.reconcile_lease)),
+      transport_(TransportOptions(config)),
       random_(static_cast<std::uint64_t>(::getpid())),
-      retry_(accounts::RetryOptions{}, random_),
+      retry_(RetryOptionsOf(config), random_),
       limiter_(RateLimiterOptions{}, steady_, jitter_) {}
 
 Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& config,
@@ -45,7 +68,7 @@ Result<TenantPassReport> ChildReconciler::RunPass() {
   GOVD_ASSIGN_OR_RETURN(std::unique_ptr<accounts::Store> store, OpenStore());
   TenantPassOptions options{"govd@" + account_.str() + ":" + std::to_string(::getpid()),
                             16,
-                            std::chrono::seconds(120),
+                            lease_,
                             resync_,
                             account_,
                             [this] { return stop_requested_.load(); }};

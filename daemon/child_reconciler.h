@@ -53,6 +53,7 @@ class ChildReconciler {
   std::string conninfo_;
   policy::AccountId account_;
   std::chrono::seconds resync_;
+  std::chrono::seconds lease_;
   accounts::CurlTransport transport_;
   accounts::SeededRandomSource random_;
   accounts::RetryStrategy retry_;

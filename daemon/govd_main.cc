@@ -198,20 +198,27 @@ class Service {
     const std::string tenant = config_.account_id.str();
     metrics_.RecordPass(SummaryOf(report, took));
     if (!report) {
-      SetActivity("not ready: reconcile pass failed: " + report.error().ToString());
-      logger_->Log(LogLevel::kError, "reconcile pass failed: " + report.error().ToString(), {{"TENANT", tenant}});
+      state_.pass_error = report.error().ToString();
+      SetActivity("not ready: reconcile pass failed: " + state_.pass_error);
+      logger_->Log(LogLevel::kError, "reconcile pass failed: " + state_.pass_error, {{"TENANT", tenant}});
       return;
     }
-    for (const auto& bucket : report->buckets) {
-      if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) continue;
-      std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
-                                         : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
-                                               (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
-      bool ok = bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kApplied;
-      logger_->Log(ok ? LogLevel::kNotice : LogLevel::kWarning, "bucket " + bucket.bucket + " " + what,
-                   {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
-    }
+    state_.pass_error.clear();
+    for (const auto& bucket : report->buckets) RecordBucket(tenant, bucket);
     SetActivity(DescribePass(*report, took));
+  }
+
+  // Logs a bucket that changed or failed, and keeps a failing one's reason for /v1/status.
+  void RecordBucket(const std::string& tenant, const BucketResult& bucket) {
+    bool failed = !bucket.outcome || bucket.outcome->kind == ReconcileOutcome::Kind::kFailed;
+    if (!failed) state_.bucket_errors.erase(bucket.bucket);
+    if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) return;
+    std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
+                                       : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
+                                             (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
+    if (failed) state_.bucket_errors[bucket.bucket] = what;
+    logger_->Log(failed ? LogLevel::kWarning : LogLevel::kNotice, "bucket " + bucket.bucket + " " + what,
+                 {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
   }
 
   void Reload() {

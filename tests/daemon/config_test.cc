@@ -55,8 +55,12 @@ TEST(ConfigTest, EveryKeyAccepted) {
   raw.values["mode"].values = {"central"};
   raw.values["aws.s3-endpoint"].values = {"http://127.0.0.1:7480"};
   raw.values["aws.sts-endpoint"].values = {"https://sts.eu-west-2.amazonaws.com"};
+  raw.values["aws.timeout"].values = {"2s"};
+  raw.values["aws.max-attempts"].values = {"3"};
+  raw.values["aws.retry-budget"].values = {"60"};
   raw.values["reconcile.interval"].values = {"30s"};
   raw.values["reconcile.jitter"].values = {"0.25"};
+  raw.values["reconcile.lease"].values = {"3s"};
   raw.values["reconcile.concurrency"].values = {"8"};
   raw.values["control.read-timeout"].values = {"500ms"};
   raw.values["control.max-body-bytes"].values = {"4096"};
@@ -67,8 +71,12 @@ TEST(ConfigTest, EveryKeyAccepted) {
   ASSERT_TRUE(config) << config.error().ToString();
   EXPECT_EQ(config->mode, Mode::kCentral);
   EXPECT_EQ(config->endpoints.s3, "http://127.0.0.1:7480");
+  EXPECT_EQ(config->aws_timeout, milliseconds(2000));
+  EXPECT_EQ(config->aws_max_attempts, 3);
+  EXPECT_EQ(config->aws_retry_budget, 60);
   EXPECT_EQ(config->reconcile_interval, milliseconds(30'000));
   EXPECT_DOUBLE_EQ(config->reconcile_jitter, 0.25);
+  EXPECT_EQ(config->reconcile_lease, milliseconds(3000));
   EXPECT_EQ(config->concurrency, 8);
   EXPECT_EQ(config->control_read_timeout, milliseconds(500));
   EXPECT_EQ(config->control_max_body_bytes, 4096U);
@@ -101,6 +109,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(BadValue{"mode", "parent"}, BadValue{"account-id", "12345"},
                       BadValue{"account-id", "11112222333a"}, BadValue{"region", "Europe"},
                       BadValue{"aws.s3-endpoint", "ftp://x"}, BadValue{"aws.iam-endpoint", "localhost:80"},
+                      BadValue{"aws.timeout", "100ms"}, BadValue{"aws.max-attempts", "0"},
+                      BadValue{"aws.max-attempts", "11"}, BadValue{"aws.retry-budget", "-1"},
+                      BadValue{"reconcile.lease", "500ms"},
                       BadValue{"reconcile.interval", "5"}, BadValue{"reconcile.interval", "500ms"},
                       BadValue{"reconcile.interval", "25h"}, BadValue{"reconcile.interval", "-5s"},
                       BadValue{"reconcile.jitter", "1.0"}, BadValue{"reconcile.jitter", "-0.1"},
