@@ -68,19 +68,29 @@ Status ReadFile(const std::string& path, RawConfig& raw) {
   if (!in) return NotFound("cannot open config file", path);
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return NotFound("cannot stat config file", path);
-  try {
-    po::variables_map vm;
-    po::store(po::parse_config_file(in, ConfigOptions(), /*allow_unregistered=*/false), vm);
-    raw.file_path = path;
-    raw.file_mode = info.st_mode & 07777U;
-    Collect(vm, ValueSource::kFile, raw);
-    return Ok();
-  } catch (const po::error& e) {
-    return InvalidArgument(e.what(), path);
-  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  GOVD_ASSIGN_OR_RETURN(RawConfig file, ParseConfigText(text.str(), path));
+  raw.file_path = path;
+  raw.file_mode = info.st_mode & 07777U;
+  raw.values.merge(file.values);  // keys already set on the command line stay as they are
+  return Ok();
 }
 
 }  // namespace
+
+Result<RawConfig> ParseConfigText(std::string_view text, const std::string& origin) {
+  try {
+    std::istringstream in{std::string(text)};
+    po::variables_map vm;
+    po::store(po::parse_config_file(in, ConfigOptions(), /*allow_unregistered=*/false), vm);
+    RawConfig raw;
+    Collect(vm, ValueSource::kFile, raw);
+    return raw;
+  } catch (const po::error& e) {
+    return InvalidArgument(e.what(), origin);
+  }
+}
 
 Result<CommandLine> ParseCommandLine(int argc, const char* const* argv) {
   CommandLine command_line;
