@@ -71,6 +71,7 @@ class RgwSharedPrefix {
   std::string CrossTenantName() const { return env_.at("RGW_LA1_ACCOUNT") + ":" + bucket_; }
   S3BucketRef CrossTenantBucket() const { return {CrossTenantName(), std::nullopt}; }
   S3Client& central() { return central_; }
+  const std::string& bucket() const { return bucket_; }
   const RgwEnv& env() const { return env_; }
 
  private:

@@ -59,7 +59,8 @@ std::string MinimalConfig(const TempDir& dir, const std::string& extra) {
          dir.File("govd.sock") + "\n" + extra;
 }
 
-GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                         const std::string& stderr_path) {
   const char* binary = std::getenv("GOVD_BINARY");
   if (binary == nullptr) throw std::runtime_error("GOVD_BINARY is not set");
   std::vector<std::string> environment;
@@ -77,6 +78,10 @@ GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector
   envp.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    if (!stderr_path.empty()) {
+      int log = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (log < 0 || dup2(log, STDERR_FILENO) < 0) _exit(126);
+    }
     execve(binary, argv.data(), envp.data());
     _exit(127);
   }

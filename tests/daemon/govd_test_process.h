@@ -35,8 +35,10 @@ std::string MinimalConfig(const TempDir& dir, const std::string& extra = "");
 
 class GovdProcess {
  public:
-  // Starts $GOVD_BINARY with `args`, `env` added to the environment (NAME=VALUE).
-  GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env);
+  // Starts $GOVD_BINARY with `args`, `env` added to the environment (NAME=VALUE); its stderr goes
+  // to the file `stderr_path` when one is given (created or truncated), else to the test's.
+  GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+              const std::string& stderr_path = "");
   ~GovdProcess();  // SIGKILLs a process still running
   GovdProcess(const GovdProcess&) = delete;
   GovdProcess& operator=(const GovdProcess&) = delete;
