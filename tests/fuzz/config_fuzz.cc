@@ -40,14 +40,16 @@ void RequireNoSecret(const Error& error, const std::string& secret) {
 void Check(std::string_view text) {
   Result<RawConfig> raw = ParseConfigText(text, "fuzz.conf");
   if (!raw) return;
-  for (const auto& [key, value] : raw->values) Require(value.source == ValueSource::kFile && !value.values.empty());
+  for (const auto& [key, value] : raw->values)
+    Require(value.source == ValueSource::kFile && !value.values.empty());
   const std::string secret = DistinctSecret(*raw, text);
   Result<Config> config = ValidateConfig(*raw);
   if (!config) {
     RequireNoSecret(config.error(), secret);
     return;
   }
-  if (!secret.empty()) Require(config->static_keys.has_value() && config->static_keys->secret_access_key == secret);
+  if (!secret.empty())
+    Require(config->static_keys.has_value() && config->static_keys->secret_access_key == secret);
   // The same text read again through a readable-by-others file must be refused when it holds keys.
   raw->file_path = "fuzz.conf";
   raw->file_mode = 0644;

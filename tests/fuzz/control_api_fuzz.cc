@@ -35,7 +35,8 @@ void Require(bool holds) {
 
 RoleMap FixedRoles() {
   RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
-  RoleBinding op{RoleBinding::Subject::kGid, 1001, Role::kOperator, *policy::AccountId::Parse(kOperatorTenant)};
+  RoleBinding op{RoleBinding::Subject::kGid, 1001, Role::kOperator,
+                 *policy::AccountId::Parse(kOperatorTenant)};
   RoleBinding auditor{RoleBinding::Subject::kUid, 1002, Role::kAuditor, std::nullopt};
   return *RoleMap::Build({admin, op, auditor}, "fuzz");
 }
@@ -44,8 +45,12 @@ RoleMap FixedRoles() {
 Result<ApiResponse> Echo(const ApiRequest& request) {
   const Access& access = request.route.spec->access;
   switch (request.caller.role) {
-    case Role::kAdmin: Require(access.admin); break;
-    case Role::kAuditor: Require(access.auditor); break;
+    case Role::kAdmin:
+      Require(access.admin);
+      break;
+    case Role::kAuditor:
+      Require(access.auditor);
+      break;
     case Role::kOperator:
       Require(access.operator_role && request.caller.tenant.has_value());
       Require(!request.route.tenant.has_value() || *request.route.tenant == *request.caller.tenant);
