@@ -72,7 +72,7 @@ Result<ApiResponse> ApiDispatcher::Run(const PeerCredentials& peer, std::string_
   std::optional<Caller> caller = roles_.Resolve(peer);
   if (!caller) return PermissionDenied(DescribePeer(peer) + " has no role in this daemon's control.role map");
   GOVD_ASSIGN_OR_RETURN(MatchResult found, MatchRoute(method, target));
-  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + std::string(target.substr(0, 200)));
+  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + QuotableText(target));
   if (found.kind == MatchKind::kWrongMethod) {
     ApiResponse response = ErrorResponse(InvalidArgument("use " + found.allowed_method + " on this path", "method"));
     response.status = 405;

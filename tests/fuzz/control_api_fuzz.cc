@@ -57,11 +57,12 @@ Result<ApiResponse> Echo(const ApiRequest& request) {
       break;
   }
   Require(request.caller.peer.uid != 4242);
+  // Sizes, not the text: client bytes need not be UTF-8, and a handler echoing them is not govd's.
   ApiResponse response;
   response.body["pattern"] = std::string(request.route.spec->pattern);
-  response.body["grant"] = request.route.grant_id;
-  response.body["query"] = request.route.query;
-  response.body["body"] = request.body;
+  response.body["grant_bytes"] = static_cast<Json::UInt64>(request.route.grant_id.size());
+  response.body["query_bytes"] = static_cast<Json::UInt64>(request.route.query.size());
+  response.body["body_members"] = request.body.size();
   return response;
 }
 
