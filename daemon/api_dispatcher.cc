@@ -84,7 +84,7 @@ Result<ApiDispatcher::Prepared> ApiDispatcher::Prepare(const PeerCredentials& pe
   std::optional<Caller> caller = roles_.Resolve(peer);
   if (!caller) return PermissionDenied(DescribePeer(peer) + " has no role in this daemon's control.role map");
   GOVD_ASSIGN_OR_RETURN(MatchResult found, MatchRoute(method, target));
-  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + std::string(target.substr(0, 200)));
+  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + QuotableText(target));
   if (found.kind == MatchKind::kWrongMethod) {
     ApiResponse response = ErrorResponse(InvalidArgument("use " + found.allowed_method + " on this path", "method"));
     response.status = 405;

@@ -108,7 +108,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 
   void LogRequest(boost::beast::string_view method, boost::beast::string_view target, int status) {
     LogLevel level = status == 403 ? LogLevel::kNotice : LogLevel::kDebug;
-    std::string path(View(target.substr(0, target.find('?'))).substr(0, 200));
+    std::string path = QuotableText(View(target.substr(0, target.find('?'))));
     logger_.Log(level, "control " + std::string(View(method)) + " " + path + " -> " + std::to_string(status),
                 {{"PEER_UID", std::to_string(peer_.uid)}, {"PEER_PID", std::to_string(peer_.pid)}});
   }

@@ -31,6 +31,7 @@
 #include "daemon/logger.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_server.h"
+#include "daemon/process_hardening.h"
 #include "daemon/reconcile_scheduler.h"
 #include "daemon/service_signals.h"
 #include "daemon/systemd_notifier.h"
@@ -331,6 +332,10 @@ int RunDaemon(CommandLine command_line, Config config) {
 }
 
 int Main(int argc, char** argv) {
+  if (Status hardened = DisableCoreDumps(); !hardened) {  // before the config file's keys are read
+    std::cerr << "govd: " << hardened.error().ToString() << "\n";
+    return kExitConfig;
+  }
   auto command_line = ParseCommandLine(argc, argv);
   if (!command_line) {
     std::cerr << "govd: " << command_line.error().ToString() << "\n";

@@ -297,6 +297,30 @@ TEST(ConfigLoaderTest, BadSourcesNameTheirKey) {
   std::string twin = la1;
   twin.replace(twin.find("[source.la1]"), 12, "[source.la1b]");
   EXPECT_EQ(failing_key(CentralConfig(dir, la1 + twin)), "source.la1b.destination");  // two sources, one folder
+// Regression (config_fuzz): Boost's error text for an option named with one of its own
+// placeholders ("%canonical_option%") never finished; govd hung at startup or on SIGHUP.
+TEST(ConfigLoaderTest, OptionNamesHoldingPercentPlaceholdersAreRefusedPromptly) {
+  for (const char* text : {"%canonical_option% = 1\n", "[%canonical_option%]\nx = 1\n", "%option% = 1\n",
+                           "region = a\n%prefix%%canonical_option% = b\n"}) {
+    auto raw = ParseConfigText(text, "govd.conf");
+    ASSERT_FALSE(raw) << text;
+    EXPECT_EQ(raw.error().where(), "govd.conf");
+    EXPECT_NE(raw.error().message().find("'%'"), std::string::npos) << raw.error().message();
+  }
+  std::vector<const char*> argv{"govd", "--%canonical_option%=1"};
+  ASSERT_FALSE(command_line);
+  EXPECT_EQ(command_line.error().where(), "command line");
+
+TEST(ConfigLoaderTest, ConfigTextParsesWithoutAFile) {
+  auto raw = ParseConfigText("region = eu-west-2\n[control]\nrole = uid:0 admin\nrole = gid:7 auditor\n", "t.conf");
+  ASSERT_TRUE(raw) << raw.error().ToString();
+  EXPECT_TRUE(raw->file_path.empty());
+  EXPECT_EQ(raw->values.at("region").values, std::vector<std::string>{"eu-west-2"});
+  EXPECT_EQ(raw->values.at("control.role").values.size(), 2U);
+  EXPECT_EQ(raw->values.at("control.role").source, ValueSource::kFile);
+  auto unknown = ParseConfigText("regoin = x\n", "t.conf");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("regoin"), std::string::npos) << unknown.error().message();
 }
 
 }  // namespace
