@@ -293,6 +293,7 @@ std::string ForeignStatement(const std::string& bucket, int n) {
 }
 
 TEST_F(BucketReconcilerTest, MalformedPolicyInS3FailsTheBucketClearlyAndWritesNothing) {
+  std::int64_t id = GrantReports();
   // Valid for RadosGW's reader, which keeps the last of two equal keys; govd refuses duplicate keys
   // (which one AWS would enforce is not something to guess about).
   const std::string by_hand = R"({"Version":"2012-10-17","Statement":[)" + ForeignStatement(bucket_, 1) +
@@ -320,9 +321,11 @@ TEST_F(BucketReconcilerTest, PolicyThatWouldPassTwentyKilobytesIsRefusedAndTheFo
   ASSERT_GT(by_hand.size() + 400, policy::kMaxBucketPolicyBytes) << "govd's statements take it over";
   ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), by_hand));
   const std::string stored = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  std::int64_t id = GrantReports();
   auto outcome = Reconcile();
   ASSERT_TRUE(outcome) << outcome.error().ToString();
   EXPECT_EQ(outcome->kind, Kind::kFailed);
+  EXPECT_EQ(access_->writes, 0);
   auto grant = store_->GetGrant(id);
   ASSERT_TRUE(grant);
   EXPECT_EQ(grant->state, GrantState::kFailed);

@@ -308,8 +308,10 @@ TEST(ConfigLoaderTest, OptionNamesHoldingPercentPlaceholdersAreRefusedPromptly) 
     EXPECT_NE(raw.error().message().find("'%'"), std::string::npos) << raw.error().message();
   }
   std::vector<const char*> argv{"govd", "--%canonical_option%=1"};
+  auto command_line = ParseCommandLine(static_cast<int>(argv.size()), argv.data());
   ASSERT_FALSE(command_line);
   EXPECT_EQ(command_line.error().where(), "command line");
+}
 
 TEST(ConfigLoaderTest, ConfigTextParsesWithoutAFile) {
   auto raw = ParseConfigText("region = eu-west-2\n[control]\nrole = uid:0 admin\nrole = gid:7 auditor\n", "t.conf");
