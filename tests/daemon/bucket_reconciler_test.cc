@@ -285,6 +285,8 @@ TEST_F(BucketReconcilerTest, PlanTenantShowsWhatAPassWouldWriteAndWritesNothing)
   plans = PlanTenant(*store_, *access_);
   ASSERT_TRUE(plans && (*plans)[0].outcome);
   EXPECT_EQ((*plans)[0].outcome->kind, Kind::kInSync) << "after the pass there is nothing left to do";
+}
+
 // A foreign statement of about 200 bytes; `n` keeps Sids and resources distinct.
 std::string ForeignStatement(const std::string& bucket, int n) {
   return R"({"Sid":"Foreign)" + std::to_string(n) +

@@ -297,6 +297,8 @@ TEST(ConfigLoaderTest, BadSourcesNameTheirKey) {
   std::string twin = la1;
   twin.replace(twin.find("[source.la1]"), 12, "[source.la1b]");
   EXPECT_EQ(failing_key(CentralConfig(dir, la1 + twin)), "source.la1b.destination");  // two sources, one folder
+}
+
 // Regression (config_fuzz): Boost's error text for an option named with one of its own
 // placeholders ("%canonical_option%") never finished; govd hung at startup or on SIGHUP.
 TEST(ConfigLoaderTest, OptionNamesHoldingPercentPlaceholdersAreRefusedPromptly) {
