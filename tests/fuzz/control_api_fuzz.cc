@@ -58,11 +58,12 @@ Result<ApiResponse> Echo(const ApiRequest& request) {
   }
   Require(request.caller.peer.uid != 4242);
   // Sizes, not the text: client bytes need not be UTF-8, and a handler echoing them is not govd's.
+  // Signed, as the JSON reader gives small numbers back (the round trip compares types).
   ApiResponse response;
   response.body["pattern"] = std::string(request.route.spec->pattern);
-  response.body["grant_bytes"] = static_cast<Json::UInt64>(request.route.grant_id.size());
-  response.body["query_bytes"] = static_cast<Json::UInt64>(request.route.query.size());
-  response.body["body_members"] = request.body.size();
+  response.body["grant_bytes"] = static_cast<Json::Int64>(request.route.grant_id.size());
+  response.body["query_bytes"] = static_cast<Json::Int64>(request.route.query.size());
+  response.body["body_members"] = static_cast<Json::Int64>(request.body.size());
   return response;
 }
 
