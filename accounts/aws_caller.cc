@@ -1,7 +1,6 @@
 #include "accounts/aws_caller.h"
 
-#include <ctime>
-
+#include "accounts/iso8601.h"
 #include "signer/canonical_request.h"
 #include "signer/signature.h"
 #include "signer/signing_params.h"
@@ -29,22 +28,22 @@ signer::SigningParams ParamsFor(const AwsEndpoint& endpoint, std::string amz_dat
   return signer::ServiceSigningParams(endpoint.signing_service, endpoint.signing_region, std::move(amz_date));
 }
 
+// What an attempt's outcome is called in metrics: a bounded set of words, never request data.
+std::string OutcomeOf(const AwsResult<HttpResponse>& result) {
+  if (result) return "ok";
+  std::string code = result.aws_code();
+  return code.empty() ? "transport error" : code;
+}
+
 bool IsTransportRetryable(const Error& error) {
   return error.code() == ErrorCode::kUnavailable || error.code() == ErrorCode::kDeadlineExceeded;
 }
 
 }  // namespace
 
-std::string FormatAmzDate(std::chrono::system_clock::time_point time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[17];
-  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-  return buffer;
-}
+std::string FormatAmzDate(std::chrono::system_clock::time_point time) { return FormatUtc(time, "%Y%m%dT%H%M%SZ"); }
 
-Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
+Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request, int attempt) {
   std::string host = request.host_prefix + endpoint_.host;
   HttpRequest http;
   http.method = request.method;
@@ -53,6 +52,9 @@ Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
   http.body = request.body;
   http.body_file = request.body_file;
   http.headers.emplace_back("Host", host);
+  // As the AWS SDKs do: which try this is, so that retries can be told apart on the wire.
+  http.headers.emplace_back("amz-sdk-request", "attempt=" + std::to_string(attempt) + "; max=" +
+                                                   std::to_string(deps_.retry.options().max_attempts));
   if (deps_.credentials == nullptr) return http;
   GOVD_ASSIGN_OR_RETURN(AwsCredentials credentials, deps_.credentials->Resolve());
   signer::SignableRequest signable;
@@ -69,9 +71,10 @@ Result<HttpRequest> AwsCaller::BuildSigned(const AwsRequest& request) {
   return http;
 }
 
-AwsResult<HttpResponse> AwsCaller::CallOnce(const AwsRequest& request, bool& retryable, bool& timed_out) {
+AwsResult<HttpResponse> AwsCaller::CallOnce(const AwsRequest& request, int attempt, bool& retryable,
+                                            bool& timed_out) {
   retryable = false;
-  GOVD_ASSIGN_OR_RETURN(HttpRequest http, BuildSigned(request));
+  GOVD_ASSIGN_OR_RETURN(HttpRequest http, BuildSigned(request, attempt));
   auto response = deps_.transport.Send(http);
   if (!response) {
     retryable = IsTransportRetryable(response.error());
@@ -89,7 +92,12 @@ AwsResult<HttpResponse> AwsCaller::Call(const AwsRequest& request) {
   for (int attempt = 1;; ++attempt) {
     bool retryable = false;
     bool timed_out = false;
-    auto result = CallOnce(request, retryable, timed_out);
+    auto started = deps_.time.Now();
+    auto result = CallOnce(request, attempt, retryable, timed_out);
+    if (deps_.observer != nullptr) {
+      deps_.observer->OnAwsCall({endpoint_.signing_service, request.operation, OutcomeOf(result),
+                                 deps_.time.Now() - started});
+    }
     if (result) {
       deps_.retry.RecordSuccess();
       return result;

@@ -1,7 +1,8 @@
 // accounts/aws_caller.h
 // Runs one AWS API operation against one service endpoint: resolves credentials, signs the
 // request with SigV4 (govd::signer) at the TimeSource's date, sends it through the HttpTransport,
-// and retries transient failures per the RetryStrategy (sleeping through the TimeSource). A non-2xx
+// and retries transient failures per the RetryStrategy (sleeping through the TimeSource); each try
+// carries the SDKs' `amz-sdk-request: attempt=N; max=M` header. A non-2xx
 // answer becomes an AwsError with the parsed AWS code, message and request id.
 // Thread safety: Call() may run concurrently; the transport, provider, strategy and time source
 // must be thread safe (they are shared). Call() blocks for the request and any retry delays.
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/aws_call_observer.h"
 #include "accounts/aws_endpoint.h"
 #include "accounts/aws_error.h"
 #include "accounts/credentials_provider.h"
@@ -41,6 +43,8 @@ struct AwsCallerDeps {
   TimeSource& time;
   // nullptr sends unsigned requests (STS AssumeRoleWithWebIdentity needs no credentials).
   CredentialsProvider* credentials = nullptr;
+  // nullptr: nobody counts the calls. Told about every attempt, retries included.
+  AwsCallObserver* observer = nullptr;
 };
 
 class AwsCaller {
@@ -52,8 +56,8 @@ class AwsCaller {
   const AwsEndpoint& endpoint() const { return endpoint_; }
 
  private:
-  Result<HttpRequest> BuildSigned(const AwsRequest& request);
-  AwsResult<HttpResponse> CallOnce(const AwsRequest& request, bool& retryable, bool& timed_out);
+  Result<HttpRequest> BuildSigned(const AwsRequest& request, int attempt);
+  AwsResult<HttpResponse> CallOnce(const AwsRequest& request, int attempt, bool& retryable, bool& timed_out);
 
   AwsEndpoint endpoint_;
   AwsCallerDeps deps_;

@@ -47,6 +47,10 @@ std::string LegalSuccessors(GrantState from) {
   return out.empty() ? "none (final state)" : out;
 }
 
+bool IsBucketChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
 bool IsAllowedPrefixChar(char c) { return c > ' ' && c < 0x7f && c != '\\'; }
 
 Status ValidatePrefixSegments(std::string_view prefix) {
@@ -114,6 +118,18 @@ Result<GrantActions> ParseGrantActions(std::string_view name) {
   return InvalidArgument("actions must be \"read\" or \"read+list\", not \"" + std::string(name) +
                              "\"",
                          "actions");
+}
+
+Status ValidateBucketName(std::string_view bucket) {
+  bool ok = bucket.size() >= 3 && bucket.size() <= 63 && bucket.find("..") == std::string_view::npos;
+  for (char c : bucket) ok = ok && IsBucketChar(c);
+  ok = ok && IsBucketChar(bucket.front()) && bucket.front() != '-' && bucket.front() != '.' &&
+       bucket.back() != '-' && bucket.back() != '.';
+  if (ok) return Ok();
+  return InvalidArgument("bucket name \"" + std::string(bucket) +
+                             "\" is not a valid S3 bucket name (3-63 of a-z 0-9 . -, starting "
+                             "and ending with a letter or digit)",
+                         "bucket");
 }
 
 Status ValidatePrefix(std::string_view prefix) {

@@ -47,6 +47,10 @@ enum class GrantActions { kRead, kReadList };  // s3:GetObject; s3:GetObject + s
 std::string_view GrantActionsName(GrantActions actions);
 Result<GrantActions> ParseGrantActions(std::string_view name);
 
+// S3 bucket naming rules (the subset that matters for ids): 3-63 of [a-z0-9.-], starting and
+// ending with a letter or digit, no "..".
+Status ValidateBucketName(std::string_view bucket);
+
 // An object-key prefix as granted: relative ("reports/2024/"), no "..", "." or empty segments
 // in the middle, no leading '/', printable ASCII, at most 1024 bytes. "" means the whole bucket.
 Status ValidatePrefix(std::string_view prefix);

@@ -45,13 +45,15 @@ Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-std::string FormatIso8601(std::chrono::system_clock::time_point when) {
+std::string FormatUtc(std::chrono::system_clock::time_point when, const char* format) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(when);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  char text[64];
+  std::size_t length = std::strftime(text, sizeof text, format, &utc);
+  return std::string(text, length);
 }
+
+std::string FormatIso8601(std::chrono::system_clock::time_point when) { return FormatUtc(when, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace govd::accounts

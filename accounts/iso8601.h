@@ -16,6 +16,9 @@ namespace govd::accounts {
 // kInvalidArgument naming `field` when the text is not YYYY-MM-DDTHH:MM:SS[.fff]Z.
 Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text, std::string_view field);
 
+// `when` in UTC through strftime's `format` (whole seconds; at most 63 bytes of output).
+std::string FormatUtc(std::chrono::system_clock::time_point when, const char* format);
+
 // "2026-11-24T12:00:00Z": whole seconds, UTC (the fraction is dropped).
 std::string FormatIso8601(std::chrono::system_clock::time_point when);
 

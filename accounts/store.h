@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -68,16 +69,15 @@ struct Guardrail {
   GuardrailSpec spec;
 };
 
-// The organisation as recorded, for building an org snapshot (audits, plans).
 struct OuRecord {
   std::string id;
-  std::string parent_id;  // "" for the root
+  std::string parent_id;  // empty for the root
   std::string name;
 };
 
 struct BucketRecord {
   std::string bucket;
-  std::string owner_account;
+  policy::AccountId owner;
 };
 
 struct PrefixRecord {
@@ -86,9 +86,12 @@ struct PrefixRecord {
   std::optional<TimePoint> embargo_until;
 };
 
-struct OrgRecords {
-  std::vector<OuRecord> ous;  // parents before children
+// The tenant's whole organisation as stored, each list in a stable order (OUs parents before
+// children: root first, then by depth and id; accounts by id; guardrails by id; buckets by name; prefixes by bucket and prefix).
+struct Organisation {
+  std::vector<OuRecord> ous;
   std::vector<AccountSpec> accounts;
+  std::vector<Guardrail> guardrails;
   std::vector<BucketRecord> buckets;
   std::vector<PrefixRecord> prefixes;
 };
@@ -137,9 +140,8 @@ class Store {
   // it) may be granted before that time.
   Status DeclarePrefix(std::string_view bucket, std::string_view prefix,
                        std::optional<TimePoint> embargo_until);
-
-  // Everything above, read in one transaction (a consistent view).
-  Result<OrgRecords> ReadOrganisation();
+  // Everything above, read in one transaction (one consistent snapshot).
+  Result<Organisation> ReadOrganisation();
 
   // --- Grants: user requests ---
   Result<Grant> RequestGrant(const GrantRequest& request);
@@ -149,6 +151,8 @@ class Store {
   Result<Grant> RevokeGrant(std::int64_t id, std::string_view reason);
   Result<Grant> GetGrant(std::int64_t id);
   Result<std::vector<Grant>> ListGrants(const GrantFilter& filter);
+  // How many of the tenant's grants are in each state (states without grants are absent).
+  Result<std::map<GrantState, std::int64_t>> CountGrantsByState();
 
   // --- Grants: reconciler progress; the generation read with the grant must still match ---
   Result<Grant> MarkApplying(std::int64_t id, std::int64_t expected_generation);

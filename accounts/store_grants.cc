@@ -290,6 +290,19 @@ Result<std::vector<Grant>> Store::ListGrants(const GrantFilter& f) {
   });
 }
 
+Result<std::map<GrantState, std::int64_t>> Store::CountGrantsByState() {
+  using Counts = std::map<GrantState, std::int64_t>;
+  return impl_->Tx<Counts>("counting grants", [&](pqxx::work& tx) -> Result<Counts> {
+    Counts counts;
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT state, count(*) FROM govd.grants WHERE tenant = $1 GROUP BY state", impl_->context.tenant)) {
+      GOVD_ASSIGN_OR_RETURN(GrantState state, ParseGrantState(row[0].as<std::string>()));
+      counts[state] = row[1].as<std::int64_t>();
+    }
+    return counts;
+  });
+}
+
 namespace {
 
 Result<std::vector<Grant>> LockDue(pqxx::work& tx, const std::string& tenant,

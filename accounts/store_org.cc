@@ -25,24 +25,6 @@ Result<GuardrailTarget> ParseTarget(std::string_view name) {
   return Internal("unknown guardrail target kind \"" + std::string(name) + "\" in the database");
 }
 
-bool IsBucketChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
-// S3 bucket naming rules (the subset that matters for ids): 3-63 of [a-z0-9.-], starting and
-// ending with a letter or digit, no "..".
-Status ValidateBucketName(std::string_view bucket) {
-  bool ok = bucket.size() >= 3 && bucket.size() <= 63 && bucket.find("..") == std::string_view::npos;
-  for (char c : bucket) ok = ok && IsBucketChar(c);
-  ok = ok && IsBucketChar(bucket.front()) && bucket.front() != '-' && bucket.front() != '.' &&
-       bucket.back() != '-' && bucket.back() != '.';
-  if (ok) return Ok();
-  return InvalidArgument("bucket name \"" + std::string(bucket) +
-                             "\" is not a valid S3 bucket name (3-63 of a-z 0-9 . -, starting "
-                             "and ending with a letter or digit)",
-                         "bucket");
-}
-
 bool OuExists(pqxx::work& tx, const std::string& tenant, std::string_view ou_id) {
   return RowExists(tx, "SELECT 1 FROM govd.ous WHERE tenant = $1 AND ou_id = $2", tenant,
                    std::string(ou_id));
@@ -65,6 +47,71 @@ Status CheckGuardrailTarget(pqxx::work& tx, const std::string& tenant, const Gua
   return NotFound("guardrail target " + std::string(TargetName(g.target)) + " \"" + g.target_id +
                       "\" does not exist in tenant " + tenant,
                   "target_id");
+}
+
+Result<std::vector<Guardrail>> ReadGuardrails(pqxx::work& tx, const std::string& tenant) {
+  std::vector<Guardrail> out;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT guardrail_id, target_kind, target_id, name, document FROM govd.guardrails "
+           "WHERE tenant = $1 ORDER BY guardrail_id",
+           tenant)) {
+    GOVD_ASSIGN_OR_RETURN(GuardrailTarget target, ParseTarget(row[1].as<std::string>()));
+    out.push_back({row[0].as<std::int64_t>(),
+                   {target, row[2].as<std::string>(), row[3].as<std::string>(), row[4].as<std::string>()}});
+  }
+  return out;
+}
+
+// Parents before children: the root first, then by depth, then by id.
+constexpr const char* kOusInTreeOrder =
+    "WITH RECURSIVE tree AS ("
+    "  SELECT ou_id, parent_id, name, 0 AS depth FROM govd.ous WHERE tenant = $1 AND parent_id IS NULL"
+    "  UNION ALL"
+    "  SELECT o.ou_id, o.parent_id, o.name, t.depth + 1 FROM govd.ous o JOIN tree t ON o.parent_id = t.ou_id"
+    "  WHERE o.tenant = $1"
+    ") SELECT ou_id, coalesce(parent_id, ''), name FROM tree ORDER BY depth, ou_id";
+
+std::vector<OuRecord> ReadOus(pqxx::work& tx, const std::string& tenant) {
+  std::vector<OuRecord> out;
+  for (const pqxx::row& row : tx.exec_params(kOusInTreeOrder, tenant)) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+  }
+  return out;
+}
+
+Result<std::vector<AccountSpec>> ReadAccounts(pqxx::work& tx, const std::string& tenant) {
+  std::vector<AccountSpec> out;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT account_id, name, kind, ou_id FROM govd.accounts WHERE tenant = $1 ORDER BY account_id",
+           tenant)) {
+    GOVD_ASSIGN_OR_RETURN(policy::AccountId id, policy::AccountId::Parse(row[0].as<std::string>()));
+    AccountKind kind = row[2].as<std::string>() == "central" ? AccountKind::kCentral : AccountKind::kChild;
+    out.push_back({std::move(id), row[1].as<std::string>(), kind, row[3].as<std::string>()});
+  }
+  return out;
+}
+
+Result<std::vector<BucketRecord>> ReadBuckets(pqxx::work& tx, const std::string& tenant) {
+  std::vector<BucketRecord> out;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT bucket, owner_account FROM govd.buckets WHERE tenant = $1 ORDER BY bucket", tenant)) {
+    GOVD_ASSIGN_OR_RETURN(policy::AccountId owner, policy::AccountId::Parse(row[1].as<std::string>()));
+    out.push_back({row[0].as<std::string>(), std::move(owner)});
+  }
+  return out;
+}
+
+std::vector<PrefixRecord> ReadPrefixes(pqxx::work& tx, const std::string& tenant) {
+  std::vector<PrefixRecord> out;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT bucket, prefix, govd.to_us(embargo_until) FROM govd.prefixes WHERE tenant = $1 "
+           "ORDER BY bucket, prefix",
+           tenant)) {
+    std::optional<TimePoint> embargo;
+    if (!row[2].is_null()) embargo = pg::FromMicros(row[2].as<std::int64_t>());
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), embargo});
+  }
+  return out;
 }
 
 Json::Value OuJson(std::string_view id, std::string_view parent, std::string_view name) {
@@ -142,19 +189,8 @@ Result<Guardrail> Store::AttachGuardrail(const GuardrailSpec& spec) {
 }
 
 Result<std::vector<Guardrail>> Store::ListGuardrails() {
-  return impl_->Tx<std::vector<Guardrail>>("listing guardrails", [&](pqxx::work& tx)
-                                               -> Result<std::vector<Guardrail>> {
-    std::vector<Guardrail> out;
-    for (const pqxx::row& row : tx.exec_params(
-             "SELECT guardrail_id, target_kind, target_id, name, document FROM govd.guardrails "
-             "WHERE tenant = $1 ORDER BY guardrail_id",
-             impl_->context.tenant)) {
-      GOVD_ASSIGN_OR_RETURN(GuardrailTarget target, ParseTarget(row[1].as<std::string>()));
-      out.push_back({row[0].as<std::int64_t>(),
-                     {target, row[2].as<std::string>(), row[3].as<std::string>(),
-                      row[4].as<std::string>()}});
-    }
-    return out;
+  return impl_->Tx<std::vector<Guardrail>>("listing guardrails", [&](pqxx::work& tx) {
+    return ReadGuardrails(tx, impl_->context.tenant);
   });
 }
 
@@ -202,6 +238,19 @@ Status Store::DeclarePrefix(std::string_view bucket, std::string_view prefix,
     return AppendAudit(tx, *impl_, {"prefix.declare",
                                     "bucket/" + std::string(bucket) + "/" + std::string(prefix),
                                     "null", JsonText(after)});
+  });
+}
+
+Result<Organisation> Store::ReadOrganisation() {
+  return impl_->Tx<Organisation>("reading the organisation", [&](pqxx::work& tx) -> Result<Organisation> {
+    const std::string& tenant = impl_->context.tenant;
+    Organisation org;
+    org.ous = ReadOus(tx, tenant);
+    GOVD_ASSIGN_OR_RETURN(org.accounts, ReadAccounts(tx, tenant));
+    GOVD_ASSIGN_OR_RETURN(org.guardrails, ReadGuardrails(tx, tenant));
+    GOVD_ASSIGN_OR_RETURN(org.buckets, ReadBuckets(tx, tenant));
+    org.prefixes = ReadPrefixes(tx, tenant);
+    return org;
   });
 }
 

@@ -151,11 +151,12 @@ inline Status Ok() { return {}; }
 }  // namespace govd
 
 // Propagates an error from an expression of type Result<...>: `GOVD_TRY(status);`.
-#define GOVD_TRY(expr)                                       \
-  do {                                                       \
-    if (auto govd_try_result_ = (expr); !govd_try_result_) { \
-      return govd_try_result_.error();                       \
-    }                                                        \
+// Binds by reference: an lvalue Status is checked in place, not copied.
+#define GOVD_TRY(expr)                                         \
+  do {                                                         \
+    if (auto&& govd_try_result_ = (expr); !govd_try_result_) { \
+      return govd_try_result_.error();                         \
+    }                                                          \
   } while (false)
 
 // Declares or assigns `lhs` from a Result<T> expression, returning its error if it failed:

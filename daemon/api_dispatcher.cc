@@ -61,30 +61,42 @@ std::string WriteJson(const Json::Value& value) {
   return Json::writeString(builder, value) + "\n";
 }
 
-ApiResponse ApiDispatcher::Dispatch(const PeerCredentials& peer, std::string_view method, std::string_view target,
-                                    std::string_view body) const {
-  Result<ApiResponse> response = Run(peer, method, target, body);
-  return response ? *std::move(response) : ErrorResponse(response.error());
+void ApiDispatcher::Dispatch(const PeerCredentials& peer, std::string_view method, std::string_view target,
+                            std::string_view body, const ApiReply& reply) const {
+  Result<Prepared> prepared = Prepare(peer, method, target, body);
+  if (!prepared) return reply(ErrorResponse(prepared.error()));
+  if (auto* decided = std::get_if<ApiResponse>(&*prepared)) return reply(std::move(*decided));
+  const ApiRequest& request = std::get<ApiRequest>(*prepared);
+  auto async = async_handlers_.find(request.route.spec->endpoint);
+  if (async == async_handlers_.end()) {
+    Result<ApiResponse> response = CallHandler(request);
+    return reply(response ? *std::move(response) : ErrorResponse(response.error()));
+  }
+  try {
+    async->second(request, reply);
+  } catch (const std::exception& e) {  // the control-API edge: report, never crash the daemon
+    reply(ErrorResponse(Internal(std::string("handler failed: ") + e.what())));
+  }
 }
 
-Result<ApiResponse> ApiDispatcher::Run(const PeerCredentials& peer, std::string_view method, std::string_view target,
-                                       std::string_view body) const {
+Result<ApiDispatcher::Prepared> ApiDispatcher::Prepare(const PeerCredentials& peer, std::string_view method,
+                                                       std::string_view target, std::string_view body) const {
   std::optional<Caller> caller = roles_.Resolve(peer);
   if (!caller) return PermissionDenied(DescribePeer(peer) + " has no role in this daemon's control.role map");
   GOVD_ASSIGN_OR_RETURN(MatchResult found, MatchRoute(method, target));
-  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + std::string(target.substr(0, 200)));
+  if (found.kind == MatchKind::kNoSuchPath) return NotFound("no endpoint " + QuotableText(target));
   if (found.kind == MatchKind::kWrongMethod) {
     ApiResponse response = ErrorResponse(InvalidArgument("use " + found.allowed_method + " on this path", "method"));
     response.status = 405;
     response.allow = found.allowed_method;
-    return response;
+    return Prepared(std::move(response));
   }
   GOVD_TRY(Authorize(*caller, found.match));
   ApiRequest request{.caller = *caller, .route = std::move(found.match), .body = Json::Value()};
   if (!body.empty()) {
     GOVD_ASSIGN_OR_RETURN(request.body, ParseJsonBody(body));
   }
-  return CallHandler(request);
+  return Prepared(std::move(request));
 }
 
 Result<ApiResponse> ApiDispatcher::CallHandler(const ApiRequest& request) const {

@@ -4,6 +4,9 @@
 // resolve the caller from the role map, match the route, authorize, parse the JSON body, run the
 // endpoint's handler. Endpoints without a handler in this build answer 501, naming what is
 // missing. Exceptions thrown by a handler stop here and become a 500 with their message.
+// A handler answers at once (ApiHandler), or later (AsyncApiHandler: it must call its reply
+// exactly once, on the event loop; api_worker.h runs a slow handler on a worker thread so that
+// AWS calls never block the loop).
 // Thread safety: not thread safe; govd calls it from its event loop only.
 // Never echoes request bodies or credentials into errors or logs.
 #pragma once
@@ -15,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "base/result.h"
 #include "daemon/api_routes.h"
@@ -35,6 +39,8 @@ struct ApiResponse {
 };
 
 using ApiHandler = std::function<Result<ApiResponse>(const ApiRequest& request)>;
+using ApiReply = std::function<void(ApiResponse response)>;
+using AsyncApiHandler = std::function<void(const ApiRequest& request, ApiReply reply)>;
 
 // HTTP status for an error code (400, 403, 404, 409, 413, 503, ...).
 int HttpStatusFor(ErrorCode code);
@@ -53,19 +59,25 @@ class ApiDispatcher {
   explicit ApiDispatcher(RoleMap roles) : roles_(std::move(roles)) {}
 
   void Handle(Endpoint endpoint, ApiHandler handler) { handlers_[endpoint] = std::move(handler); }
+  void HandleAsync(Endpoint endpoint, AsyncApiHandler handler) { async_handlers_[endpoint] = std::move(handler); }
   // Takes effect for the next request (SIGHUP); requests in flight keep the caller they had.
   void set_roles(RoleMap roles) { roles_ = std::move(roles); }
 
-  ApiResponse Dispatch(const PeerCredentials& peer, std::string_view method, std::string_view target,
-                       std::string_view body) const;
+  // Calls `reply` once with the answer: before returning, or later from the event loop when the
+  // endpoint's handler is asynchronous.
+  void Dispatch(const PeerCredentials& peer, std::string_view method, std::string_view target, std::string_view body,
+                const ApiReply& reply) const;
 
  private:
-  Result<ApiResponse> Run(const PeerCredentials& peer, std::string_view method, std::string_view target,
-                          std::string_view body) const;
+  // A request ready for its handler, or the answer already decided (405).
+  using Prepared = std::variant<ApiRequest, ApiResponse>;
+  Result<Prepared> Prepare(const PeerCredentials& peer, std::string_view method, std::string_view target,
+                           std::string_view body) const;
   Result<ApiResponse> CallHandler(const ApiRequest& request) const;
 
   RoleMap roles_;
   std::map<Endpoint, ApiHandler> handlers_;
+  std::map<Endpoint, AsyncApiHandler> async_handlers_;
 };
 
 }  // namespace govd::daemon

@@ -38,6 +38,16 @@ Json::Value PullsJson(const std::vector<SourcePullOutcome>& pulls) {
   return json;
 }
 
+Json::Value ErrorsJson(const ServiceState& state) {
+  Json::Value json(Json::objectValue);
+  json["pass"] = state.pass_error.empty() ? Json::Value() : Json::Value(state.pass_error);
+  json["failing_buckets"] = Json::UInt64(state.bucket_errors.size());
+  Json::Value buckets(Json::objectValue);
+  for (const auto& [bucket, reason] : state.bucket_errors) buckets[bucket] = reason;
+  json["buckets"] = std::move(buckets);
+  return json;
+}
+
 Json::Value CallerJson(const Caller& caller) {
   Json::Value json(Json::objectValue);
   json["uid"] = caller.peer.uid;
@@ -61,8 +71,10 @@ ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, co
     body["uptime_seconds"] = Json::Int64(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - state.started).count());
     body["reloads"] = Json::UInt64(state.reloads);
+    if (!state.metrics_address.empty()) body["metrics_address"] = state.metrics_address;
     body["reconcile"] = ReconcileJson(scheduler.stats());
     if (config.mode == Mode::kCentral) body["pulls"] = PullsJson(state.pulls);
+    body["errors"] = ErrorsJson(state);
     body["caller"] = CallerJson(request.caller);
     return response;
   };

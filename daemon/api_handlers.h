@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,16 @@ struct ServiceState {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t reloads = 0;
   std::string activity = "starting";  // the last STATUS= line
+  std::string metrics_address;        // where /metrics is served ("" = nowhere), port resolved
   std::vector<SourcePullOutcome> pulls;  // central mode: the last pass's outcome per source and prefix
+  std::string pass_error;             // why the last pass could not run at all; "" when it ran
+  std::map<std::string, std::string> bucket_errors;  // buckets failing now and why, until one succeeds
 };
 
-// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, in central
-// mode each source's last pull ("pulls"), and the caller's own uid, role and tenant (so `govctl status` also answers "who am I to govd").
+// GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, what is
+// failing now and why (the pass as a whole, and each failing bucket), in central mode each
+// source's last pull ("pulls"), and the caller's own uid, role and tenant (so `govctl status`
+// also answers "who am I to govd").
 ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, const ReconcileScheduler& scheduler);
 
 // POST /v1/reconcile: 202 with the number of the pass that will serve the request.

@@ -29,7 +29,10 @@ Result<bool> MatchPattern(std::string_view pattern, const std::vector<std::strin
     if (parts[i] == "{finding}") match.finding_id = std::string(path[i]);
     if (parts[i] != "{tenant}") continue;
     auto tenant = policy::AccountId::Parse(path[i]);
-    if (!tenant) return InvalidArgument("tenant: " + tenant.error().message(), "path segment " + std::to_string(i + 1));
+    if (!tenant) {
+      return InvalidArgument("tenant \"" + QuotableText(path[i]) + "\" is not an account id: exactly 12 digits",
+                             "path segment " + std::to_string(i + 1));
+    }
     match.tenant = *tenant;
   }
   return true;
@@ -67,6 +70,19 @@ Result<MatchResult> MatchRoute(std::string_view method, std::string_view target)
     return MatchResult{.kind = MatchKind::kMatched, .match = std::move(match), .allowed_method = {}};
   }
   return result;
+}
+
+std::string QuotableText(std::string_view text, std::size_t max_bytes) {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string quoted;
+  for (unsigned char c : text.substr(0, max_bytes)) {
+    if (c > 0x20 && c < 0x7f) {
+      quoted += static_cast<char>(c);
+    } else {
+      quoted.append({'%', kHex[c >> 4U], kHex[c & 0x0fU]});
+    }
+  }
+  return quoted;
 }
 
 Status Authorize(const Caller& caller, const RouteMatch& route) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,6 +106,11 @@ struct MatchResult {
 // Finds the endpoint for `method` and `target` ("/v1/tenants/111122223333/grants?state=active").
 // A {tenant} segment that is not an account id is an InvalidArgument error.
 Result<MatchResult> MatchRoute(std::string_view method, std::string_view target);
+
+// The first `max_bytes` of client-supplied text (a target, a path segment) as it may be quoted in
+// an error or a log line: bytes outside printable ASCII become %XX, so that what is quoted is
+// always valid UTF-8 (JSON answers carry it unchanged) and can never break a log line.
+std::string QuotableText(std::string_view text, std::size_t max_bytes = 200);
 
 // PermissionDenied (naming role, endpoint and tenant) unless `caller` may call `route`.
 Status Authorize(const Caller& caller, const RouteMatch& route);

@@ -7,7 +7,7 @@
 #include <ctime>
 #include <map>
 #include <memory>
-#include <set>
+#include <optional>
 
 #include "accounts/iso8601.h"
 #include "daemon/audit_view.h"
@@ -42,7 +42,7 @@ Result<Params> ParseQuery(std::string_view query, std::initializer_list<std::str
   return params;
 }
 
-std::string Param(const Params& params, std::string_view name, std::string fallback = "") {
+std::string Param(const Params& params, std::string_view name, const std::string& fallback = "") {
   auto it = params.find(name);
   return it == params.end() || it->second.empty() ? fallback : it->second;
 }
@@ -328,28 +328,30 @@ ApiHandler MakeWhatCanAccessHandler(const ApiStore& api_store, BucketPolicyAcces
 
 // --- report ---
 
-// When each grant was active, from its transitions in the audit log ("grant/N" rows whose after
-// document carries the state).
+// The grant state an audit row leaves behind ("grant/N" rows carry the grant as after document).
+std::optional<std::string> GrantStateAfter(const accounts::AuditRecord& r, Json::CharReader& reader) {
+  Json::Value doc;
+  if (!r.object.starts_with("grant/") ||
+      !reader.parse(r.after_json.data(), r.after_json.data() + r.after_json.size(), &doc, nullptr) || !doc.isObject()) {
+    return std::nullopt;
+  }
+  return doc["state"].asString();
+}
+
+// When each grant was active, from its transitions in the audit log.
 Result<std::vector<policy::GrantSpan>> GrantHistory(accounts::Store& store) {
   std::map<std::string, policy::GrantSpan> open;
   std::vector<policy::GrantSpan> spans;
-  std::int64_t after = 0;
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  while (true) {
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  for (std::int64_t after = 0;;) {
     GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> page, store.AuditLog(after, kAuditPage));
     for (const auto& r : page) {
       after = r.seq;
-      Json::Value doc;
-      if (!r.object.starts_with("grant/") ||
-          !reader->parse(r.after_json.data(), r.after_json.data() + r.after_json.size(), &doc, nullptr) ||
-          !doc.isObject()) {
-        continue;
-      }
-      bool active = doc["state"].asString() == "active";
+      std::optional<std::string> state = GrantStateAfter(r, *reader);
+      if (!state) continue;
       auto it = open.find(r.object);
-      if (active && it == open.end()) open[r.object] = {r.object.substr(6), r.at_us / 1'000'000, 0};
-      if (!active && it != open.end()) {
+      if (*state == "active" && it == open.end()) open[r.object] = {r.object.substr(6), r.at_us / 1'000'000, 0};
+      if (*state != "active" && it != open.end()) {
         it->second.end = r.at_us / 1'000'000;
         spans.push_back(it->second);
         open.erase(it);

@@ -68,7 +68,7 @@ bool Embargoed(const Grant& grant, const std::vector<accounts::PrefixRecord>& pr
   return false;
 }
 
-std::vector<policy::DesiredGrant> DesiredGrants(const std::vector<Grant>& grants, const accounts::OrgRecords& org,
+std::vector<policy::DesiredGrant> DesiredGrants(const std::vector<Grant>& grants, const accounts::Organisation& org,
                                                 accounts::TimePoint now) {
   std::vector<policy::DesiredGrant> out;
   for (const Grant& g : grants) {
@@ -105,8 +105,7 @@ Result<Json::Value> DesiredDocument(const std::string& bucket, const std::vector
 Result<Json::Value> BucketDocument(const accounts::BucketRecord& bucket, const std::vector<Grant>& grants,
                                    BucketPolicyAccess* actual) {
   if (actual == nullptr) return DesiredDocument(bucket.bucket, grants);
-  GOVD_ASSIGN_OR_RETURN(policy::AccountId owner, policy::AccountId::Parse(bucket.owner_account));
-  auto text = actual->Get(accounts::S3BucketRef{bucket.bucket, owner});
+  auto text = actual->Get(accounts::S3BucketRef{bucket.bucket, bucket.owner});
   if (!text) return text.error().WithContext("reading the policy of bucket " + bucket.bucket);
   if (!text->has_value()) return Json::Value();
   return ParseDocument(bucket.bucket, **text);
@@ -114,7 +113,7 @@ Result<Json::Value> BucketDocument(const accounts::BucketRecord& bucket, const s
 
 Result<policy::OrgBucket> SnapshotBucket(const accounts::BucketRecord& bucket, const std::vector<Grant>& grants,
                                          BucketPolicyAccess* actual) {
-  policy::OrgBucket out{bucket.bucket, bucket.owner_account, std::nullopt};
+  policy::OrgBucket out{bucket.bucket, bucket.owner.str(), std::nullopt};
   GOVD_ASSIGN_OR_RETURN(Json::Value document, BucketDocument(bucket, grants, actual));
   if (document.isNull()) return out;
   std::string name = bucket.bucket + " bucket policy";
@@ -124,8 +123,9 @@ Result<policy::OrgBucket> SnapshotBucket(const accounts::BucketRecord& bucket, c
   return out;
 }
 
-Result<policy::OrgSnapshot> Snapshot(const accounts::OrgRecords& org, const std::vector<accounts::Guardrail>& guardrails,
-                                     const std::vector<Grant>& grants, BucketPolicyAccess* actual) {
+Result<policy::OrgSnapshot> Snapshot(const accounts::Organisation& org, const std::vector<Grant>& grants,
+                                     BucketPolicyAccess* actual) {
+  const std::vector<accounts::Guardrail>& guardrails = org.guardrails;
   policy::OrgSnapshot snapshot;
   for (const auto& ou : org.ous) {
     GOVD_ASSIGN_OR_RETURN(auto scps, ScpsOf(guardrails, ou.id, ou.id));
@@ -151,12 +151,11 @@ std::int64_t UnixSeconds(accounts::TimePoint t) {
 std::string_view PolicySourceName(const AuditView& view) { return view.actual_policies ? "s3" : "desired state"; }
 
 Result<AuditView> LoadAuditView(accounts::Store& store, BucketPolicyAccess* actual, accounts::TimePoint now) {
-  GOVD_ASSIGN_OR_RETURN(accounts::OrgRecords org, store.ReadOrganisation());
-  GOVD_ASSIGN_OR_RETURN(std::vector<accounts::Guardrail> guardrails, store.ListGuardrails());
+  GOVD_ASSIGN_OR_RETURN(accounts::Organisation org, store.ReadOrganisation());
   GOVD_ASSIGN_OR_RETURN(std::vector<Grant> grants, AllGrants(store));
   AuditView view;
   view.actual_policies = actual != nullptr;
-  GOVD_ASSIGN_OR_RETURN(view.org, Snapshot(org, guardrails, grants, actual));
+  GOVD_ASSIGN_OR_RETURN(view.org, Snapshot(org, grants, actual));
   view.grants = DesiredGrants(grants, org, now);
   return view;
 }

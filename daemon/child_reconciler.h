@@ -4,7 +4,8 @@
 // protected config file, else the AWS CLI's credential chain), and one TenantPass per reconcile
 // pass over this account's buckets, with a fresh database connection each pass. Create() checks
 // the database answers at this build's schema, so govd never reports ready without it.
-// Thread safety: RunPass() from one thread at a time (the daemon's reconcile worker). Never logs
+// Thread safety: RunPass() from one thread at a time (the daemon's reconcile worker); Plan()
+// from any thread. Never logs
 // credentials; pass reports carry bucket names, counts and error texts only.
 #pragma once
 
@@ -30,14 +31,20 @@ namespace govd::daemon {
 
 class ChildReconciler {
  public:
-  // REQUIRES: config.mode is kChild and config.database_conninfo is set.
-  static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config);
+  // REQUIRES: config.mode is kChild and config.database_conninfo is set. `observer` (may be
+  // null) is told about every AWS call attempt and must outlive the reconciler.
+  static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config, accounts::AwsCallObserver* observer);
 
   // One pass over the account's due buckets; blocks. Stops between buckets once RequestStop().
   Result<TenantPassReport> RunPass();
+  // What a pass would change in each of the account's buckets (PlanTenant); blocks, writes
+  // nothing. May run on another thread at the same time as RunPass() (its own connection; the
+  // S3 client is thread safe).
+  Result<std::vector<BucketResult>> Plan();
   void RequestStop() { stop_requested_ = true; }
-  // This account's bucket policies on S3 (thread safe), for audits that read the actual state.
-  BucketPolicyAccess& policies() { return *access_; }
+  // This account's bucket policies on S3 (thread safe), for what reads them outside a pass
+  // (audits, simulate).
+  BucketPolicyAccess& policy_access() { return *access_; }
 
  private:
   explicit ChildReconciler(const Config& config);
@@ -46,6 +53,7 @@ class ChildReconciler {
   std::string conninfo_;
   policy::AccountId account_;
   std::chrono::seconds resync_;
+  std::chrono::seconds lease_;
   accounts::CurlTransport transport_;
   accounts::SeededRandomSource random_;
   accounts::RetryStrategy retry_;

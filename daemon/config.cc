@@ -8,6 +8,8 @@
 
 #include "accounts/grant.h"
 
+#include "daemon/listen_address.h"
+
 namespace govd::daemon {
 namespace {
 
@@ -162,11 +164,7 @@ Result<std::string> ReadSocketPath(const RawReader& reader, const policy::Accoun
 Result<std::string> ReadMetricsAddress(const RawReader& reader) {
   GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional("metrics.address", ""));
   if (text.empty()) return text;
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return InvalidArgument("\"" + text + "\" is not host:port", "metrics.address");
-  }
-  GOVD_TRY(ParseInteger(std::string_view(text).substr(colon + 1), 1, 65535, "metrics.address"));
+  GOVD_TRY(ParseListenAddress(text, "metrics.address"));
   return text;
 }
 
@@ -201,12 +199,26 @@ Result<double> ReadJitter(const RawReader& reader) {
   return value;
 }
 
+Status ReadAwsCalls(const RawReader& reader, Config& config) {
+  using std::chrono::milliseconds;
+  using std::chrono::minutes;
+  GOVD_ASSIGN_OR_RETURN(config.aws_timeout,
+                        DurationInRange(reader, "aws.timeout", config.aws_timeout, milliseconds(500), minutes(10)));
+  GOVD_ASSIGN_OR_RETURN(long long attempts, IntegerInRange(reader, "aws.max-attempts", config.aws_max_attempts, 1, 10));
+  GOVD_ASSIGN_OR_RETURN(long long budget, IntegerInRange(reader, "aws.retry-budget", config.aws_retry_budget, 0, 100000));
+  config.aws_max_attempts = static_cast<int>(attempts);
+  config.aws_retry_budget = static_cast<int>(budget);
+  return Ok();
+}
+
 Status ReadReconcile(const RawReader& reader, Config& config) {
   using std::chrono::hours;
   using std::chrono::seconds;
   GOVD_ASSIGN_OR_RETURN(config.reconcile_interval,
                         DurationInRange(reader, "reconcile.interval", config.reconcile_interval, seconds(1), hours(24)));
   GOVD_ASSIGN_OR_RETURN(config.reconcile_jitter, ReadJitter(reader));
+  GOVD_ASSIGN_OR_RETURN(config.reconcile_lease,
+                        DurationInRange(reader, "reconcile.lease", config.reconcile_lease, seconds(1), hours(1)));
   GOVD_ASSIGN_OR_RETURN(long long concurrency, IntegerInRange(reader, "reconcile.concurrency", 4, 1, 64));
   config.concurrency = static_cast<int>(concurrency);
   return Ok();
@@ -389,6 +401,7 @@ Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_ASSIGN_OR_RETURN(config.database_conninfo, reader.Required("database.conninfo"));
   GOVD_ASSIGN_OR_RETURN(config.endpoints, ReadEndpoints(reader));
   GOVD_ASSIGN_OR_RETURN(config.static_keys, ReadStaticKeys(reader));
+  GOVD_TRY(ReadAwsCalls(reader, config));
   GOVD_TRY(ReadReconcile(reader, config));
   GOVD_TRY(ReadControl(reader, config));
   GOVD_ASSIGN_OR_RETURN(config.metrics_address, ReadMetricsAddress(reader));

@@ -75,8 +75,14 @@ struct Config {
   std::string database_conninfo;
   AwsEndpoints endpoints;
   std::optional<StaticAwsKeys> static_keys;
+  // One AWS call: how long it may take, how often it is tried, and the retry budget shared by all
+  // calls (accounts::RetryOptions: a retry costs 5 tokens, a timed-out one 10, a success returns 1).
+  std::chrono::milliseconds aws_timeout{std::chrono::seconds(30)};
+  int aws_max_attempts = 4;
+  int aws_retry_budget = 500;
   std::chrono::milliseconds reconcile_interval{std::chrono::minutes(5)};
   double reconcile_jitter = 0.1;  // each wait is interval * (1 +- jitter)
+  std::chrono::milliseconds reconcile_lease{std::chrono::minutes(2)};  // a crashed daemon's buckets wait this long
   int concurrency = 4;
   std::string control_socket;
   std::chrono::milliseconds control_read_timeout{std::chrono::seconds(10)};
@@ -95,7 +101,7 @@ struct ConfigKey {
   bool multiple;  // may be given more than once
 };
 
-inline constexpr std::array<ConfigKey, 20> kConfigKeys{{
+inline constexpr std::array<ConfigKey, 24> kConfigKeys{{
     {"mode", "central or child", false},
     {"account-id", "the 12-digit AWS account this daemon governs", false},
     {"region", "AWS region, e.g. eu-west-2", false},
@@ -106,8 +112,12 @@ inline constexpr std::array<ConfigKey, 20> kConfigKeys{{
     {"aws.organizations-endpoint", "Organizations endpoint URL override", false},
     {"aws.access-key-id", "static access key id (file only, file must not be readable by others)", false},
     {"aws.secret-access-key", "static secret key (file only, file must not be readable by others)", false},
+    {"aws.timeout", "longest time one AWS call may take, each try (e.g. 30s)", false},
+    {"aws.max-attempts", "tries of one AWS call that fails transiently, the first included (1-10)", false},
+    {"aws.retry-budget", "retry tokens shared by all AWS calls (a retry costs 5, a success returns 1)", false},
     {"reconcile.interval", "time between periodic reconcile passes (e.g. 5m)", false},
     {"reconcile.jitter", "random spread of the interval, a fraction in [0, 1)", false},
+    {"reconcile.lease", "how long a bucket stays claimed by a daemon that may have crashed (e.g. 2m)", false},
     {"reconcile.concurrency", "objects reconciled at once (1-64)", false},
     {"control.socket", "path of the control API unix socket", false},
     {"control.read-timeout", "time a client has to send one whole request (e.g. 10s)", false},

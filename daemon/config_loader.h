@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -25,6 +26,11 @@ struct CommandLine {
 
 // Parses flags only (no file access); errors name the flag.
 Result<CommandLine> ParseCommandLine(int argc, const char* const* argv);
+
+// Parses the text of an INI config file (the file's part of LoadRawConfig, without touching the
+// file system): every value is marked as coming from a file; file_path and file_mode stay unset.
+// `origin` names the text in errors (the file's path).
+Result<RawConfig> ParseConfigText(std::string_view text, const std::string& origin);
 
 // Reads the command line's settings, then the config file under them. A missing file is an error
 // only when --config named it explicitly.

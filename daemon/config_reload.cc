@@ -29,6 +29,13 @@ ReloadPlan PlanReload(const Config& running, const Config& fresh) {
        running.database_conninfo);
   keep(SameEndpoints(running.endpoints, fresh.endpoints), "aws.*-endpoint", next.endpoints, running.endpoints);
   keep(SameKeys(running.static_keys, fresh.static_keys), "aws.access-key-id", next.static_keys, running.static_keys);
+  keep(running.aws_timeout == fresh.aws_timeout, "aws.timeout", next.aws_timeout, running.aws_timeout);
+  keep(running.aws_max_attempts == fresh.aws_max_attempts, "aws.max-attempts", next.aws_max_attempts,
+       running.aws_max_attempts);
+  keep(running.aws_retry_budget == fresh.aws_retry_budget, "aws.retry-budget", next.aws_retry_budget,
+       running.aws_retry_budget);
+  keep(running.reconcile_lease == fresh.reconcile_lease, "reconcile.lease", next.reconcile_lease,
+       running.reconcile_lease);
   keep(running.control_socket == fresh.control_socket, "control.socket", next.control_socket, running.control_socket);
   keep(running.metrics_address == fresh.metrics_address, "metrics.address", next.metrics_address,
        running.metrics_address);

@@ -95,15 +95,20 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
       return Reply(ReadFailureResponse(error, timed_out_), false);
     }
     const auto& request = parser_->get();
-    ApiResponse response =
-        dispatcher_.Dispatch(peer_, View(request.method_string()), View(request.target()), View(request.body()));
+    // The parser (and so the request) lives until the answer is written: the next read starts then.
+    dispatcher_.Dispatch(peer_, View(request.method_string()), View(request.target()), View(request.body()),
+                         [self = shared_from_this()](const ApiResponse& response) { self->Answer(response); });
+  }
+
+  void Answer(const ApiResponse& response) {
+    const auto& request = parser_->get();
     LogRequest(request.method_string(), request.target(), response.status);
     Reply(response, request.keep_alive());
   }
 
   void LogRequest(boost::beast::string_view method, boost::beast::string_view target, int status) {
     LogLevel level = status == 403 ? LogLevel::kNotice : LogLevel::kDebug;
-    std::string path(View(target.substr(0, target.find('?'))).substr(0, 200));
+    std::string path = QuotableText(View(target.substr(0, target.find('?'))));
     logger_.Log(level, "control " + std::string(View(method)) + " " + path + " -> " + std::to_string(status),
                 {{"PEER_UID", std::to_string(peer_.uid)}, {"PEER_PID", std::to_string(peer_.pid)}});
   }

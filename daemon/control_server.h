@@ -39,8 +39,9 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
   void Start();
-  // Closes the listening socket and every open connection; in-flight handlers have already run
-  // (they are synchronous), so no accepted change is lost.
+  // Closes the listening socket and every open connection. Synchronous handlers (every endpoint
+  // that changes something) have already run, so no accepted change is lost; the answer of an
+  // asynchronous read (plan, simulate) still on its worker is dropped.
   void Stop();
   // Applies to connections accepted from now on (SIGHUP).
   void set_limits(ControlLimits limits) { limits_ = limits; }

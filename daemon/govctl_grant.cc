@@ -133,14 +133,14 @@ Status Resolve(GrantArgs& args) {
   return CheckFlags(args);
 }
 
-std::string FlagOr(const GrantArgs& args, std::string_view flag, std::string fallback) {
+std::string FlagValue(const GrantArgs& args, std::string_view flag) {
   auto it = args.flags.find(flag);
-  return it == args.flags.end() ? fallback : it->second;
+  return it == args.flags.end() ? std::string() : it->second;
 }
 
 // --tenant, else the account of the daemon we talk to.
 int ResolveTenant(const GrantArgs& args, std::string& tenant, std::ostream& err) {
-  tenant = FlagOr(args, "--tenant", "");
+  tenant = FlagValue(args, "--tenant");
   if (!tenant.empty()) return kExitOk;
   Json::Value status;
   int code = FetchJson(args.common, "GET", "/v1/status", {}, status, err);

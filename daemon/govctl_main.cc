@@ -12,6 +12,8 @@
 #include "daemon/govctl_audit.h"
 #include "daemon/govctl_command.h"
 #include "daemon/govctl_grant.h"
+#include "daemon/govctl_org.h"
+#include "daemon/govctl_plan.h"
 #include "daemon/govctl_policy.h"
 #include "daemon/govctl_pull.h"
 #include "daemon/govctl_reconcile.h"
@@ -25,6 +27,8 @@ namespace {
 constexpr std::array kCommands{
     GovctlCommand{"audit", "audit log, findings, who can access what, report (security teams)", RunAuditCommand},
     GovctlCommand{"grant", "request, approve, reject, revoke, list and show grants", RunGrantCommand},
+    GovctlCommand{"org", "show the organisation govd manages (`govctl org show`)", RunOrgCommand},
+    GovctlCommand{"plan", "show what the next reconcile pass would change, writing nothing", RunPlanCommand},
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
     GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},

@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "base/result.h"
+#include "daemon/api_dispatcher.h"
+#include "daemon/govctl_options.h"
+#include "daemon/simulate_report.h"
 #include "policy/case_reader.h"
 #include "policy/evaluator.h"
 #include "policy/parser.h"
@@ -30,6 +33,10 @@ constexpr std::string_view kUsage = R"(usage:
                   [--identity-policy FILE]... [--resource-policy FILE] [--boundary FILE]
                   [--session-policy FILE] [--scp-level FILE[,FILE...]]... [--rcp-level FILE[,FILE...]]...
                   [--json]
+  govctl simulate --daemon --tenant ACCOUNT --principal ARN --action SERVICE:ACTION --resource ARN
+                  [--resource-account ACCOUNT] [--context KEY=VALUE]... [--context-list KEY=V1,V2,...]...
+                  [--identity-policy FILE]... [--boundary FILE] [--session-policy FILE]
+                  [--socket PATH] [--json]
 
 --cases writes one JSON line per case, in input order: {"id":...,"decision":"Allow"|"ExplicitDeny"|
 "ImplicitDeny"}; --explain adds the explanation; a malformed case gives "decision":"Error".
@@ -42,6 +49,12 @@ last (comma-separated files attached at that level); --rcp-level likewise for th
 account. The resource policy is read as a role trust policy for sts: actions, else as a bucket
 policy. --context repeated with the same key makes a multivalued key; --context-list KEY= gives
 an empty one.
+
+--daemon asks govd instead (POST /v1/tenants/ACCOUNT/simulate): the organisation's real
+policies replace --scp-level and --resource-policy: the guardrails in govd's store (at every
+level of the principal's account, with AWS's default FullAWSAccess implied) and, for an S3
+resource in one of the tenant's buckets, that bucket's actual policy read from S3. Same exit
+status as a single question.
 )";
 
 std::string Quote(std::string_view text) { return Json::valueToQuotedString(std::string(text).c_str()); }
@@ -87,26 +100,6 @@ std::string ErrorLine(std::string_view id, std::size_t line_number, const Error&
          Quote(error.ToString()) + "}";
 }
 
-void PrintHuman(const Evaluation& evaluation, std::ostream& out) {
-  out << "decision: " << DecisionName(evaluation.decision) << "\nreason:   " << evaluation.reason << "\n";
-  if (evaluation.matches.empty()) {
-    out << "no statement applies\n";
-    return;
-  }
-  out << "applicable statements:\n";
-  for (std::size_t i = 0; i < evaluation.matches.size(); ++i) {
-    const auto& match = evaluation.matches[i];
-    bool deciding = std::find(evaluation.deciding.begin(), evaluation.deciding.end(), i) != evaluation.deciding.end();
-    out << (deciding ? "  * " : "    ") << (match.statement().effect == policy::Effect::kAllow ? "Allow " : "Deny  ")
-        << PolicySourceName(match.source);
-    if (match.source == policy::PolicySource::kScp || match.source == policy::PolicySource::kRcp) {
-      out << " level " << match.level;
-    }
-    out << ": " << match.Label() << "\n";
-  }
-  out << "(* = deciding)\n";
-}
-
 // ---- --cases ------------------------------------------------------------------------------------
 
 std::string EvaluateLine(const std::string& text, std::size_t line_number, bool explain) {
@@ -146,6 +139,9 @@ struct Flags {
   std::vector<std::string> scp_levels;
   std::vector<std::string> rcp_levels;
   std::vector<policy::ContextEntry> context;  // keys as given
+  bool daemon = false;
+  std::string tenant;
+  std::string socket;
 };
 
 Result<std::pair<std::string, std::string>> KeyValue(std::string_view flag, std::string_view text) {
@@ -210,6 +206,8 @@ Status ApplyValueFlag(Flags& flags, std::string_view flag, std::string value) {
   if (flag == "--session-policy") return SetOnce(flags.session, flag, std::move(value));
   if (flag == "--scp-level") return flags.scp_levels.push_back(std::move(value)), Ok();
   if (flag == "--rcp-level") return flags.rcp_levels.push_back(std::move(value)), Ok();
+  if (flag == "--tenant") return SetString(flags.tenant, flag, std::move(value));
+  if (flag == "--socket") return SetString(flags.socket, flag, std::move(value));
   return InvalidArgument("unknown flag \"" + std::string(flag) + "\"");
 }
 
@@ -221,6 +219,8 @@ Result<Flags> ParseFlags(CommandArgs args) {
       flags.explain = true;
     } else if (flag == "--json") {
       flags.json = true;
+    } else if (flag == "--daemon") {
+      flags.daemon = true;
     } else if (!flag.starts_with("--")) {
       return InvalidArgument("unexpected argument \"" + std::string(flag) + "\"");
     } else if (i + 1 >= args.size()) {
@@ -242,6 +242,12 @@ Status CheckModes(const Flags& flags) {
   if (flags.request.principal.empty() || flags.request.action.empty() || flags.request.resource.empty()) {
     return InvalidArgument("give --cases FILE, or --principal, --action and --resource");
   }
+  if (flags.daemon != !flags.tenant.empty()) return InvalidArgument("--daemon and --tenant go together");
+  if (flags.daemon && (flags.resource || !flags.scp_levels.empty() || !flags.rcp_levels.empty())) {
+    return InvalidArgument("with --daemon, govd supplies the guardrails and the bucket policy: drop --scp-level, "
+                           "--rcp-level and --resource-policy");
+  }
+  if (!flags.daemon && !flags.socket.empty()) return InvalidArgument("--socket needs --daemon");
   return Ok();
 }
 
@@ -317,9 +323,84 @@ int RunQuestion(Flags& flags, std::ostream& out, std::ostream& err) {
   if (flags.json) {
     out << DecisionLine("", *evaluation, true) << "\n";
   } else {
-    PrintHuman(*evaluation, out);
+    PrintEvaluation(EvaluationJson(*evaluation), out);
   }
   return evaluation->decision == policy::Decision::kAllow ? kExitOk : kExitFailure;
+}
+
+// ---- --daemon -----------------------------------------------------------------------------------
+
+Result<Json::Value> PolicyFileJson(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return InvalidArgument("cannot read policy file \"" + path + "\"");
+  std::ostringstream text;
+  text << file.rdbuf();
+  auto json = ParseJsonBody(text.str());
+  if (!json) return InvalidArgument(json.error().message(), path);
+  return json;
+}
+
+Result<Json::Value> PolicyFilesJson(const std::vector<std::string>& paths) {
+  Json::Value list(Json::arrayValue);
+  for (const auto& path : paths) {
+    GOVD_ASSIGN_OR_RETURN(Json::Value document, PolicyFileJson(path));
+    list.append(document);
+  }
+  return list;
+}
+
+// The question as a case of the case format (shared/conformance/iam/FORMAT.md), without the
+// policies govd supplies.
+Result<Json::Value> DaemonCase(const Flags& flags) {
+  Json::Value body(Json::objectValue);
+  body["id"] = "govctl";
+  Json::Value& request = body["request"];
+  request["principal"] = flags.request.principal;
+  request["action"] = flags.request.action;
+  request["resource"] = flags.request.resource;
+  if (!flags.request.resource_account.empty()) request["resourceAccount"] = flags.request.resource_account;
+  request["context"] = Json::objectValue;
+  for (const auto& entry : flags.context) {
+    Json::Value values(Json::arrayValue);
+    for (const auto& value : entry.values) values.append(value);
+    request["context"][entry.key] = entry.multivalued ? values : values[0];
+  }
+  GOVD_ASSIGN_OR_RETURN(body["identityPolicies"], PolicyFilesJson(flags.identity));
+  if (!flags.boundary.empty()) {
+    GOVD_ASSIGN_OR_RETURN(body["permissionBoundaries"], PolicyFilesJson(flags.boundary));
+  }
+  if (flags.session) {
+    GOVD_ASSIGN_OR_RETURN(body["sessionPolicy"], PolicyFileJson(*flags.session));
+  }
+  return body;
+}
+
+void PrintDaemonAnswer(const Json::Value& body, std::ostream& out) {
+  PrintEvaluation(body["evaluation"], out);
+  const Json::Value& used = body["organisation_policies"];
+  out << "organisation policies: " << used["scp_levels"].size() << " SCP level(s) from govd's guardrails, "
+      << (used["resource_policy"].isString() ? used["resource_policy"].asString() : "no resource policy") << "\n";
+}
+
+int RunOnDaemon(const Flags& flags, std::ostream& out, std::ostream& err) {
+  auto body = DaemonCase(flags);
+  if (!body) {
+    err << "govctl simulate: " << body.error().ToString() << "\n";
+    return kExitUsage;
+  }
+  GovctlOptions options;
+  options.socket = flags.socket;
+  bool allowed = false;
+  auto render = [&](const Json::Value& answer, std::ostream& to) {
+    allowed = answer["evaluation"]["decision"].asString() == "Allow";
+    if (flags.json) {
+      to << WriteJson(answer);
+    } else {
+      PrintDaemonAnswer(answer, to);
+    }
+  };
+  int code = RunApiCall(options, "POST", "/v1/tenants/" + flags.tenant + "/simulate", WriteJson(*body), render, out, err);
+  return code == kExitOk && !allowed ? kExitFailure : code;
 }
 
 }  // namespace
@@ -336,6 +417,7 @@ int RunSimulateCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
     return kExitUsage;
   }
   if (flags->cases) return RunCases(*flags->cases, flags->explain, out, err);
+  if (flags->daemon) return RunOnDaemon(*flags, out, err);
   return RunQuestion(*flags, out, err);
 }
 

@@ -13,16 +13,25 @@
 
 #include "base/version.h"
 #include "daemon/api_handlers.h"
-#include "daemon/audit_handlers.h"
+#include "daemon/api_org.h"
+#include "daemon/api_plan.h"
+#include "daemon/api_simulate.h"
 #include "daemon/api_store.h"
+#include "daemon/api_worker.h"
+#include "daemon/audit_handlers.h"
 #include "daemon/central_puller.h"
 #include "daemon/child_reconciler.h"
 #include "daemon/config_loader.h"
 #include "daemon/config_reload.h"
 #include "daemon/control_server.h"
 #include "daemon/govd_migrate.h"
+#include "daemon/govd_org.h"
 #include "daemon/grant_handlers.h"
+#include "daemon/grant_wakeup.h"
 #include "daemon/logger.h"
+#include "daemon/metrics.h"
+#include "daemon/metrics_server.h"
+#include "daemon/process_hardening.h"
 #include "daemon/reconcile_scheduler.h"
 #include "daemon/service_signals.h"
 #include "daemon/systemd_notifier.h"
@@ -46,11 +55,27 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
   return BindControlSocket(io, config.control_socket);
 }
 
+PassSummary SummaryOf(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
+  PassSummary summary;
+  summary.ok = report.has_value();
+  summary.took = took;
+  if (!report) return summary;
+  summary.in_sync = report->in_sync;
+  summary.applied = report->applied;
+  summary.failed = report->failed;
+  summary.drift_repaired = report->drift_repaired;
+  for (const auto& [state, count] : report->grants_by_state) {
+    summary.grants_by_state[std::string(accounts::GrantStateName(state))] = count;
+  }
+  return summary;
+}
+
 // The running daemon's parts and the callbacks between them; no logic of its own.
 class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
-          bool socket_bound_here, std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central)
+          bool socket_bound_here, Metrics& metrics, std::unique_ptr<MetricsServer> metrics_server,
+          std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -62,13 +87,18 @@ class Service {
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval()),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
+        metrics_(metrics),
+        metrics_server_(std::move(metrics_server)),
         child_(std::move(child)),
         central_(std::move(central)) {
+    if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
-      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policies() : nullptr);
+      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policy_access() : nullptr);
+      dispatcher_.Handle(Endpoint::kOrgShow, MakeOrgShowHandler(*api_store_));
     }
+    if (child_) WireChild();
     logger_->set_level(config_.log_level);
     dispatcher_.Handle(Endpoint::kStatus, MakeStatusHandler(config_, state_, scheduler_));
     dispatcher_.Handle(Endpoint::kReconcileNow, MakeReconcileNowHandler(scheduler_));
@@ -79,7 +109,9 @@ class Service {
     signals_.Start();
     watchdog_.Start();
     server_.Start();
+    if (metrics_server_) metrics_server_->Start();
     scheduler_.Start();
+    if (wakeup_) wakeup_->Start();
     SetActivity("ready: " + std::string(ModeName(config_.mode)) + " " + config_.account_id.str() + ", control socket " +
                 config_.control_socket);
     notifier_.Ready(state_.activity);
@@ -90,6 +122,22 @@ class Service {
   }
 
  private:
+  // Child mode with a database: plan and simulate read S3, so they answer from a worker; grant
+  // changes in the store wake the reconciler.
+  void WireChild() {
+    const policy::AccountId& own = config_.account_id;
+    dispatcher_.HandleAsync(Endpoint::kPlan, OnWorker(api_worker_, io_, MakePlanHandler(*child_, own)));
+    dispatcher_.HandleAsync(Endpoint::kSimulate,
+                            OnWorker(api_worker_, io_, MakeSimulateHandler(*api_store_, child_->policy_access(), own)));
+    auto wake = [this] { boost::asio::post(io_, [this] { scheduler_.RequestNow(); }); };
+    auto lost = [this](const Error& why, std::chrono::milliseconds retry_in) {
+      std::string text = "grant notifications lost (" + why.ToString() + "); listening again in " +
+                         std::to_string(retry_in.count()) + " ms";
+      boost::asio::post(io_, [this, text] { logger_->Log(LogLevel::kWarning, text); });
+    };
+    wakeup_ = std::make_unique<GrantWakeup>(config_.database_conninfo, own.str(), wake, lost, steady_, jitter_);
+  }
+
   void SetActivity(std::string activity) {
     state_.activity = std::move(activity);
     notifier_.Status(state_.activity);
@@ -149,21 +197,29 @@ class Service {
 
   void RecordPass(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
     const std::string tenant = config_.account_id.str();
+    metrics_.RecordPass(SummaryOf(report, took));
     if (!report) {
-      SetActivity("not ready: reconcile pass failed: " + report.error().ToString());
-      logger_->Log(LogLevel::kError, "reconcile pass failed: " + report.error().ToString(), {{"TENANT", tenant}});
+      state_.pass_error = report.error().ToString();
+      SetActivity("not ready: reconcile pass failed: " + state_.pass_error);
+      logger_->Log(LogLevel::kError, "reconcile pass failed: " + state_.pass_error, {{"TENANT", tenant}});
       return;
     }
-    for (const auto& bucket : report->buckets) {
-      if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) continue;
-      std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
-                                         : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
-                                               (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
-      bool ok = bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kApplied;
-      logger_->Log(ok ? LogLevel::kNotice : LogLevel::kWarning, "bucket " + bucket.bucket + " " + what,
-                   {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
-    }
+    state_.pass_error.clear();
+    for (const auto& bucket : report->buckets) RecordBucket(tenant, bucket);
     SetActivity(DescribePass(*report, took));
+  }
+
+  // Logs a bucket that changed or failed, and keeps a failing one's reason for /v1/status.
+  void RecordBucket(const std::string& tenant, const BucketResult& bucket) {
+    bool failed = !bucket.outcome || bucket.outcome->kind == ReconcileOutcome::Kind::kFailed;
+    if (!failed) state_.bucket_errors.erase(bucket.bucket);
+    if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) return;
+    std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
+                                       : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
+                                             (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
+    if (failed) state_.bucket_errors[bucket.bucket] = what;
+    logger_->Log(failed ? LogLevel::kWarning : LogLevel::kNotice, "bucket " + bucket.bucket + " " + what,
+                 {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
   }
 
   void Reload() {
@@ -190,8 +246,9 @@ class Service {
     logger_->Log(LogLevel::kInfo, "configuration reloaded");
   }
 
-  // Every request already accepted has been answered (handlers are synchronous); closing the
-  // sockets queues their aborted operations, and the posted stop runs after them.
+  // Every change already accepted has been answered (handlers that write are synchronous); a
+  // read still on the API worker loses its answer. Closing the sockets queues their aborted
+  // operations, and the posted stop runs after them.
   void Stop() {
     notifier_.Stopping("stopping");
     logger_->Log(LogLevel::kInfo, "stopping");
@@ -200,7 +257,9 @@ class Service {
     scheduler_.Stop();
     if (child_) child_->RequestStop();  // a running pass ends after its current bucket
     if (central_) central_->RequestStop();  // ... or after its current prefix
+    if (wakeup_) wakeup_->RequestStop();
     server_.Stop();
+    if (metrics_server_) metrics_server_->Stop();
     if (socket_bound_here_) ::unlink(config_.control_socket.c_str());
     boost::asio::post(io_, [this] { io_.stop(); });
   }
@@ -219,9 +278,15 @@ class Service {
   WatchdogPinger watchdog_;
   ServiceSignals signals_;
   bool socket_bound_here_;
+  Metrics& metrics_;
+  std::unique_ptr<MetricsServer> metrics_server_;  // null: no metrics.address configured
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
   std::unique_ptr<CentralPuller> central_;  // null: child mode
   std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
+  SystemClock steady_;
+  SystemRandom jitter_;
+  std::unique_ptr<GrantWakeup> wakeup_;      // null unless child mode with a database
+  boost::asio::thread_pool api_worker_{1};   // plan and simulate; joined before what they use
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };
 
@@ -233,9 +298,19 @@ int RunDaemon(CommandLine command_line, Config config) {
     std::cerr << "govd: control socket: " << acceptor.error().ToString() << "\n";
     return kExitConfig;
   }
+  Metrics metrics;  // outlives the service and the reconciler that report to it
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!config.metrics_address.empty()) {
+    auto bound = MetricsServer::Bind(io, config.metrics_address, [&metrics] { return metrics.Render(); });
+    if (!bound) {
+      std::cerr << "govd: " << bound.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    metrics_server = *std::move(bound);
+  }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    auto created = ChildReconciler::Create(config);
+    auto created = ChildReconciler::Create(config, &metrics);
     if (!created) {  // never report ready without the database at this build's schema
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
@@ -251,12 +326,16 @@ int RunDaemon(CommandLine command_line, Config config) {
     }
     central = std::move(created).value();
   }
-  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, std::move(child),
-                  std::move(central));
+  Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, metrics,
+                  std::move(metrics_server), std::move(child), std::move(central));
   return service.Run();
 }
 
 int Main(int argc, char** argv) {
+  if (Status hardened = DisableCoreDumps(); !hardened) {  // before the config file's keys are read
+    std::cerr << "govd: " << hardened.error().ToString() << "\n";
+    return kExitConfig;
+  }
   auto command_line = ParseCommandLine(argc, argv);
   if (!command_line) {
     std::cerr << "govd: " << command_line.error().ToString() << "\n";
@@ -291,6 +370,9 @@ int Main(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "migrate") {
     return govd::daemon::RunMigrateCommand(argc - 1, argv + 1, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string_view(argv[1]) == "org") {
+    return govd::daemon::RunOrgImportCommand(argc - 1, argv + 1, std::cout, std::cerr);
   }
   try {
     return govd::daemon::Main(argc, argv);

@@ -56,12 +56,13 @@ std::vector<GrantCondition> DeriveGrantConditions(const accounts::Grant& grant, 
   const StateFacts& facts = FactsOf(grant.state);
   std::string message(facts.message);
   if (!grant.state_reason.empty()) message += ": " + grant.state_reason;
-  std::vector<GrantCondition> conditions;
   const std::array<std::pair<std::string_view, bool StateFacts::*>, 3> kinds{{
       {"Ready", &StateFacts::ready},
       {"Progressing", &StateFacts::progressing},
       {"Failed", &StateFacts::failed},
   }};
+  std::vector<GrantCondition> conditions;
+  conditions.reserve(kinds.size());
   for (const auto& [type, member] : kinds) {
     conditions.push_back({type, facts.*member, facts.reason, message, grant.generation,
                           LastTransition(grant, history, member)});

@@ -45,9 +45,13 @@ Status CheckFields(const Json::Value& body, std::span<const std::string_view> kn
   }
   for (const std::string& name : body.getMemberNames()) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    std::string names;
-    for (std::string_view field : known) names += (names.empty() ? "" : ", ") + std::string(field);
-    return InvalidArgument("unknown field \"" + name + "\" (this endpoint takes: " + names + ")", name);
+    std::string message = "unknown field \"" + name + "\" (this endpoint takes:";
+    for (std::string_view field : known) {
+      message += ' ';
+      message += field;
+    }
+    message += ')';
+    return InvalidArgument(message, name);
   }
   return Ok();
 }
@@ -88,7 +92,7 @@ Result<std::int64_t> ParseGrantId(std::string_view text) {
   std::int64_t id = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return InvalidArgument("grant id \"" + std::string(text.substr(0, 64)) + "\" is not a positive integer", "grant_id");
+    return InvalidArgument("grant_id \"" + std::string(text.substr(0, 64)) + "\" is not a positive integer", "grant_id");
   }
   return id;
 }
@@ -195,6 +199,7 @@ Json::Value HistoryJson(const std::vector<HistoryEntry>& history) {
 
 Json::Value ConditionsJson(const Grant& grant, const std::vector<HistoryEntry>& history) {
   std::vector<GrantEvent> events;
+  events.reserve(history.size());
   for (const auto& entry : history) events.push_back(entry.event);
   Json::Value list(Json::arrayValue);
   for (const GrantCondition& condition : DeriveGrantConditions(grant, events)) {
@@ -286,7 +291,9 @@ Result<accounts::GrantRequest> ParseGrantRequestBody(const Json::Value& body, co
   }
   GOVD_ASSIGN_OR_RETURN(std::optional<std::string> expires, OptionalString(body, "expires_at"));
   if (expires) {
-    GOVD_ASSIGN_OR_RETURN(request.expires_at, accounts::ParseIso8601(*expires, "expires_at"));
+    auto at = accounts::ParseIso8601(*expires, "expires_at");
+    if (!at) return InvalidArgument("field \"expires_at\": " + at.error().message(), "expires_at");
+    request.expires_at = *at;
   }
   return request;
 }

@@ -3,6 +3,25 @@
 #include <set>
 
 namespace govd::daemon {
+namespace {
+
+// A write that no grant transition explains repaired a change made outside govd.
+bool RepairedDrift(const ReconcileOutcome& outcome) {
+  return outcome.kind == ReconcileOutcome::Kind::kApplied && outcome.activated.empty() && outcome.revoked.empty() &&
+         outcome.failed.empty();
+}
+
+}  // namespace
+
+Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolicyAccess& policies) {
+  GOVD_ASSIGN_OR_RETURN(accounts::Organisation org, store.ReadOrganisation());
+  std::vector<BucketResult> plans;
+  BucketReconciler reconciler(store, policies, {.dry_run = true});
+  for (const auto& bucket : org.buckets) {
+    plans.push_back({bucket.bucket, reconciler.Reconcile(bucket.bucket, bucket.owner)});
+  }
+  return plans;
+}
 
 Result<TenantPassReport> TenantPass::Run() {
   TenantPassReport report;
@@ -24,8 +43,10 @@ Result<TenantPassReport> TenantPass::Run() {
       any_new = true;
       GOVD_TRY(ReconcileLeased(lease, report));
     }
-    if (!any_new || (options_.stop_requested && options_.stop_requested())) return report;
+    if (!any_new || (options_.stop_requested && options_.stop_requested())) break;
   }
+  GOVD_ASSIGN_OR_RETURN(report.grants_by_state, store_.CountGrantsByState());
+  return report;
 }
 
 Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report) {
@@ -35,6 +56,7 @@ Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, Tenant
   if (outcome && outcome->kind != ReconcileOutcome::Kind::kFailed) {
     limiter_.Forget(lease.bucket);
     ++(outcome->kind == ReconcileOutcome::Kind::kInSync ? report.in_sync : report.applied);
+    if (RepairedDrift(*outcome)) ++report.drift_repaired;
   } else {
     next_due = clock_() + limiter_.When(lease.bucket);
     ++report.failed;

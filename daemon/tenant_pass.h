@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,16 @@ struct TenantPassReport {
   int in_sync = 0;
   int applied = 0;
   int failed = 0;  // terminal failures (recorded) and errors (backing off)
+  // Applied although no grant changed state: someone edited the policy outside govd.
+  int drift_repaired = 0;
+  std::map<accounts::GrantState, std::int64_t> grants_by_state;  // the tenant's grants after the pass
 };
+
+// The dry run of a pass (govctl plan): every bucket of the tenant, due or not, through the
+// BucketReconciler in dry-run mode. Takes no lease, writes nothing to S3 or the store; each
+// bucket's outcome is kInSync, kPlanned (with the document to write) or kFailed (why a pass
+// would fail it), or an error reading it.
+Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolicyAccess& policies);
 
 class TenantPass {
  public:

@@ -156,9 +156,18 @@ std::vector<LintDiagnostic> LintPolicy(std::string_view text, const LintOptions&
 }
 
 namespace lint_internal {
+namespace {
+
+// Json::Value::find takes a [begin, end) range; the key is spelled once so the two agree.
+const Json::Value* FindStatement(const Json::Value& root) {
+  constexpr std::string_view kKey = "Statement";
+  return root.find(kKey.data(), kKey.data() + kKey.size());
+}
+
+}  // namespace
 
 const Json::Value* StatementLocator::StatementValue(std::size_t index) const {
-  const Json::Value* statements = root_.find("Statement", "Statement" + 9);
+  const Json::Value* statements = FindStatement(root_);
   if (statements == nullptr) return nullptr;
   if (statements->isObject()) return statements;
   auto i = static_cast<Json::ArrayIndex>(index);
@@ -166,7 +175,7 @@ const Json::Value* StatementLocator::StatementValue(std::size_t index) const {
 }
 
 std::string StatementLocator::Statement(std::size_t index) const {
-  const Json::Value* statements = root_.find("Statement", "Statement" + 9);
+  const Json::Value* statements = FindStatement(root_);
   if (statements != nullptr && statements->isObject()) return "/Statement";
   return "/Statement/" + std::to_string(index);
 }

@@ -80,5 +80,43 @@ TEST(AwsErrorTest, DenialMapsToPermissionDenied) {
   EXPECT_FALSE(MakeAwsError(detail).error.retryable());
 }
 
+TEST(AwsErrorTest, TruncatedErrorBodyKeepsTheHttpStatusAndItsRetryClass) {
+  const std::string whole = R"(<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>)"
+                            R"(<Message>Please reduce your request rate.</Message><RequestId>R7</RequestId></Error>)";
+  for (std::size_t cut : {std::size_t{0}, std::size_t{10}, whole.find("<Code>") + 3, whole.find("</Code>"),
+                          whole.size() - 1}) {
+    auto detail = ParseAwsErrorResponse("s3", "PutBucketPolicy", Response(503, whole.substr(0, cut)));
+    EXPECT_EQ(detail.http_status, 503) << "cut at " << cut;
+    EXPECT_TRUE(IsRetryableAwsError(detail)) << "a 503 stays retryable, whatever its body; cut at " << cut;
+    AwsError error = MakeAwsError(detail);
+    EXPECT_NE(error.error.message().find("HTTP 503"), std::string::npos) << error.error.message();
+  }
+  auto denied = ParseAwsErrorResponse("s3", "GetBucketPolicy", Response(403, "<Error><Code>AccessDen"));
+  EXPECT_FALSE(IsRetryableAwsError(denied)) << "a truncated 403 is not turned into something retryable";
+}
+
+TEST(AwsErrorTest, HostileErrorBodiesAreNeverExpandedOrEchoed) {
+  std::string laughs = R"(<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">)";
+  std::string previous = "a";
+  for (char name = 'b'; name <= 'j'; ++name) {  // 10^9 'a's if it were ever expanded
+    laughs += std::string("<!ENTITY ") + name + " \"";
+    for (int i = 0; i < 10; ++i) laughs += "&" + previous + ";";
+    laughs += "\">";
+    previous = std::string(1, name);
+  }
+  laughs += "]><Error><Code>&j;</Code><Message>&j;</Message></Error>";
+  const std::string external =
+      R"(<!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]><Error><Code>&x;</Code><Message>&x;</Message></Error>)";
+  for (const std::string& body : {laughs, external}) {
+    auto detail = ParseAwsErrorResponse("s3", "GetBucketPolicy", Response(400, body));
+    AwsError error = MakeAwsError(detail);
+    EXPECT_EQ(detail.http_status, 400);
+    EXPECT_EQ(detail.code.find("aaaa"), std::string::npos);
+    EXPECT_EQ(detail.message.find("root:"), std::string::npos);
+    EXPECT_LT(error.error.message().size(), 1024U) << "the error stays small: " << error.error.message();
+    EXPECT_EQ(error.error.message().find("ENTITY"), std::string::npos) << error.error.message();
+  }
+}
+
 }  // namespace
 }  // namespace govd::accounts

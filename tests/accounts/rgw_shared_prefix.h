@@ -71,6 +71,8 @@ class RgwSharedPrefix {
   std::string CrossTenantName() const { return env_.at("RGW_LA1_ACCOUNT") + ":" + bucket_; }
   S3BucketRef CrossTenantBucket() const { return {CrossTenantName(), std::nullopt}; }
   S3Client& central() { return central_; }
+  S3Client& la1() { return la1_; }
+  const std::string& bucket() const { return bucket_; }
   const RgwEnv& env() const { return env_; }
 
  private:

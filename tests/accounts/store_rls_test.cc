@@ -68,6 +68,18 @@ TEST_F(RlsTest, StoreSeesOnlyItsTenant) {
   EXPECT_EQ(b_->GetGrant(grant_b_.id)->state, GrantState::kRequested);
 }
 
+TEST_F(RlsTest, GrantCountsAreTheTenantsOwn) {
+  ASSERT_TRUE(b_->ApproveGrant(grant_b_.id));
+  auto a_counts = a_->CountGrantsByState();
+  ASSERT_TRUE(a_counts) << a_counts.error().ToString();
+  EXPECT_EQ(*a_counts, (std::map<GrantState, std::int64_t>{{GrantState::kRequested, 1}}));
+  auto b_counts = b_->CountGrantsByState();
+  ASSERT_TRUE(b_counts) << b_counts.error().ToString();
+  EXPECT_EQ(*b_counts, (std::map<GrantState, std::int64_t>{{GrantState::kApproved, 1}}));
+  auto fake_b = testing::OpenStore(db_->RoleConninfo(role_a_), "la-york", clock_);
+  EXPECT_TRUE(fake_b->CountGrantsByState()->empty());
+}
+
 TEST_F(RlsTest, StoreOfRoleAClaimingTenantBSeesAndWritesNothing) {
   auto fake_b = testing::OpenStore(db_->RoleConninfo(role_a_), "la-york", clock_);
   EXPECT_TRUE(fake_b->ListGrants({})->empty());
@@ -106,6 +118,19 @@ TEST_F(RlsTest, HandWrittenSqlCannotCrossTenants) {
   EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.grants WHERE tenant = 'la-york' AND "
                        "state = 'requested'"),
             1);
+}
+
+TEST_F(RlsTest, FindingsAreIsolated) {
+  std::string resource = "arn:aws:s3:::la-data";
+  policy::Finding f{policy::FindingId(policy::FindingType::kPublicAccess, resource, "*", "s"),
+                    policy::FindingType::kPublicAccess, policy::FindingSeverity::kCritical, resource, "*", "s", "m"};
+  ASSERT_TRUE(a_->RefreshFindings(std::vector{f}));
+  EXPECT_TRUE(b_->ListFindings(std::nullopt)->empty());
+  EXPECT_EQ(b_->ArchiveFinding(f.id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(b_->RefreshFindings(std::vector<policy::Finding>{}));  // resolves nothing of A's
+  EXPECT_EQ(a_->ListFindings(FindingStatus::kActive)->size(), 1U);
+  EXPECT_EQ(b_->ListFindings(std::nullopt)->size(), 0U);
+  EXPECT_TRUE(AsA("SELECT * FROM govd.findings WHERE tenant = 'la-york'").empty());
 }
 
 }  // namespace

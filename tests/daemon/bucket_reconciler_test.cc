@@ -11,6 +11,7 @@
 
 #include "accounts/curl_transport.h"
 #include "accounts/s3_client.h"
+#include "policy/managed_statements.h"
 #include "policy/policy_canonical.h"
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/test_db.h"
@@ -262,6 +263,75 @@ TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedA
   ASSERT_TRUE(resync);
   EXPECT_EQ(resync->in_sync, 2);
   EXPECT_EQ(access_->writes, writes);
+}
+
+// govctl plan's engine: a dry run over every bucket of the tenant, due or not.
+TEST_F(BucketReconcilerTest, PlanTenantShowsWhatAPassWouldWriteAndWritesNothing) {
+  std::int64_t id = GrantReports();
+  std::size_t audit_rows = store_->AuditLog(0, 10'000)->size();
+  auto plans = PlanTenant(*store_, *access_);
+  ASSERT_TRUE(plans) << plans.error().ToString();
+  ASSERT_EQ(plans->size(), 1U);
+  EXPECT_EQ((*plans)[0].bucket, bucket_);
+  ASSERT_TRUE((*plans)[0].outcome) << (*plans)[0].outcome.error().ToString();
+  EXPECT_EQ((*plans)[0].outcome->kind, Kind::kPlanned);
+  EXPECT_NE((*plans)[0].outcome->document.find(kCentralUser), std::string::npos);
+  EXPECT_EQ(access_->writes, 0);
+  EXPECT_TRUE(ActualPolicy().isNull());
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kApproved);
+  EXPECT_EQ(store_->AuditLog(0, 10'000)->size(), audit_rows);
+
+  ASSERT_TRUE(Reconcile());
+  plans = PlanTenant(*store_, *access_);
+  ASSERT_TRUE(plans && (*plans)[0].outcome);
+  EXPECT_EQ((*plans)[0].outcome->kind, Kind::kInSync) << "after the pass there is nothing left to do";
+// A foreign statement of about 200 bytes; `n` keeps Sids and resources distinct.
+std::string ForeignStatement(const std::string& bucket, int n) {
+  return R"({"Sid":"Foreign)" + std::to_string(n) +
+         R"(","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject",)"
+         R"("Resource":"arn:aws:s3:::)" + bucket + "/archive/" + std::to_string(n) + R"(/*"})";
+}
+
+TEST_F(BucketReconcilerTest, MalformedPolicyInS3FailsTheBucketClearlyAndWritesNothing) {
+  std::int64_t id = GrantReports();
+  // Valid for RadosGW's reader, which keeps the last of two equal keys; govd refuses duplicate keys
+  // (which one AWS would enforce is not something to guess about).
+  const std::string by_hand = R"({"Version":"2012-10-17","Statement":[)" + ForeignStatement(bucket_, 1) +
+                              R"(],"Statement":[]})";
+  ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), by_hand));
+  const std::string stored = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  auto outcome = Reconcile();
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_EQ(outcome->kind, Kind::kFailed);
+  EXPECT_EQ(access_->writes, 0) << "nothing may be written over a policy govd cannot read";
+  auto grant = store_->GetGrant(id);
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->state, GrantState::kFailed);
+  EXPECT_NE(grant->state_reason.find("the policy of bucket " + bucket_ + " is not valid JSON"), std::string::npos)
+      << grant->state_reason;
+  EXPECT_EQ(la1_->GetBucketPolicy(OwnBucket()).value_or(""), stored) << "the hand-written policy is left as it was";
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+}
+
+TEST_F(BucketReconcilerTest, PolicyThatWouldPassTwentyKilobytesIsRefusedAndTheForeignOneKept) {
+  std::string statements;
+  for (int n = 0; n < 105; ++n) statements += (n == 0 ? "" : ",") + ForeignStatement(bucket_, n);
+  const std::string by_hand = R"({"Version":"2012-10-17","Statement":[)" + statements + "]}";
+  ASSERT_LT(by_hand.size(), policy::kMaxBucketPolicyBytes) << "the foreign policy alone is under the limit";
+  ASSERT_GT(by_hand.size() + 400, policy::kMaxBucketPolicyBytes) << "govd's statements take it over";
+  ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), by_hand));
+  const std::string stored = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  std::int64_t id = GrantReports();
+  auto outcome = Reconcile();
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_EQ(outcome->kind, Kind::kFailed);
+  EXPECT_EQ(access_->writes, 0);
+  auto grant = store_->GetGrant(id);
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->state, GrantState::kFailed);
+  EXPECT_NE(grant->state_reason.find("over the AWS limit of 20480 bytes"), std::string::npos) << grant->state_reason;
+  EXPECT_EQ(la1_->GetBucketPolicy(OwnBucket()).value_or(""), stored) << "the foreign statements are untouched";
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
 }
 
 }  // namespace

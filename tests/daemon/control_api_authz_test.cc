@@ -196,5 +196,31 @@ TEST(ApiRoutesTest, MatchesPathsAndPlaceholders) {
   EXPECT_EQ(bad_tenant.error().code(), ErrorCode::kInvalidArgument);
 }
 
+// Regression (control_api_fuzz): a target holding bytes that are not UTF-8 was quoted raw in the
+// 404 and 400 messages, so the JSON answer (and the log line) could not carry it faithfully.
+TEST(ApiRoutesTest, ErrorsQuoteTheClientsTargetAsPrintableAscii) {
+  RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
+  ApiDispatcher dispatcher(RoleMap::Build({admin}, "test").value());
+  const PeerCredentials root{0, 0, 1};
+  const std::string crash_target = "/v0/tenants/111122223333/auditi?snce=2026-\xb0" "1-01&limit=10";
+  struct Case {
+    std::string target;
+    int status;
+    std::string quoted;
+  };
+  for (const Case& c : {Case{crash_target, 404, "2026-%B01-01"}, Case{"/v1/tenants/\xff\x01/grants", 400, "%FF%01"},
+                        Case{"/v1/x y\r\n", 404, "/v1/x%20y%0D%0A"}}) {
+    ApiResponse response = dispatcher.Dispatch(root, "GET", c.target, "");
+    EXPECT_EQ(response.status, c.status) << c.quoted;
+    const std::string message = response.body["error"]["message"].asString();
+    EXPECT_NE(message.find(c.quoted), std::string::npos) << message;
+    for (unsigned char byte : message) EXPECT_TRUE(byte >= 0x20 && byte < 0x7f) << message;
+    auto printed = ParseJsonBody(WriteJson(response.body));
+    ASSERT_TRUE(printed);
+    EXPECT_EQ(*printed, response.body) << "the answer carries the message unchanged";
+  }
+  EXPECT_EQ(QuotableText(std::string(300, 'a')).size(), 200U);
+}
+
 }  // namespace
 }  // namespace govd::daemon

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -54,10 +55,49 @@ std::string DatabaseConninfo() {
 }
 
 std::string MinimalConfig(const TempDir& dir, const std::string& extra) {
-  return "mode = child\naccount-id = 111122223333\nregion = eu-west-2\n"
-         "[database]\nconninfo = " + DatabaseConninfo() + "\n"
-         "[control]\nsocket = " +
-         dir.File("govd.sock") + "\n" + extra;
+  return ConfigWithDatabase(dir, DatabaseConninfo(), "111122223333", extra);
+}
+
+std::string ConfigWithDatabase(const TempDir& dir, const std::string& conninfo, const std::string& account,
+                               const std::string& extra) {
+  return "mode = child\naccount-id = " + account + "\nregion = eu-west-2\n[database]\nconninfo = " + conninfo +
+         "\n[control]\nsocket = " + dir.File("govd.sock") + "\n" + extra;
+}
+
+ProgramRun RunProgram(const std::string& binary, const std::vector<std::string>& args, std::optional<uid_t> uid,
+                      const std::vector<std::string>& env) {
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    if (uid && (setgroups(0, nullptr) != 0 || setgid(*uid) != 0 || setuid(*uid) != 0)) _exit(99);
+    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    unsetenv("GOVD_SOCKET");
+    for (const std::string& entry : env) putenv(const_cast<char*>(entry.c_str()));
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ProgramRun run;
+  run.out = ReadAll(out_pipe[0], std::chrono::milliseconds(30'000));
+  run.err = ReadAll(err_pipe[0], std::chrono::milliseconds(1000));
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string GovctlBinary() {
+  std::string govd = std::getenv("GOVD_BINARY");
+  return govd.substr(0, govd.rfind('/') + 1) + "govctl";
 }
 
 GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
@@ -79,6 +119,7 @@ GovdProcess::GovdProcess(const std::vector<std::string>& args, const std::vector
   envp.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test must not leave govd holding CTest's pipe
     if (!stderr_path.empty()) {
       int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
@@ -166,41 +207,9 @@ std::string RawExchange(const std::string& socket, const std::string& request) {
 }
 
 // govctl is built beside govd ($GOVD_BINARY).
-std::string GovctlBinary() {
-  std::string govd = std::getenv("GOVD_BINARY");
-  return govd.substr(0, govd.rfind('/') + 1) + "govctl";
-}
-
 GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid,
                     const std::vector<std::string>& env) {
-  std::string binary = GovctlBinary();
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    if (uid && (setgroups(0, nullptr) != 0 || setgid(*uid) != 0 || setuid(*uid) != 0)) _exit(99);
-    std::vector<char*> argv{binary.data()};
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    unsetenv("GOVD_SOCKET");
-    for (const std::string& entry : env) putenv(const_cast<char*>(entry.c_str()));
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  GovctlRun run;
-  run.out = ReadAll(out_pipe[0], std::chrono::milliseconds(10'000));
-  run.err = ReadAll(err_pipe[0], std::chrono::milliseconds(1000));
-  close(out_pipe[0]);
-  close(err_pipe[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return RunProgram(GovctlBinary(), args, uid, env);
 }
 
 int StatusOf(const std::string& answer) {

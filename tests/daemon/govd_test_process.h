@@ -39,9 +39,31 @@ inline std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// The database MinimalConfig names: with the "pg" fixture, a migrated database of this test
+// process (the same one on every call); without it, a placeholder that never answers.
+std::string DatabaseConninfo();
+
 // A config for account 111122223333 in child mode with the control socket in `dir`; `extra` is
 // appended (INI lines, may open sections).
 std::string MinimalConfig(const TempDir& dir, const std::string& extra = "");
+// The same with the database `conninfo` (a test's own TestDb) and account `account`.
+std::string ConfigWithDatabase(const TempDir& dir, const std::string& conninfo, const std::string& account,
+                               const std::string& extra = "");
+
+struct ProgramRun {
+  int exit_code = -1;  // -1 when it did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// Runs `binary` with `args` to its end, capturing stdout and stderr; as `uid` (gid = uid, no
+// supplementary groups) when given, which needs root; `env` (NAME=VALUE) is added to its
+// environment, and GOVD_SOCKET removed from it.
+ProgramRun RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                      std::optional<uid_t> uid = std::nullopt, const std::vector<std::string>& env = {});
+
+// govctl, built beside $GOVD_BINARY.
+std::string GovctlBinary();
 
 class GovdProcess {
  public:
@@ -74,14 +96,9 @@ std::string ReadAll(int fd, std::chrono::milliseconds timeout);
 // Sends `request` on a fresh connection and returns the whole answer (connection: close).
 std::string RawExchange(const std::string& socket, const std::string& request);
 
-struct GovctlRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using GovctlRun = ProgramRun;
 
-// Runs govctl (built beside $GOVD_BINARY) with `args`, as `uid` (and gid = uid) when given: the
-// test must then be root; `env` (NAME=VALUE) is added to its environment.
+// RunProgram(GovctlBinary(), ...).
 GovctlRun RunGovctl(const std::vector<std::string>& args, std::optional<uid_t> uid = std::nullopt,
                     const std::vector<std::string>& env = {});
 

@@ -18,57 +18,15 @@
 
 #include "daemon/control_client.h"
 #include "tests/daemon/govd_test_process.h"
+#include "tests/daemon/notify_socket.h"
 
 namespace govd::daemon {
 namespace {
 
+using testing::NotifySocket;
+
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-
-// The receiving end of sd_notify.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-    bound_ = bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  }
-  ~NotifySocket() { close(fd_); }
-  NotifySocket(const NotifySocket&) = delete;
-  NotifySocket& operator=(const NotifySocket&) = delete;
-
-  bool bound() const { return bound_; }
-  std::string env() const { return "NOTIFY_SOCKET=" + path_; }
-
-  // The next datagram, or "" after `timeout`.
-  std::string Next(milliseconds timeout) {
-    pollfd entry{.fd = fd_, .events = POLLIN, .revents = 0};
-    if (poll(&entry, 1, static_cast<int>(timeout.count())) <= 0) return {};
-    char buffer[4096];
-    ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-  }
-
-  // Reads datagrams until one contains `field`; returns it, or "" after `timeout`. Everything
-  // read on the way is appended to `seen`.
-  std::string WaitFor(const std::string& field, milliseconds timeout, std::vector<std::string>& seen) {
-    auto deadline = steady_clock::now() + timeout;
-    while (steady_clock::now() < deadline) {
-      std::string message = Next(std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now()));
-      if (message.empty()) continue;
-      seen.push_back(message);
-      if (message.find(field) != std::string::npos) return message;
-    }
-    return {};
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  bool bound_ = false;
-};
 
 bool Contains(const std::vector<std::string>& messages, const std::string& field) {
   for (const auto& message : messages) {

@@ -1,0 +1,85 @@
+#include "daemon/api_plan.h"
+
+#include <json/reader.h>
+
+#include <memory>
+
+namespace govd::daemon {
+namespace {
+
+using PlanAction = policy::BucketPolicyPlan::Action;
+
+std::string_view ActionName(PlanAction action) {
+  switch (action) {
+    case PlanAction::kNone: return "none";
+    case PlanAction::kPut: return "put";
+    case PlanAction::kDelete: return "delete";
+  }
+  return "none";
+}
+
+Json::Value Strings(const std::vector<std::string>& items) {
+  Json::Value list(Json::arrayValue);
+  for (const auto& item : items) list.append(item);
+  return list;
+}
+
+Json::Value DocumentJson(const std::string& text) {
+  Json::CharReaderBuilder builder;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value document;
+  std::string errors;
+  return reader->parse(text.data(), text.data() + text.size(), &document, &errors) ? document : Json::Value(text);
+}
+
+Json::Value BucketJson(const BucketResult& plan) {
+  Json::Value v(Json::objectValue);
+  v["bucket"] = plan.bucket;
+  if (!plan.outcome) {
+    v["outcome"] = "error";
+    v["reason"] = plan.outcome.error().ToString();
+    return v;
+  }
+  const ReconcileOutcome& outcome = *plan.outcome;
+  v["outcome"] = std::string(ReconcileOutcomeName(outcome.kind));
+  v["action"] = std::string(ActionName(outcome.action));
+  v["missing"] = Strings(outcome.missing);
+  v["unexpected"] = Strings(outcome.unexpected);
+  if (!outcome.document.empty()) v["document"] = DocumentJson(outcome.document);
+  if (!outcome.reason.empty()) v["reason"] = outcome.reason;
+  return v;
+}
+
+}  // namespace
+
+Json::Value PlanJson(const policy::AccountId& tenant, const std::vector<BucketResult>& plans) {
+  Json::Value body(Json::objectValue);
+  body["tenant"] = tenant.str();
+  body["buckets"] = Json::arrayValue;
+  int changes = 0;
+  int failures = 0;
+  for (const auto& plan : plans) {
+    bool failed = !plan.outcome || plan.outcome->kind == ReconcileOutcome::Kind::kFailed;
+    failures += failed ? 1 : 0;
+    changes += !failed && plan.outcome->kind == ReconcileOutcome::Kind::kPlanned ? 1 : 0;
+    body["buckets"].append(BucketJson(plan));
+  }
+  body["changes"] = changes;
+  body["failures"] = failures;
+  return body;
+}
+
+ApiHandler MakePlanHandler(ChildReconciler& child, const policy::AccountId& own) {
+  return [&child, own](const ApiRequest& request) -> Result<ApiResponse> {
+    if (request.route.tenant != own) {
+      return NotFound("this govd manages tenant " + own.str() + " only; ask the govd of tenant " +
+                      request.route.tenant->str());
+    }
+    GOVD_ASSIGN_OR_RETURN(std::vector<BucketResult> plans, child.Plan());
+    ApiResponse response;
+    response.body = PlanJson(own, plans);
+    return response;
+  };
+}
+
+}  // namespace govd::daemon

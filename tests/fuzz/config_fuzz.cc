@@ -1,0 +1,69 @@
+// libFuzzer target for govd's config file path without the file system: INI text ->
+// ParseConfigText -> ValidateConfig. Any text must give a Config or an Error (never a crash or an
+// escaping exception), and no error may repeat the static secret key: when the secret's value
+// appears only once in the text (on its own line), it must not appear in any error message.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "daemon/config.h"
+#include "daemon/config_loader.h"
+
+namespace govd::daemon {
+namespace {
+
+constexpr std::string_view kSecretKey = "aws.secret-access-key";
+
+void Require(bool holds) {
+  if (!holds) std::abort();
+}
+
+// The secret as written in the text, when it is long enough that finding it elsewhere is no accident.
+std::string DistinctSecret(const RawConfig& raw, std::string_view text) {
+  auto it = raw.values.find(std::string(kSecretKey));
+  if (it == raw.values.end() || it->second.values.size() != 1) return {};
+  const std::string& secret = it->second.values.front();
+  if (secret.size() < 8) return {};
+  const std::size_t first = text.find(secret);
+  if (first == std::string_view::npos || text.find(secret, first + 1) != std::string_view::npos) return {};
+  return secret;
+}
+
+void RequireNoSecret(const Error& error, const std::string& secret) {
+  if (secret.empty()) return;
+  Require(error.message().find(secret) == std::string::npos);
+  Require(error.where().find(secret) == std::string::npos);
+}
+
+void Check(std::string_view text) {
+  Result<RawConfig> raw = ParseConfigText(text, "fuzz.conf");
+  if (!raw) return;
+  for (const auto& [key, value] : raw->values)
+    Require(value.source == ValueSource::kFile && !value.values.empty());
+  const std::string secret = DistinctSecret(*raw, text);
+  Result<Config> config = ValidateConfig(*raw);
+  if (!config) {
+    RequireNoSecret(config.error(), secret);
+    return;
+  }
+  if (!secret.empty())
+    Require(config->static_keys.has_value() && config->static_keys->secret_access_key == secret);
+  // The same text read again through a readable-by-others file must be refused when it holds keys.
+  raw->file_path = "fuzz.conf";
+  raw->file_mode = 0644;
+  Result<Config> exposed = ValidateConfig(*raw);
+  if (config->static_keys) {
+    Require(!exposed.has_value());
+    RequireNoSecret(exposed.error(), secret);
+  }
+}
+
+}  // namespace
+}  // namespace govd::daemon
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  govd::daemon::Check(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
