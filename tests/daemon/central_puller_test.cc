@@ -14,18 +14,12 @@
 
 #include "accounts/iam_client.h"
 #include "tests/accounts/rgw_shared_prefix.h"
+#include "tests/daemon/govd_test_process.h"
 
 namespace govd::daemon {
 namespace {
 
 using accounts::testing::RgwSharedPrefix;
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class CentralPullerTest : public ::testing::Test {
  protected:
@@ -90,7 +84,7 @@ TEST_F(CentralPullerTest, ADeniedSourceIsNamedAndTheOthersAreStillPulled) {
   EXPECT_EQ(first.outcomes[1].downloaded, 3U);
   EXPECT_EQ(first.pulled, 1);
   EXPECT_EQ(first.denied, 1);
-  EXPECT_EQ(ReadFile(dir_ / "b-reports" / "reports/2026/q3.csv"), "region,total\nnorth,42\n");
+  EXPECT_EQ(testing::ReadFile(dir_ / "b-reports" / "reports/2026/q3.csv"), "region,total\nnorth,42\n");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "a-secret" / "secret/staff.csv"));
   EXPECT_NE(DescribeCentralPass(first, std::chrono::milliseconds(300)).find("1 prefixes pulled, 1 denied"),
             std::string::npos);

@@ -8,7 +8,9 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,14 @@ class TempDir {
 };
 
 void WriteFile(const std::string& path, const std::string& text, unsigned mode = 0600);
+
+// The whole content of a file; "" when it cannot be read.
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // The database MinimalConfig names: with the "pg" fixture, a migrated database of this test
 // process (the same one on every call); without it, a placeholder that never answers.

@@ -49,13 +49,6 @@ const std::map<std::string, std::string> kReports = {
 };
 constexpr const char* kPrivateKey = "shared/staff/salaries.csv";
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Polls `done` every 25 ms until it holds or `timeout` passes; returns the time it took, or
 // nullopt when it never held.
 std::optional<milliseconds> TimeUntil(const std::function<bool()>& done, milliseconds timeout) {
@@ -129,8 +122,8 @@ class StoryTest : public ::testing::Test {
                    dir_.File("child.log"));
     central_daemon_.emplace(std::vector<std::string>{"--config", dir_.File("central.conf")},
                             std::vector<std::string>{}, dir_.File("central.log"));
-    ASSERT_TRUE(testing::WaitForSocket(child_socket_, milliseconds(20'000))) << ReadFile(dir_.File("child.log"));
-    ASSERT_TRUE(testing::WaitForSocket(central_socket_, milliseconds(20'000))) << ReadFile(dir_.File("central.log"));
+    ASSERT_TRUE(testing::WaitForSocket(child_socket_, milliseconds(20'000))) << testing::ReadFile(dir_.File("child.log"));
+    ASSERT_TRUE(testing::WaitForSocket(central_socket_, milliseconds(20'000))) << testing::ReadFile(dir_.File("central.log"));
   }
 
   std::unique_ptr<accounts::StaticCredentialsProvider> Keys(const std::string& key, const std::string& secret) {
@@ -175,7 +168,7 @@ class StoryTest : public ::testing::Test {
 
   bool CentralPulledEverything() {
     for (const auto& [key, body] : kReports) {
-      if (ReadFile(pulled_ / key) != body) return false;
+      if (testing::ReadFile(pulled_ / key) != body) return false;
     }
     return true;
   }
@@ -234,7 +227,7 @@ class StoryTest : public ::testing::Test {
 TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   // Before any grant the central daemon is refused, and says so per source.
   auto refused_first = TimeUntil([&] { return CentralPullStatus()["state"] == "denied"; }, milliseconds(10'000));
-  ASSERT_TRUE(refused_first) << ReadFile(dir_.File("central.log"));
+  ASSERT_TRUE(refused_first) << testing::ReadFile(dir_.File("central.log"));
 
   // 1. The child's operator requests read access for the central user and an admin approves it,
   // with govctl over the child daemon's control socket (the test's uid is bound as admin).
@@ -249,10 +242,10 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   ASSERT_EQ(approved.exit_code, 0) << approved.out << approved.err;
   auto approved_at = Clock::now();
   auto carried = TimeUntil([&] { return PolicyCarriesGrant(); }, kStoryDeadline);
-  ASSERT_TRUE(carried) << "bucket policy: " << policy::CompactJson(Policy()) << "\n" << ReadFile(dir_.File("child.log"));
+  ASSERT_TRUE(carried) << "bucket policy: " << policy::CompactJson(Policy()) << "\n" << testing::ReadFile(dir_.File("child.log"));
   auto pulled = TimeUntil([&] { return CentralPulledEverything(); },
                           kStoryDeadline - std::chrono::duration_cast<milliseconds>(Clock::now() - approved_at));
-  ASSERT_TRUE(pulled) << ReadFile(dir_.File("central.log"));
+  ASSERT_TRUE(pulled) << testing::ReadFile(dir_.File("central.log"));
   std::cout << "[ story    ] grant in the bucket policy " << carried->count() << " ms after approval; files pulled "
             << std::chrono::duration_cast<milliseconds>(Clock::now() - approved_at).count() << " ms after approval\n";
   EXPECT_TRUE(TimeUntil([&] { return GrantState(grant_id) == accounts::GrantState::kActive; }, kStoryDeadline));
@@ -283,7 +276,7 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
   ASSERT_NO_FATAL_FAILURE(PutPolicy(only_foreign));
   EXPECT_FALSE(PolicyCarriesGrant());
   auto repaired = TimeUntil([&] { return PolicyCarriesGrant(); }, milliseconds(5000));
-  ASSERT_TRUE(repaired) << ReadFile(dir_.File("child.log"));
+  ASSERT_TRUE(repaired) << testing::ReadFile(dir_.File("child.log"));
   std::cout << "[ story    ] removed statement repaired by the periodic pass after " << repaired->count() << " ms\n";
   EXPECT_TRUE(HasStatement(foreign)) << "the repair kept the foreign statement: " << policy::CompactJson(Policy());
   EXPECT_TRUE(TimeUntil([&] { return DriftRepairsSince(seq_before_edits) == 1; }, milliseconds(2000)))
@@ -301,15 +294,15 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
         return !got && got.aws_code() == "AccessDenied";
       },
       kStoryDeadline);
-  ASSERT_TRUE(denied) << policy::CompactJson(Policy()) << "\n" << ReadFile(dir_.File("child.log"));
+  ASSERT_TRUE(denied) << policy::CompactJson(Policy()) << "\n" << testing::ReadFile(dir_.File("child.log"));
   std::cout << "[ story    ] central's reads refused " << denied->count() << " ms after the revoke\n";
   auto reported = TimeUntil([&] { return CentralPullStatus()["state"] == "denied"; },
                             kStoryDeadline - std::chrono::duration_cast<milliseconds>(Clock::now() - revoked_at));
-  ASSERT_TRUE(reported) << ReadFile(dir_.File("central.log"));
+  ASSERT_TRUE(reported) << testing::ReadFile(dir_.File("central.log"));
   std::string message = CentralPullStatus()["message"].asString();
   EXPECT_NE(message.find("revoked or denied"), std::string::npos) << message;
   EXPECT_NE(message.find("source la1"), std::string::npos) << message;
-  std::string central_log = ReadFile(dir_.File("central.log"));
+  std::string central_log = testing::ReadFile(dir_.File("central.log"));
   EXPECT_NE(central_log.find("revoked or denied"), std::string::npos) << central_log;
   EXPECT_NE(central_log.find("TENANT=222222222222"), std::string::npos) << central_log;
   EXPECT_NE(central_log.find("BUCKET=" + CentralName()), std::string::npos) << central_log;
