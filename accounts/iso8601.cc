@@ -45,4 +45,13 @@ Result<std::chrono::system_clock::time_point> ParseIso8601(std::string_view text
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
+std::string FormatIso8601(std::chrono::system_clock::time_point when) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
 }  // namespace govd::accounts

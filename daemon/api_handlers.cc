@@ -1,20 +1,10 @@
 #include "daemon/api_handlers.h"
 
-#include <ctime>
-
+#include "accounts/iso8601.h"
 #include "base/version.h"
 
 namespace govd::daemon {
 namespace {
-
-std::string Iso8601(std::chrono::system_clock::time_point when) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 Json::Value ReconcileJson(const ReconcileScheduler::Stats& stats) {
   Json::Value json(Json::objectValue);
@@ -22,7 +12,7 @@ Json::Value ReconcileJson(const ReconcileScheduler::Stats& stats) {
   json["passes_finished"] = Json::UInt64(stats.passes_finished);
   json["running"] = stats.running;
   json["follow_up_pending"] = stats.follow_up_pending;
-  json["last_finished"] = stats.passes_finished == 0 ? Json::Value() : Json::Value(Iso8601(stats.last_finished));
+  json["last_finished"] = stats.passes_finished == 0 ? Json::Value() : Json::Value(accounts::FormatIso8601(stats.last_finished));
   auto until = std::chrono::duration_cast<std::chrono::milliseconds>(stats.next_periodic - std::chrono::steady_clock::now());
   json["next_periodic_in_ms"] = stats.running ? Json::Value() : Json::Value(Json::Int64(std::max<std::int64_t>(0, until.count())));
   return json;
