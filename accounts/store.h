@@ -56,6 +56,7 @@ struct AccountSpec {
 };
 
 enum class GuardrailTarget { kRoot, kOu, kAccount };
+std::string_view GuardrailTargetName(GuardrailTarget target);  // "root", "ou", "account"
 
 struct GuardrailSpec {
   GuardrailTarget target = GuardrailTarget::kRoot;

@@ -9,18 +9,9 @@
 namespace govd::accounts {
 namespace {
 
-constexpr std::string_view TargetName(GuardrailTarget target) {
-  switch (target) {
-    case GuardrailTarget::kRoot: return "root";
-    case GuardrailTarget::kOu: return "ou";
-    case GuardrailTarget::kAccount: return "account";
-  }
-  return "root";
-}
-
 Result<GuardrailTarget> ParseTarget(std::string_view name) {
   for (GuardrailTarget t : {GuardrailTarget::kRoot, GuardrailTarget::kOu, GuardrailTarget::kAccount}) {
-    if (TargetName(t) == name) return t;
+    if (GuardrailTargetName(t) == name) return t;
   }
   return Internal("unknown guardrail target kind \"" + std::string(name) + "\" in the database");
 }
@@ -44,7 +35,7 @@ Status CheckGuardrailTarget(pqxx::work& tx, const std::string& tenant, const Gua
                       tenant, g.target_id);
   }
   if (found) return Ok();
-  return NotFound("guardrail target " + std::string(TargetName(g.target)) + " \"" + g.target_id +
+  return NotFound("guardrail target " + std::string(GuardrailTargetName(g.target)) + " \"" + g.target_id +
                       "\" does not exist in tenant " + tenant,
                   "target_id");
 }
@@ -124,6 +115,15 @@ Json::Value OuJson(std::string_view id, std::string_view parent, std::string_vie
 
 }  // namespace
 
+std::string_view GuardrailTargetName(GuardrailTarget target) {
+  switch (target) {
+    case GuardrailTarget::kRoot: return "root";
+    case GuardrailTarget::kOu: return "ou";
+    case GuardrailTarget::kAccount: return "account";
+  }
+  return "root";
+}
+
 Status Store::CreateRoot(std::string_view root_id, std::string_view name) {
   return impl_->TxStatus("creating root " + std::string(root_id), [&](pqxx::work& tx) {
     tx.exec_params("INSERT INTO govd.ous (tenant, ou_id, parent_id, name) VALUES ($1, $2, NULL, $3)",
@@ -175,11 +175,11 @@ Result<Guardrail> Store::AttachGuardrail(const GuardrailSpec& spec) {
     pqxx::row row = tx.exec_params1(
         "INSERT INTO govd.guardrails (tenant, target_kind, target_id, name, document, created_at) "
         "VALUES ($1, $2, $3, $4, $5, govd.from_us($6)) RETURNING guardrail_id",
-        impl_->context.tenant, std::string(TargetName(spec.target)), spec.target_id, spec.name,
+        impl_->context.tenant, std::string(GuardrailTargetName(spec.target)), spec.target_id, spec.name,
         spec.document, pg::ToMicros(impl_->Now()));
     Guardrail g{row[0].as<std::int64_t>(), spec};
     Json::Value after;
-    after["target"] = std::string(TargetName(spec.target)) + "/" + spec.target_id;
+    after["target"] = std::string(GuardrailTargetName(spec.target)) + "/" + spec.target_id;
     after["name"] = spec.name;
     after["document_sha256"] = signer::Sha256Hex(spec.document);
     GOVD_TRY(AppendAudit(tx, *impl_, {"guardrail.attach", "guardrail/" + std::to_string(g.id),

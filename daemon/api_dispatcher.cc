@@ -40,7 +40,7 @@ ApiResponse ErrorResponse(const Error& error) {
   return response;
 }
 
-Result<Json::Value> ParseJsonBody(std::string_view text) {
+Result<Json::Value> ParseJsonText(std::string_view text, std::string_view what) {
   Json::CharReaderBuilder builder;
   builder["collectComments"] = false;
   builder["rejectDupKeys"] = true;
@@ -50,8 +50,14 @@ Result<Json::Value> ParseJsonBody(std::string_view text) {
   std::string errors;
   if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors)) {
     while (!errors.empty() && errors.back() == '\n') errors.pop_back();
-    return InvalidArgument("request body is not valid JSON: " + errors, "body");
+    return InvalidArgument(std::string(what) + " is not valid JSON: " + errors);
   }
+  return value;
+}
+
+Result<Json::Value> ParseJsonBody(std::string_view text) {
+  auto value = ParseJsonText(text, "request body");
+  if (!value) return InvalidArgument(value.error().message(), "body");
   return value;
 }
 

@@ -48,7 +48,11 @@ int HttpStatusFor(ErrorCode code);
 // {"error": {"code": "permission denied", "message": ..., "where": ...}} with its HTTP status.
 ApiResponse ErrorResponse(const Error& error);
 
-// Parses a JSON request body; errors say where the text stops making sense.
+// Parses JSON text strictly (no comments, no duplicate keys, nothing after the value); errors
+// name `what` ("the organisation file") and say where the text stops making sense.
+Result<Json::Value> ParseJsonText(std::string_view text, std::string_view what);
+
+// ParseJsonText for a request body.
 Result<Json::Value> ParseJsonBody(std::string_view text);
 
 // Compact one-line JSON text, newline-terminated.

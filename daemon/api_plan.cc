@@ -1,9 +1,5 @@
 #include "daemon/api_plan.h"
 
-#include <json/reader.h>
-
-#include <memory>
-
 namespace govd::daemon {
 namespace {
 
@@ -25,11 +21,8 @@ Json::Value Strings(const std::vector<std::string>& items) {
 }
 
 Json::Value DocumentJson(const std::string& text) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value document;
-  std::string errors;
-  return reader->parse(text.data(), text.data() + text.size(), &document, &errors) ? document : Json::Value(text);
+  auto document = ParseJsonText(text, "planned document");
+  return document ? *document : Json::Value(text);
 }
 
 Json::Value BucketJson(const BucketResult& plan) {

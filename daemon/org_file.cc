@@ -1,15 +1,12 @@
 #include "daemon/org_file.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
-#include <ctime>
 #include <initializer_list>
-#include <memory>
 #include <set>
 
 #include "accounts/grant.h"
 #include "accounts/iso8601.h"
+#include "daemon/api_dispatcher.h"
 #include "policy/parser.h"
 #include "policy/policy_canonical.h"
 
@@ -118,9 +115,9 @@ Result<accounts::AccountSpec> ParseAccount(const Json::Value& v, const std::stri
 
 Result<GuardrailTarget> ParseTarget(const Json::Value& v, const std::string& at) {
   GOVD_ASSIGN_OR_RETURN(std::string target, RequiredString(v, "target", at));
-  if (target == "root") return GuardrailTarget::kRoot;
-  if (target == "ou") return GuardrailTarget::kOu;
-  if (target == "account") return GuardrailTarget::kAccount;
+  for (GuardrailTarget t : {GuardrailTarget::kRoot, GuardrailTarget::kOu, GuardrailTarget::kAccount}) {
+    if (accounts::GuardrailTargetName(t) == target) return t;
+  }
   return InvalidArgument("target must be \"root\", \"ou\" or \"account\"", At(at, "target"));
 }
 
@@ -216,36 +213,12 @@ Status CheckNoDuplicates(const OrgSpec& spec) {
   return Ok();
 }
 
-Result<Json::Value> ParseJsonText(std::string_view text) {
-  Json::CharReaderBuilder builder;
-  builder["collectComments"] = false;
-  builder["rejectDupKeys"] = true;
-  builder["failIfExtra"] = true;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors)) {
-    while (!errors.empty() && errors.back() == '\n') errors.pop_back();
-    return InvalidArgument("not valid JSON: " + errors, "");
-  }
-  return value;
-}
-
-std::string_view TargetName(GuardrailTarget target) {
-  switch (target) {
-    case GuardrailTarget::kRoot: return "root";
-    case GuardrailTarget::kOu: return "ou";
-    case GuardrailTarget::kAccount: return "account";
-  }
-  return "root";
-}
-
 Json::Value GuardrailJson(const accounts::Guardrail& g) {
   Json::Value v(Json::objectValue);
   v["name"] = g.spec.name;
-  v["target"] = std::string(TargetName(g.spec.target));
+  v["target"] = std::string(accounts::GuardrailTargetName(g.spec.target));
   v["target_id"] = g.spec.target_id;
-  auto document = ParseJsonText(g.spec.document);
+  auto document = ParseJsonText(g.spec.document, "guardrail " + g.spec.name);
   v["document"] = document ? *document : Json::Value(g.spec.document);
   return v;
 }
@@ -253,7 +226,7 @@ Json::Value GuardrailJson(const accounts::Guardrail& g) {
 }  // namespace
 
 Result<OrgSpec> ParseOrgFile(std::string_view text, const DocumentReader& read_document) {
-  GOVD_ASSIGN_OR_RETURN(Json::Value file, ParseJsonText(text));
+  GOVD_ASSIGN_OR_RETURN(Json::Value file, ParseJsonText(text, "the organisation file"));
   GOVD_TRY(CheckMembers(file, "", {"root", "ous", "accounts", "guardrails", "buckets", "prefixes"}));
   if (!file.isMember("root")) return InvalidArgument("\"root\" is required", "/root");
   OrgSpec spec;
@@ -272,15 +245,6 @@ Result<OrgSpec> ParseOrgFile(std::string_view text, const DocumentReader& read_d
   GOVD_ASSIGN_OR_RETURN(spec.prefixes, Elements<accounts::PrefixRecord>(file, "prefixes", ParsePrefix));
   GOVD_TRY(CheckNoDuplicates(spec));
   return spec;
-}
-
-std::string FormatUtc(accounts::TimePoint when) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 Json::Value OrganisationJson(const accounts::Organisation& org) {
@@ -316,7 +280,7 @@ Json::Value OrganisationJson(const accounts::Organisation& org) {
     Json::Value v(Json::objectValue);
     v["bucket"] = p.bucket;
     v["prefix"] = p.prefix;
-    if (p.embargo_until) v["embargo_until"] = FormatUtc(*p.embargo_until);
+    if (p.embargo_until) v["embargo_until"] = accounts::FormatIso8601(*p.embargo_until);
     file["prefixes"].append(v);
   }
   return file;

@@ -46,7 +46,4 @@ Result<OrgSpec> ParseOrgFile(std::string_view text, const DocumentReader& read_d
 // `govctl org show --json` prints, and a file `govd org import` accepts back.
 Json::Value OrganisationJson(const accounts::Organisation& org);
 
-// "2027-01-01T00:00:00Z": how embargo times are written in the file.
-std::string FormatUtc(accounts::TimePoint when);
-
 }  // namespace govd::daemon

@@ -1,11 +1,10 @@
 #include "daemon/org_import.h"
 
-#include <json/reader.h>
-
 #include <map>
-#include <memory>
 #include <set>
 
+#include "accounts/iso8601.h"
+#include "daemon/api_dispatcher.h"
 #include "daemon/org_file.h"
 #include "policy/policy_canonical.h"
 
@@ -105,13 +104,10 @@ Status PlanAccounts(const OrgSpec& file, const Organisation& stored, Known& know
   return Ok();
 }
 
+// Stored and file documents were both checked as SCPs, so they parse.
 Json::Value JsonOf(const std::string& text) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  reader->parse(text.data(), text.data() + text.size(), &value, &errors);
-  return value;
+  auto value = ParseJsonText(text, "guardrail document");
+  return value ? *value : Json::Value();
 }
 
 Status CheckGuardrailTarget(const accounts::GuardrailSpec& g, const Known& known, const std::string& where) {
@@ -166,7 +162,7 @@ Status PlanBuckets(const OrgSpec& file, const Organisation& stored, Known& known
   return Ok();
 }
 
-std::string EmbargoText(const std::optional<accounts::TimePoint>& when) { return when ? FormatUtc(*when) : "none"; }
+std::string EmbargoText(const std::optional<accounts::TimePoint>& when) { return when ? accounts::FormatIso8601(*when) : "none"; }
 
 Status PlanPrefixes(const OrgSpec& file, const Organisation& stored, const Known& known, OrgImportPlan& plan) {
   for (const auto& [p, where] : file.prefixes) {
@@ -203,10 +199,6 @@ struct Step {
   std::function<Status(accounts::Store&)> run;
 };
 
-std::string_view TargetName(GuardrailTarget target) {
-  return target == GuardrailTarget::kRoot ? "root" : target == GuardrailTarget::kOu ? "OU" : "account";
-}
-
 std::vector<Step> Steps(const OrgImportPlan& plan) {
   std::vector<Step> steps;
   if (plan.root) {
@@ -223,7 +215,7 @@ std::vector<Step> Steps(const OrgImportPlan& plan) {
                      [&a](accounts::Store& s) { return s.RegisterAccount(a); }});
   }
   for (const auto& g : plan.guardrails) {
-    steps.push_back({"attach guardrail \"" + g.name + "\" to " + std::string(TargetName(g.target)) + " " + g.target_id,
+    steps.push_back({"attach guardrail \"" + g.name + "\" to " + std::string(accounts::GuardrailTargetName(g.target)) + " " + g.target_id,
                      [&g](accounts::Store& s) -> Status {
                        GOVD_TRY(s.AttachGuardrail(g));
                        return Ok();
@@ -234,7 +226,7 @@ std::vector<Step> Steps(const OrgImportPlan& plan) {
                      [&b](accounts::Store& s) { return s.RegisterBucket(b.bucket, b.owner); }});
   }
   for (const auto& p : plan.prefixes) {
-    std::string embargo = p.embargo_until ? ", embargoed until " + FormatUtc(*p.embargo_until) : "";
+    std::string embargo = p.embargo_until ? ", embargoed until " + accounts::FormatIso8601(*p.embargo_until) : "";
     steps.push_back({"declare prefix " + p.bucket + "/" + p.prefix + embargo,
                      [&p](accounts::Store& s) { return s.DeclarePrefix(p.bucket, p.prefix, p.embargo_until); }});
   }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "accounts/iso8601.h"
 #include "daemon/api_dispatcher.h"
 #include "tests/accounts/test_db.h"
 #include "tests/daemon/govd_test_process.h"
@@ -92,7 +93,7 @@ TEST_F(OrgImportTest, ExampleImportsOnceAndTheSecondRunChangesNothing) {
   ASSERT_EQ(org->prefixes.size(), 2U);
   EXPECT_EQ(org->prefixes[0].prefix, "shared/budget-2027/");
   ASSERT_TRUE(org->prefixes[0].embargo_until.has_value());
-  EXPECT_EQ(FormatUtc(*org->prefixes[0].embargo_until), "2027-04-01T00:00:00Z");
+  EXPECT_EQ(accounts::FormatIso8601(*org->prefixes[0].embargo_until), "2027-04-01T00:00:00Z");
   EXPECT_FALSE(org->prefixes[1].embargo_until.has_value());
   ASSERT_EQ(org->guardrails.size(), 2U);
   EXPECT_EQ(org->guardrails[0].spec.target_id, "r-root") << "a root guardrail's target defaults to the root";
