@@ -74,6 +74,11 @@ ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, co
     if (!state.metrics_address.empty()) body["metrics_address"] = state.metrics_address;
     body["reconcile"] = ReconcileJson(scheduler.stats());
     if (config.mode == Mode::kCentral) body["pulls"] = PullsJson(state.pulls);
+    if (config.mode == Mode::kChild) {
+      Json::Value& tenants = body["tenants"] = Json::arrayValue;
+      tenants.append(config.account_id.str());
+      for (const ManagedTenant& tenant : config.tenants) tenants.append(tenant.account.str());
+    }
     body["errors"] = ErrorsJson(state);
     body["caller"] = CallerJson(request.caller);
     return response;

@@ -62,15 +62,12 @@ Json::Value PlanJson(const policy::AccountId& tenant, const std::vector<BucketRe
   return body;
 }
 
-ApiHandler MakePlanHandler(ChildReconciler& child, const policy::AccountId& own) {
-  return [&child, own](const ApiRequest& request) -> Result<ApiResponse> {
-    if (request.route.tenant != own) {
-      return NotFound("this govd manages tenant " + own.str() + " only; ask the govd of tenant " +
-                      request.route.tenant->str());
-    }
-    GOVD_ASSIGN_OR_RETURN(std::vector<BucketResult> plans, child.Plan());
+ApiHandler MakePlanHandler(ChildReconciler& child) {
+  return [&child](const ApiRequest& request) -> Result<ApiResponse> {
+    const policy::AccountId& tenant = *request.route.tenant;
+    GOVD_ASSIGN_OR_RETURN(std::vector<BucketResult> plans, child.Plan(tenant));
     ApiResponse response;
-    response.body = PlanJson(own, plans);
+    response.body = PlanJson(tenant, plans);
     return response;
   };
 }

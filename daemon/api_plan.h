@@ -18,8 +18,8 @@ namespace govd::daemon {
 // "document" (for put), "reason" (for failed and error)}]}
 Json::Value PlanJson(const policy::AccountId& tenant, const std::vector<BucketResult>& plans);
 
-// REQUIRES: child outlives the dispatcher. A tenant other than `own` is NotFound: a govd plans
-// only the account whose credentials it holds.
-ApiHandler MakePlanHandler(ChildReconciler& child, const policy::AccountId& own);
+// REQUIRES: child outlives the dispatcher. A tenant the daemon does not manage is NotFound: a
+// govd plans only the accounts whose credentials it holds.
+ApiHandler MakePlanHandler(ChildReconciler& child);
 
 }  // namespace govd::daemon

@@ -113,11 +113,12 @@ Result<policy::OrgSnapshot> SnapshotOf(const accounts::Organisation& org) {
   return snapshot;
 }
 
-ApiHandler MakeSimulateHandler(const ApiStore& store, BucketPolicyAccess& policies, const policy::AccountId& own) {
-  return [&store, &policies, own](const ApiRequest& request) -> Result<ApiResponse> {
-    if (request.route.tenant != own) {
-      return NotFound("this govd manages tenant " + own.str() + " only; ask the govd of tenant " +
-                      request.route.tenant->str());
+ApiHandler MakeSimulateHandler(const ApiStore& store, TenantPolicyAccess policies) {
+  return [&store, policies = std::move(policies)](const ApiRequest& request) -> Result<ApiResponse> {
+    BucketPolicyAccess* access = policies(*request.route.tenant);
+    if (access == nullptr) {
+      return NotFound("this govd does not manage tenant " + request.route.tenant->str() +
+                      "; ask the govd that does");
     }
     GOVD_ASSIGN_OR_RETURN(policy::AuthzCase question, ParseQuestion(request));
     GOVD_ASSIGN_OR_RETURN(std::unique_ptr<accounts::Store> opened, store.Open(request));
@@ -129,7 +130,7 @@ ApiHandler MakeSimulateHandler(const ApiStore& store, BucketPolicyAccess& polici
     if (!prepared.account.empty()) {
       GOVD_ASSIGN_OR_RETURN(set.scps, policy::ScpLevels(snapshot, prepared.account));
     }
-    GOVD_ASSIGN_OR_RETURN(set.resource, ActualBucketPolicy(org, policies, question.request.resource));
+    GOVD_ASSIGN_OR_RETURN(set.resource, ActualBucketPolicy(org, *access, question.request.resource));
     ApiResponse response;
     response.body["organisation_policies"] = UsedPolicies(set);
     policy::CompiledPolicySet compiled(std::move(set));

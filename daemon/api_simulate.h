@@ -23,7 +23,8 @@ namespace govd::daemon {
 // (and FullAWSAccess) as SCPs, and the buckets with their owner (no policies).
 Result<policy::OrgSnapshot> SnapshotOf(const accounts::Organisation& org);
 
-// REQUIRES: store and policies outlive the dispatcher. A tenant other than `own` is NotFound.
-ApiHandler MakeSimulateHandler(const ApiStore& store, BucketPolicyAccess& policies, const policy::AccountId& own);
+// REQUIRES: store and what `policies` returns outlive the dispatcher. A tenant for which
+// `policies` has no access (one this daemon does not manage) is NotFound.
+ApiHandler MakeSimulateHandler(const ApiStore& store, TenantPolicyAccess policies);
 
 }  // namespace govd::daemon

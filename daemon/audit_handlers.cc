@@ -202,10 +202,13 @@ struct Opened {
   AuditView view;
 };
 
-Result<Opened> OpenView(const ApiStore& api_store, BucketPolicyAccess* actual, const ApiRequest& request) {
+Result<Opened> OpenView(const ApiStore& api_store, const TenantPolicyAccess& actual,
+                        const ApiRequest& request) {
   Opened opened;
   GOVD_ASSIGN_OR_RETURN(opened.store, api_store.Open(request));
-  GOVD_ASSIGN_OR_RETURN(opened.view, LoadAuditView(*opened.store, actual, Clock::now()));
+  GOVD_ASSIGN_OR_RETURN(
+      opened.view,
+      LoadAuditView(*opened.store, actual ? actual(api_store.TenantOf(request)) : nullptr, Clock::now()));
   return opened;
 }
 
@@ -213,7 +216,7 @@ std::vector<policy::Finding> CurrentFindings(const AuditView& view) {
   return policy::ComputeFindings({&view.org, view.grants, UnixSeconds(Clock::now())});
 }
 
-ApiHandler MakeFindingListHandler(const ApiStore& api_store, BucketPolicyAccess* actual) {
+ApiHandler MakeFindingListHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
   return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(Params params, ParseQuery(request.route.query, {"status"}));
     std::optional<accounts::FindingStatus> status;
@@ -281,7 +284,7 @@ Result<policy::AccessAnalyzer> Analyzer(const AuditView& view) {
   return analyzer;
 }
 
-ApiHandler MakeWhoCanAccessHandler(const ApiStore& api_store, BucketPolicyAccess* actual) {
+ApiHandler MakeWhoCanAccessHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
   return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(Params params, ParseQuery(request.route.query, {"bucket", "prefix", "action"}));
     policy::AccessQuery query{Param(params, "bucket"), Param(params, "prefix"), Param(params, "action", "s3:GetObject")};
@@ -300,7 +303,7 @@ ApiHandler MakeWhoCanAccessHandler(const ApiStore& api_store, BucketPolicyAccess
   };
 }
 
-ApiHandler MakeWhatCanAccessHandler(const ApiStore& api_store, BucketPolicyAccess* actual) {
+ApiHandler MakeWhatCanAccessHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
   return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(Params params, ParseQuery(request.route.query, {"principal", "action"}));
     std::string principal = Param(params, "principal");
@@ -374,7 +377,7 @@ Result<std::vector<policy::AccessAnswer>> AccessPerBucket(const AuditView& view)
   return answers;
 }
 
-ApiHandler MakeAuditReportHandler(const ApiStore& api_store, BucketPolicyAccess* actual) {
+ApiHandler MakeAuditReportHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
   return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(Opened opened, OpenView(api_store, actual, request));
     const std::string& tenant = opened.store->context().tenant;
@@ -397,7 +400,7 @@ ApiHandler MakeAuditReportHandler(const ApiStore& api_store, BucketPolicyAccess*
 
 }  // namespace
 
-void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, BucketPolicyAccess* actual) {
+void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, TenantPolicyAccess actual) {
   dispatcher.Handle(Endpoint::kAuditLog, MakeAuditLogHandler(store));
   dispatcher.Handle(Endpoint::kTenantAuditLog, MakeAuditLogHandler(store));
   dispatcher.Handle(Endpoint::kAuditVerify, MakeAuditVerifyHandler(store));

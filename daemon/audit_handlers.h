@@ -14,8 +14,9 @@
 
 namespace govd::daemon {
 
-// Registers every audit endpoint. REQUIRES: `store` (and `actual`, when not null) outlive the
-// dispatcher. `actual` null: bucket policies come from desired state, and answers say so.
-void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, BucketPolicyAccess* actual);
+// Registers every audit endpoint. REQUIRES: `store` (and what `actual` returns) outlive the
+// dispatcher. Where `actual` gives no access for the request's tenant (no `actual` at all, or a
+// tenant this daemon does not manage), bucket policies come from desired state, and answers say so.
+void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, TenantPolicyAccess actual);
 
 }  // namespace govd::daemon

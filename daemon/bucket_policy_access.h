@@ -6,11 +6,13 @@
 // Never logs policy text.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "accounts/s3_client.h"
 #include "base/result.h"
+#include "policy/arn.h"
 
 namespace govd::daemon {
 
@@ -35,5 +37,8 @@ class S3BucketPolicyAccess final : public BucketPolicyAccess {
  private:
   accounts::S3Client& client_;
 };
+
+// The bucket policy access of a tenant the daemon manages; null for any other tenant.
+using TenantPolicyAccess = std::function<BucketPolicyAccess*(const policy::AccountId& tenant)>;
 
 }  // namespace govd::daemon

@@ -1,18 +1,22 @@
 // daemon/child_reconciler.h
-// Child mode, wired from the configuration: the S3 client for this account (an endpoint override
-// means an S3-compatible server, addressed path-style), its credentials (static keys from the
-// protected config file, else the AWS CLI's credential chain), and one TenantPass per reconcile
-// pass over this account's buckets, with a fresh database connection each pass. Create() checks
-// the database answers at this build's schema, so govd never reports ready without it.
-// Thread safety: RunPass() from one thread at a time (the daemon's reconcile worker); Plan()
-// from any thread. Never logs
-// credentials; pass reports carry bucket names, counts and error texts only.
+// Child mode, wired from the configuration: the tenants this daemon reconciles (its own account,
+// and each [tenant.ACCOUNT] section of a hosted operator's daemon), each with its own identity
+// (the daemon's own credentials, static keys of its own, or an assumed role in its account), its
+// own S3 client, retry budget and per-bucket backoff, so that one tenant's failures never hold up
+// or drain another's. A pass runs every tenant's TenantPass on up to reconcile.concurrency
+// threads, each tenant with a fresh database connection bound to it (row-level security).
+// Create() checks the database answers at this build's schema, so govd never reports ready
+// without it.
+// Thread safety: RunPass() from one thread at a time (the daemon's reconcile worker); Plan() and
+// PolicyAccess() from any thread. Never logs credentials; pass reports carry tenant and bucket
+// names, counts and error texts only.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "accounts/credentials_provider.h"
 #include "accounts/curl_transport.h"
@@ -29,45 +33,69 @@
 
 namespace govd::daemon {
 
+// One tenant's outcome in a pass: its report, or why its pass could not run (no database, ...).
+struct TenantPassResult {
+  policy::AccountId tenant;
+  Result<TenantPassReport> report;
+};
+
+struct ChildPassReport {
+  std::vector<TenantPassResult> tenants;  // in the order of ChildReconciler::tenants()
+};
+
 class ChildReconciler {
  public:
   // REQUIRES: config.mode is kChild and config.database_conninfo is set. `observer` (may be
   // null) is told about every AWS call attempt and must outlive the reconciler.
   static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config, accounts::AwsCallObserver* observer);
+  ~ChildReconciler();
+  ChildReconciler(const ChildReconciler&) = delete;
+  ChildReconciler& operator=(const ChildReconciler&) = delete;
 
-  // One pass over the account's due buckets; blocks. Stops between buckets once RequestStop().
-  Result<TenantPassReport> RunPass();
-  // What a pass would change in each of the account's buckets (PlanTenant); blocks, writes
-  // nothing. May run on another thread at the same time as RunPass() (its own connection; the
-  // S3 client is thread safe).
-  Result<std::vector<BucketResult>> Plan();
+  // One pass over every tenant's due buckets; blocks. Fails only when no tenant's pass could run
+  // (the database is down); a tenant whose pass fails alone is reported in its result. Stops
+  // between buckets once RequestStop().
+  Result<ChildPassReport> RunPass();
+  // What a pass would change in each of `tenant`'s buckets (PlanTenant); blocks, writes nothing.
+  // NotFound for a tenant this daemon does not manage. May run on another thread at the same time
+  // as RunPass() (its own connection; the S3 clients are thread safe).
+  Result<std::vector<BucketResult>> Plan(const policy::AccountId& tenant);
   void RequestStop() { stop_requested_ = true; }
-  // This account's bucket policies on S3 (thread safe), for what reads them outside a pass
-  // (audits, simulate).
-  BucketPolicyAccess& policy_access() { return *access_; }
+  // `tenant`'s bucket policies on S3 (thread safe), for what reads them outside a pass (audits,
+  // simulate); null for a tenant this daemon does not manage.
+  BucketPolicyAccess* PolicyAccess(const policy::AccountId& tenant);
+  // Every tenant, the daemon's own account first.
+  std::vector<policy::AccountId> tenants() const;
 
  private:
+  struct Tenant;
+
   explicit ChildReconciler(const Config& config);
-  Result<std::unique_ptr<accounts::Store>> OpenStore() const;
+  Result<std::unique_ptr<accounts::Store>> OpenStore(const policy::AccountId& tenant) const;
+  Status AddTenant(const ManagedTenant& managed, const Config& config, accounts::AwsCallObserver* observer);
+  Result<TenantPassReport> RunTenantPass(Tenant& tenant);
+  Tenant* Find(const policy::AccountId& account);
 
   std::string conninfo_;
   policy::AccountId account_;
   std::chrono::seconds resync_;
   std::chrono::seconds lease_;
+  int concurrency_;
+  accounts::RetryOptions retry_options_;
+  accounts::AwsEndpoint sts_endpoint_;
   accounts::CurlTransport transport_;
   accounts::SeededRandomSource random_;
-  accounts::RetryStrategy retry_;
+  accounts::RetryStrategy own_retry_;  // the daemon's own identity's calls (AssumeRole of tenants' roles)
   accounts::SystemTimeSource time_;
-  accounts::CredentialsProviderPtr credentials_;
-  std::unique_ptr<accounts::S3Client> s3_;
-  std::unique_ptr<S3BucketPolicyAccess> access_;
+  accounts::CredentialsProviderPtr own_credentials_;
   SystemClock steady_;
   SystemRandom jitter_;
-  RetryRateLimiter limiter_;
+  std::vector<std::unique_ptr<Tenant>> tenants_;  // the own account first
   std::atomic<bool> stop_requested_{false};
 };
 
-// The STATUS= line for a finished pass: "in sync: 41 buckets, 2 repaired, 0 failed (0.8 s)".
-std::string DescribePass(const TenantPassReport& report, std::chrono::milliseconds took);
+// The STATUS= line for a finished pass: "in sync: 41 buckets checked, 2 changed, 0 failed, ...",
+// with the number of tenants when the daemon has more than one.
+std::string DescribePass(const ChildPassReport& report, std::chrono::milliseconds took);
 
 }  // namespace govd::daemon

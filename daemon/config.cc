@@ -1,5 +1,6 @@
 #include "daemon/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -7,7 +8,6 @@
 #include <set>
 
 #include "accounts/grant.h"
-
 #include "daemon/listen_address.h"
 
 namespace govd::daemon {
@@ -138,16 +138,18 @@ Status CheckSecretSource(const RawReader& reader, const std::string& key) {
   return Ok();
 }
 
-Result<std::optional<StaticAwsKeys>> ReadStaticKeys(const RawReader& reader) {
-  GOVD_TRY(CheckSecretSource(reader, "aws.access-key-id"));
-  GOVD_TRY(CheckSecretSource(reader, "aws.secret-access-key"));
-  GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional("aws.access-key-id", ""));
-  GOVD_ASSIGN_OR_RETURN(std::string secret, reader.Optional("aws.secret-access-key", ""));
+// The pair of keys `id_key` and `secret_key`: both or neither, from a protected file only.
+Result<std::optional<StaticAwsKeys>> ReadStaticKeys(const RawReader& reader, const std::string& id_key,
+                                                    const std::string& secret_key) {
+  GOVD_TRY(CheckSecretSource(reader, id_key));
+  GOVD_TRY(CheckSecretSource(reader, secret_key));
+  GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional(id_key, ""));
+  GOVD_ASSIGN_OR_RETURN(std::string secret, reader.Optional(secret_key, ""));
   if (id.empty() && secret.empty()) return std::optional<StaticAwsKeys>();
-  if (id.empty()) return InvalidArgument("is required when aws.secret-access-key is set", "aws.access-key-id");
-  if (secret.empty()) return InvalidArgument("is required when aws.access-key-id is set", "aws.secret-access-key");
+  if (id.empty()) return InvalidArgument("is required when " + secret_key + " is set", id_key);
+  if (secret.empty()) return InvalidArgument("is required when " + id_key + " is set", secret_key);
   if (!std::regex_match(id, std::regex("[A-Z0-9]{16,128}"))) {
-    return InvalidArgument("must be 16 to 128 upper-case letters or digits", "aws.access-key-id");
+    return InvalidArgument("must be 16 to 128 upper-case letters or digits", id_key);
   }
   return std::optional<StaticAwsKeys>(StaticAwsKeys{std::move(id), std::move(secret)});
 }
@@ -240,24 +242,28 @@ Status ReadControl(const RawReader& reader, Config& config) {
   return Ok();
 }
 
-// "source.NAME.KEY" -> {NAME, KEY}; nullopt for keys of other sections.
-std::optional<std::pair<std::string, std::string>> SplitSourceKey(const std::string& key) {
-  std::string section = std::string(kSourceSection) + ".";
+// "SECTION.NAME.KEY" -> {NAME, KEY}; nullopt for keys of other sections.
+std::optional<std::pair<std::string, std::string>> SplitSectionKey(std::string_view section_name,
+                                                                   const std::string& key) {
+  std::string section = std::string(section_name) + ".";
   auto last_dot = key.rfind('.');
   if (!key.starts_with(section) || last_dot <= section.size()) return std::nullopt;
   return std::pair{key.substr(section.size(), last_dot - section.size()), key.substr(last_dot + 1)};
+}
+
+template <std::size_t N>
+bool IsSectionKey(std::string_view section, const std::array<ConfigKey, N>& keys, const std::string& key) {
+  auto section_key = SplitSectionKey(section, key);
+  return section_key && std::any_of(keys.begin(), keys.end(), [&](const ConfigKey& known) {
+           return known.name == section_key->second;
+         });
 }
 
 bool IsKnownKey(const std::string& key) {
   for (const ConfigKey& config_key : kConfigKeys) {
     if (config_key.name == key) return true;
   }
-  auto source_key = SplitSourceKey(key);
-  if (!source_key) return false;
-  for (const ConfigKey& config_key : kSourceKeys) {
-    if (config_key.name == source_key->second) return true;
-  }
-  return false;
+  return IsSectionKey(kSourceSection, kSourceKeys, key) || IsSectionKey(kTenantSection, kTenantKeys, key);
 }
 
 Status CheckKeysKnown(const RawConfig& raw) {
@@ -298,19 +304,21 @@ Result<std::vector<std::string>> ReadSourcePrefixes(const RawReader& reader, con
   return value->values;
 }
 
-Status ReadSourceRole(const RawReader& reader, const std::string& section, PullSource& source) {
-  GOVD_ASSIGN_OR_RETURN(source.role_arn, reader.Optional(section + "role-arn", ""));
-  GOVD_ASSIGN_OR_RETURN(source.external_id, reader.Optional(section + "external-id", ""));
-  if (!source.role_arn.empty()) {
-    auto arn = policy::ParseArn(source.role_arn);
+// SECTION.role-arn and SECTION.external-id: an IAM role ARN, and an ExternalId only with it.
+Status ReadAssumedRole(const RawReader& reader, const std::string& section, std::string& role_arn,
+                       std::string& external_id) {
+  GOVD_ASSIGN_OR_RETURN(role_arn, reader.Optional(section + "role-arn", ""));
+  GOVD_ASSIGN_OR_RETURN(external_id, reader.Optional(section + "external-id", ""));
+  if (!role_arn.empty()) {
+    auto arn = policy::ParseArn(role_arn);
     if (!arn || arn->service != "iam" || !arn->resource.starts_with("role/")) {
-      return InvalidArgument("\"" + source.role_arn + "\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+      return InvalidArgument("\"" + role_arn + "\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
                              section + "role-arn");
     }
-  } else if (!source.external_id.empty()) {
+  } else if (!external_id.empty()) {
     return InvalidArgument("is only used with role-arn", section + "external-id");
   }
-  if (!source.external_id.empty() && !std::regex_match(source.external_id, std::regex("[\\w+=,.@:/-]{2,1224}"))) {
+  if (!external_id.empty() && !std::regex_match(external_id, std::regex("[\\w+=,.@:/-]{2,1224}"))) {
     return InvalidArgument("must be 2 to 1224 of letters, digits and +=,.@:/-", section + "external-id");
   }
   return Ok();
@@ -328,7 +336,7 @@ Result<PullSource> ReadSource(const RawReader& reader, const std::string& name) 
   GOVD_ASSIGN_OR_RETURN(source.bucket, reader.Required(section + "bucket"));
   GOVD_TRY(CheckSourceBucket(source, section + "bucket"));
   GOVD_ASSIGN_OR_RETURN(source.prefixes, ReadSourcePrefixes(reader, section + "prefix"));
-  GOVD_TRY(ReadSourceRole(reader, section, source));
+  GOVD_TRY(ReadAssumedRole(reader, section, source.role_arn, source.external_id));
   GOVD_ASSIGN_OR_RETURN(source.destination, reader.Required(section + "destination"));
   if (!source.destination.starts_with('/')) return InvalidArgument("must be an absolute path", section + "destination");
   return source;
@@ -338,7 +346,7 @@ Result<PullSource> ReadSource(const RawReader& reader, const std::string& name) 
 Result<std::vector<PullSource>> ReadSources(const RawReader& reader, Mode mode) {
   std::set<std::string> names;
   for (const auto& [key, value] : reader.raw().values) {
-    if (auto source_key = SplitSourceKey(key)) names.insert(source_key->first);
+    if (auto source_key = SplitSectionKey(kSourceSection, key)) names.insert(source_key->first);
   }
   std::vector<PullSource> sources;
   std::set<std::string> destinations;
@@ -352,6 +360,44 @@ Result<std::vector<PullSource>> ReadSources(const RawReader& reader, Mode mode) 
     sources.push_back(std::move(source));
   }
   return sources;
+}
+
+Result<ManagedTenant> ReadTenant(const RawReader& reader, const std::string& name) {
+  std::string section = std::string(kTenantSection) + "." + name + ".";
+  GOVD_ASSIGN_OR_RETURN(policy::AccountId account,
+                        ParseAccountKey(name, section.substr(0, section.size() - 1)));
+  ManagedTenant tenant{.account = std::move(account), .role_arn = {}, .external_id = {}, .static_keys = {}};
+  GOVD_TRY(ReadAssumedRole(reader, section, tenant.role_arn, tenant.external_id));
+  GOVD_ASSIGN_OR_RETURN(tenant.static_keys,
+                        ReadStaticKeys(reader, section + "access-key-id", section + "secret-access-key"));
+  if (tenant.static_keys && !tenant.role_arn.empty()) {
+    return InvalidArgument("give either static keys or role-arn, not both", section + "role-arn");
+  }
+  if (!tenant.static_keys && tenant.role_arn.empty()) {
+    return InvalidArgument("needs role-arn or static keys: the identity govd manages the tenant with",
+                           section.substr(0, section.size() - 1));
+  }
+  return tenant;
+}
+
+// Every [tenant.ACCOUNT] section, in account order; only a child daemon reconciles tenants, and
+// its own account is always its first tenant, never a section.
+Result<std::vector<ManagedTenant>> ReadTenants(const RawReader& reader, Mode mode,
+                                               const policy::AccountId& own) {
+  std::set<std::string> names;
+  for (const auto& [key, value] : reader.raw().values) {
+    if (auto tenant_key = SplitSectionKey(kTenantSection, key)) names.insert(tenant_key->first);
+  }
+  std::vector<ManagedTenant> tenants;
+  for (const std::string& name : names) {
+    std::string where = std::string(kTenantSection) + "." + name;
+    if (mode != Mode::kChild)
+      return InvalidArgument("[tenant.*] sections are read by a child daemon only", where);
+    if (name == own.str()) return InvalidArgument("is this daemon's own account-id, a tenant already", where);
+    GOVD_ASSIGN_OR_RETURN(ManagedTenant tenant, ReadTenant(reader, name));
+    tenants.push_back(std::move(tenant));
+  }
+  return tenants;
 }
 
 Result<policy::AccountId> ReadAccountId(const RawReader& reader) {
@@ -400,13 +446,15 @@ Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_ASSIGN_OR_RETURN(config.region, ReadRegion(reader));
   GOVD_ASSIGN_OR_RETURN(config.database_conninfo, reader.Required("database.conninfo"));
   GOVD_ASSIGN_OR_RETURN(config.endpoints, ReadEndpoints(reader));
-  GOVD_ASSIGN_OR_RETURN(config.static_keys, ReadStaticKeys(reader));
+  GOVD_ASSIGN_OR_RETURN(config.static_keys,
+                        ReadStaticKeys(reader, "aws.access-key-id", "aws.secret-access-key"));
   GOVD_TRY(ReadAwsCalls(reader, config));
   GOVD_TRY(ReadReconcile(reader, config));
   GOVD_TRY(ReadControl(reader, config));
   GOVD_ASSIGN_OR_RETURN(config.metrics_address, ReadMetricsAddress(reader));
   GOVD_ASSIGN_OR_RETURN(config.log_level, ReadLogLevel(reader));
   GOVD_ASSIGN_OR_RETURN(config.sources, ReadSources(reader, config.mode));
+  GOVD_ASSIGN_OR_RETURN(config.tenants, ReadTenants(reader, config.mode, config.account_id));
   return config;
 }
 

@@ -65,6 +65,17 @@ struct PullSource {
   std::string destination;      // absolute local directory; DESTINATION/<key>, one per source
 };
 
+// One [tenant.ACCOUNT] section of a child daemon's config: another child account whose shared
+// buckets this daemon reconciles besides its own (a hosted operator's daemon for many small
+// tenants). Its identity, exactly one of: a role in that account to assume with the daemon's own
+// credentials (the usual way on AWS), or static keys of its own (file only).
+struct ManagedTenant {
+  policy::AccountId account;
+  std::string role_arn;     // assumed with AssumeRole; empty: no role
+  std::string external_id;  // sent with AssumeRole; only with role_arn
+  std::optional<StaticAwsKeys> static_keys;
+};
+
 struct Config {
   // The two members without a meaningful default; everything else is set by ValidateConfig.
   Config(policy::AccountId account, RoleMap role_map) : account_id(std::move(account)), roles(std::move(role_map)) {}
@@ -92,6 +103,7 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   RoleMap roles;
   std::vector<PullSource> sources;  // central mode only; in file order of their names
+  std::vector<ManagedTenant> tenants;  // child mode only: accounts managed besides account_id, in id order
 };
 
 // Every key govd knows, with a one-line description (for --help and docs).
@@ -137,6 +149,15 @@ inline constexpr std::array<ConfigKey, 6> kSourceKeys{{
     {"role-arn", "the child's reader role to assume; empty: read with govd's own credentials", false},
     {"external-id", "ExternalId sent when assuming role-arn", false},
     {"destination", "absolute local directory the objects are copied into (required)", false},
+}};
+
+// The keys of a [tenant.ACCOUNT] section; in the file they read "tenant.ACCOUNT.KEY" (file only).
+inline constexpr std::string_view kTenantSection = "tenant";
+inline constexpr std::array<ConfigKey, 4> kTenantKeys{{
+    {"role-arn", "a role in the tenant's account that govd assumes to manage its buckets", false},
+    {"external-id", "ExternalId sent when assuming role-arn", false},
+    {"access-key-id", "the tenant's own static access key id (file must not be readable by others)", false},
+    {"secret-access-key", "the tenant's own static secret key (file must not be readable by others)", false},
 }};
 
 // Checks every key and builds the Config, or names the first key that is wrong and why.

@@ -1,5 +1,7 @@
 #include "daemon/config_reload.h"
 
+#include <algorithm>
+
 namespace govd::daemon {
 namespace {
 
@@ -10,6 +12,14 @@ bool SameEndpoints(const AwsEndpoints& a, const AwsEndpoints& b) {
 bool SameKeys(const std::optional<StaticAwsKeys>& a, const std::optional<StaticAwsKeys>& b) {
   if (a.has_value() != b.has_value()) return false;
   return !a || (a->access_key_id == b->access_key_id && a->secret_access_key == b->secret_access_key);
+}
+
+bool SameTenants(const std::vector<ManagedTenant>& a, const std::vector<ManagedTenant>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const ManagedTenant& x, const ManagedTenant& y) {
+                      return x.account == y.account && x.role_arn == y.role_arn &&
+                             x.external_id == y.external_id && SameKeys(x.static_keys, y.static_keys);
+                    });
 }
 
 }  // namespace
@@ -39,6 +49,7 @@ ReloadPlan PlanReload(const Config& running, const Config& fresh) {
   keep(running.control_socket == fresh.control_socket, "control.socket", next.control_socket, running.control_socket);
   keep(running.metrics_address == fresh.metrics_address, "metrics.address", next.metrics_address,
        running.metrics_address);
+  keep(SameTenants(running.tenants, fresh.tenants), "tenant.*", next.tenants, running.tenants);
   keep(running.concurrency == fresh.concurrency, "reconcile.concurrency", next.concurrency, running.concurrency);
   return plan;
 }

@@ -9,6 +9,7 @@
 #include <exception>
 #include <iostream>
 #include <random>
+#include <set>
 #include <string_view>
 
 #include "base/version.h"
@@ -55,17 +56,24 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
   return BindControlSocket(io, config.control_socket);
 }
 
-PassSummary SummaryOf(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
+// Every tenant's pass added up; a tenant whose pass could not run makes the pass not ok.
+PassSummary SummaryOf(const Result<ChildPassReport>& report, std::chrono::milliseconds took) {
   PassSummary summary;
   summary.ok = report.has_value();
   summary.took = took;
   if (!report) return summary;
-  summary.in_sync = report->in_sync;
-  summary.applied = report->applied;
-  summary.failed = report->failed;
-  summary.drift_repaired = report->drift_repaired;
-  for (const auto& [state, count] : report->grants_by_state) {
-    summary.grants_by_state[std::string(accounts::GrantStateName(state))] = count;
+  for (const TenantPassResult& tenant : report->tenants) {
+    if (!tenant.report) {
+      summary.ok = false;
+      continue;
+    }
+    summary.in_sync += tenant.report->in_sync;
+    summary.applied += tenant.report->applied;
+    summary.failed += tenant.report->failed;
+    summary.drift_repaired += tenant.report->drift_repaired;
+    for (const auto& [state, count] : tenant.report->grants_by_state) {
+      summary.grants_by_state[std::string(accounts::GrantStateName(state))] += count;
+    }
   }
   return summary;
 }
@@ -95,7 +103,7 @@ class Service {
     if (!config_.database_conninfo.empty()) {
       api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_);
-      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? &child_->policy_access() : nullptr);
+      RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? PolicyAccessOfChild() : TenantPolicyAccess());
       dispatcher_.Handle(Endpoint::kOrgShow, MakeOrgShowHandler(*api_store_));
     }
     if (child_) WireChild();
@@ -125,17 +133,24 @@ class Service {
   // Child mode with a database: plan and simulate read S3, so they answer from a worker; grant
   // changes in the store wake the reconciler.
   void WireChild() {
-    const policy::AccountId& own = config_.account_id;
-    dispatcher_.HandleAsync(Endpoint::kPlan, OnWorker(api_worker_, io_, MakePlanHandler(*child_, own)));
-    dispatcher_.HandleAsync(Endpoint::kSimulate,
-                            OnWorker(api_worker_, io_, MakeSimulateHandler(*api_store_, child_->policy_access(), own)));
+    dispatcher_.HandleAsync(Endpoint::kPlan, OnWorker(api_worker_, io_, MakePlanHandler(*child_)));
+    dispatcher_.HandleAsync(
+        Endpoint::kSimulate,
+        OnWorker(api_worker_, io_, MakeSimulateHandler(*api_store_, PolicyAccessOfChild())));
     auto wake = [this] { boost::asio::post(io_, [this] { scheduler_.RequestNow(); }); };
     auto lost = [this](const Error& why, std::chrono::milliseconds retry_in) {
       std::string text = "grant notifications lost (" + why.ToString() + "); listening again in " +
                          std::to_string(retry_in.count()) + " ms";
       boost::asio::post(io_, [this, text] { logger_->Log(LogLevel::kWarning, text); });
     };
-    wakeup_ = std::make_unique<GrantWakeup>(config_.database_conninfo, own.str(), wake, lost, steady_, jitter_);
+    std::set<std::string> tenants;
+    for (const policy::AccountId& tenant : child_->tenants()) tenants.insert(tenant.str());
+    wakeup_ = std::make_unique<GrantWakeup>(config_.database_conninfo, std::move(tenants), wake, lost,
+                                            steady_, jitter_);
+  }
+
+  TenantPolicyAccess PolicyAccessOfChild() {
+    return [this](const policy::AccountId& tenant) { return child_->PolicyAccess(tenant); };
   }
 
   void SetActivity(std::string activity) {
@@ -158,7 +173,7 @@ class Service {
     }
     boost::asio::post(pass_worker_, [this, done] {
       auto started = std::chrono::steady_clock::now();
-      auto report = std::make_shared<Result<TenantPassReport>>(child_->RunPass());
+      auto report = std::make_shared<Result<ChildPassReport>>(child_->RunPass());
       auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       boost::asio::post(io_, [this, done, report, took] {
         RecordPass(*report, took);
@@ -195,29 +210,47 @@ class Service {
     SetActivity(DescribeCentralPass(report, took));
   }
 
-  void RecordPass(const Result<TenantPassReport>& report, std::chrono::milliseconds took) {
-    const std::string tenant = config_.account_id.str();
+  void RecordPass(const Result<ChildPassReport>& report, std::chrono::milliseconds took) {
     metrics_.RecordPass(SummaryOf(report, took));
     if (!report) {
       state_.pass_error = report.error().ToString();
       SetActivity("not ready: reconcile pass failed: " + state_.pass_error);
-      logger_->Log(LogLevel::kError, "reconcile pass failed: " + state_.pass_error, {{"TENANT", tenant}});
+      logger_->Log(LogLevel::kError, "reconcile pass failed: " + state_.pass_error,
+                   {{"TENANT", config_.account_id.str()}});
       return;
     }
     state_.pass_error.clear();
-    for (const auto& bucket : report->buckets) RecordBucket(tenant, bucket);
+    for (const TenantPassResult& tenant : report->tenants) {
+      if (!tenant.report) {
+        std::string why = tenant.report.error().ToString();
+        state_.bucket_errors["tenant " + tenant.tenant.str()] = "error: " + why;
+        logger_->Log(LogLevel::kError, "reconcile pass of tenant " + tenant.tenant.str() + " failed: " + why,
+                     {{"TENANT", tenant.tenant.str()}});
+        continue;
+      }
+      state_.bucket_errors.erase("tenant " + tenant.tenant.str());
+      for (const auto& bucket : tenant.report->buckets) RecordBucket(tenant.tenant, bucket);
+    }
     SetActivity(DescribePass(*report, took));
   }
 
+  // How /v1/status names a bucket: as it is for the daemon's own account, ACCOUNT:BUCKET (as
+  // RadosGW addresses another tenant's bucket) for the other tenants, whose names may repeat.
+  std::string StatusName(const policy::AccountId& tenant, const std::string& bucket) const {
+    return tenant == config_.account_id ? bucket : tenant.str() + ":" + bucket;
+  }
+
   // Logs a bucket that changed or failed, and keeps a failing one's reason for /v1/status.
-  void RecordBucket(const std::string& tenant, const BucketResult& bucket) {
+  void RecordBucket(const policy::AccountId& tenant_id, const BucketResult& bucket) {
+    const std::string tenant = tenant_id.str();
+    const std::string name = StatusName(tenant_id, bucket.bucket);
     bool failed = !bucket.outcome || bucket.outcome->kind == ReconcileOutcome::Kind::kFailed;
-    if (!failed) state_.bucket_errors.erase(bucket.bucket);
+    if (!failed) state_.bucket_errors.erase(name);
     if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) return;
     std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
                                        : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
                                              (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
-    if (failed) state_.bucket_errors[bucket.bucket] = what;
+    if (failed) state_.bucket_errors[name] = what;
     logger_->Log(failed ? LogLevel::kWarning : LogLevel::kNotice, "bucket " + bucket.bucket + " " + what,
                  {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
   }

@@ -12,10 +12,10 @@ bool NeedsReconcile(accounts::GrantState state) {
 
 }  // namespace
 
-GrantWakeup::GrantWakeup(std::string conninfo, std::string tenant, Wake wake, Lost lost, const Clock& clock,
-                         Random& random, GrantWakeupOptions options)
+GrantWakeup::GrantWakeup(std::string conninfo, std::set<std::string> tenants, Wake wake, Lost lost,
+                         const Clock& clock, Random& random, GrantWakeupOptions options)
     : conninfo_(std::move(conninfo)),
-      tenant_(std::move(tenant)),
+      tenants_(std::move(tenants)),
       wake_(std::move(wake)),
       lost_(std::move(lost)),
       options_(options),
@@ -57,7 +57,7 @@ void GrantWakeup::Run(const std::stop_token& stop) {
 Status GrantWakeup::Listen(accounts::GrantListener& listener, const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     GOVD_ASSIGN_OR_RETURN(std::optional<accounts::GrantChange> change, listener.Wait(options_.poll));
-    if (change && change->tenant == tenant_ && NeedsReconcile(change->state)) wake_();
+    if (change && tenants_.contains(change->tenant) && NeedsReconcile(change->state)) wake_();
   }
   return Ok();
 }

@@ -1,7 +1,7 @@
 // daemon/grant_wakeup.h
-// Wakes the reconciler when a grant of this daemon's tenant needs work, however the change was
+// Wakes the reconciler when a grant of one of this daemon's tenants needs work, however the change was
 // made (the control API, another govd, an administrator's SQL): a thread LISTENs on the store's
-// grant channel (accounts/grant_listener.h) and calls `wake` for each change of the tenant into
+// grant channel (accounts/grant_listener.h) and calls `wake` for each change of one of them into
 // a state the policy must follow (approved, revoking, expired). The reconciler's own transitions
 // (applying, active, revoked, failed) wake nothing. When PostgreSQL goes away the thread
 // reconnects with jittered exponential backoff, and wakes once after reconnecting: changes made
@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -37,8 +38,8 @@ class GrantWakeup {
   using Lost = std::function<void(const Error& why, std::chrono::milliseconds retry_in)>;
 
   // REQUIRES: clock and random outlive this object.
-  GrantWakeup(std::string conninfo, std::string tenant, Wake wake, Lost lost, const Clock& clock, Random& random,
-              GrantWakeupOptions options = {});
+  GrantWakeup(std::string conninfo, std::set<std::string> tenants, Wake wake, Lost lost, const Clock& clock,
+              Random& random, GrantWakeupOptions options = {});
   ~GrantWakeup();  // RequestStop(), then waits for the thread
   GrantWakeup(const GrantWakeup&) = delete;
   GrantWakeup& operator=(const GrantWakeup&) = delete;
@@ -54,7 +55,7 @@ class GrantWakeup {
   void Sleep(const std::stop_token& stop, std::chrono::milliseconds delay);
 
   std::string conninfo_;
-  std::string tenant_;
+  std::set<std::string> tenants_;  // the accounts this daemon reconciles
   Wake wake_;
   Lost lost_;
   GrantWakeupOptions options_;

@@ -270,6 +270,59 @@ TEST(ConfigLoaderTest, CentralSourcesAreReadFromTheirSections) {
   EXPECT_EQ(config->sources[1].external_id, "central-7");
 }
 
+constexpr const char* kTenantSections =
+    "[tenant.333333333333]\nrole-arn = arn:aws:iam::333333333333:role/govd-manager\nexternal-id = hosted-3\n"
+    "[tenant.222222222222]\naccess-key-id = AKIAIOSFODNN7EXAMPLE\n"
+    "secret-access-key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n";
+
+TEST(ConfigLoaderTest, ChildTenantsAreReadFromTheirSectionsInAccountOrder) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  testing::WriteFile(path, testing::MinimalConfig(dir, kTenantSections));
+  auto config = LoadFile(path);
+  ASSERT_TRUE(config) << config.error().ToString();
+  ASSERT_EQ(config->tenants.size(), 2U);
+  EXPECT_EQ(config->tenants[0].account.str(), "222222222222");
+  ASSERT_TRUE(config->tenants[0].static_keys);
+  EXPECT_EQ(config->tenants[0].static_keys->access_key_id, "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_TRUE(config->tenants[0].role_arn.empty());
+  EXPECT_EQ(config->tenants[1].account.str(), "333333333333");
+  EXPECT_EQ(config->tenants[1].role_arn, "arn:aws:iam::333333333333:role/govd-manager");
+  EXPECT_EQ(config->tenants[1].external_id, "hosted-3");
+  EXPECT_FALSE(config->tenants[1].static_keys);
+}
+
+TEST(ConfigLoaderTest, BadTenantsNameTheirKey) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  auto failing_key = [&](const std::string& file_text, unsigned mode = 0600) {
+    testing::WriteFile(path, file_text, mode);
+    auto config = LoadFile(path);
+    return config ? std::string("(valid)") : config.error().where();
+  };
+  auto child = [&](const std::string& sections) { return testing::MinimalConfig(dir, sections); };
+  const std::string role = "role-arn = arn:aws:iam::333333333333:role/r\n";
+  EXPECT_EQ(failing_key(CentralConfig(dir, "[tenant.333333333333]\n" + role)),
+            "tenant.333333333333");  // central: none
+  EXPECT_EQ(failing_key(child("[tenant.33]\nrole-arn = arn:aws:iam::333333333333:role/r\n")), "tenant.33");
+  EXPECT_EQ(failing_key(child("[tenant.111122223333]\n" + role)),
+            "tenant.111122223333");  // the daemon's own account
+  EXPECT_EQ(failing_key(child("[tenant.333333333333]\nexternal-id = \n")),
+            "tenant.333333333333");  // no identity
+  EXPECT_EQ(failing_key(child("[tenant.333333333333]\nrole-arn = arn:aws:s3:::bucket\n")),
+            "tenant.333333333333.role-arn");
+  EXPECT_EQ(failing_key(child("[tenant.333333333333]\nexternal-id = x1y2\n")),
+            "tenant.333333333333.external-id");
+  EXPECT_EQ(failing_key(child("[tenant.333333333333]\naccess-key-id = AKIAIOSFODNN7EXAMPLE\n")),
+            "tenant.333333333333.secret-access-key");
+  EXPECT_EQ(failing_key(child("[tenant.333333333333]\nrole = x\n")), "tenant.333333333333.role");
+  EXPECT_EQ(failing_key(child(kTenantSections), 0644),
+            "tenant.222222222222.access-key-id");  // readable by others
+  EXPECT_EQ(failing_key(child("[tenant.333333333333]\nrole-arn = arn:aws:iam::333333333333:role/r\n"
+                              "access-key-id = AKIAIOSFODNN7EXAMPLE\nsecret-access-key = abcdefgh\n")),
+            "tenant.333333333333.role-arn");  // one identity, not two
+}
+
 TEST(ConfigLoaderTest, BadSourcesNameTheirKey) {
   testing::TempDir dir;
   std::string path = dir.File("govd.conf");
