@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <regex>
 #include <set>
+#include <utility>
 
 #include "accounts/grant.h"
 
@@ -138,18 +139,18 @@ Status CheckSecretSource(const RawReader& reader, const std::string& key) {
   return Ok();
 }
 
-Result<std::optional<StaticAwsKeys>> ReadStaticKeys(const RawReader& reader) {
+Result<std::optional<signer::Credentials>> ReadStaticKeys(const RawReader& reader) {
   GOVD_TRY(CheckSecretSource(reader, "aws.access-key-id"));
   GOVD_TRY(CheckSecretSource(reader, "aws.secret-access-key"));
   GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional("aws.access-key-id", ""));
   GOVD_ASSIGN_OR_RETURN(std::string secret, reader.Optional("aws.secret-access-key", ""));
-  if (id.empty() && secret.empty()) return std::optional<StaticAwsKeys>();
+  if (id.empty() && secret.empty()) return std::optional<signer::Credentials>();
   if (id.empty()) return InvalidArgument("is required when aws.secret-access-key is set", "aws.access-key-id");
   if (secret.empty()) return InvalidArgument("is required when aws.access-key-id is set", "aws.secret-access-key");
   if (!std::regex_match(id, std::regex("[A-Z0-9]{16,128}"))) {
     return InvalidArgument("must be 16 to 128 upper-case letters or digits", "aws.access-key-id");
   }
-  return std::optional<StaticAwsKeys>(StaticAwsKeys{std::move(id), std::move(secret)});
+  return std::optional<signer::Credentials>(std::in_place, std::move(id), std::move(secret));
 }
 
 Result<std::string> ReadSocketPath(const RawReader& reader, const policy::AccountId& account) {
