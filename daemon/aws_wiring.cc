@@ -29,9 +29,8 @@ Result<accounts::AwsEndpoint> StsEndpointOf(const Config& config) {
 
 accounts::CredentialsProviderPtr OwnCredentials(const Config& config, const accounts::CredentialSourceDeps& deps) {
   if (!config.static_keys) return accounts::MakeDefaultCredentialChain(deps);
-  return std::make_unique<accounts::StaticCredentialsProvider>(accounts::AwsCredentials{
-      signer::Credentials(config.static_keys->access_key_id, config.static_keys->secret_access_key, ""),
-      std::nullopt});
+  return std::make_unique<accounts::StaticCredentialsProvider>(
+      accounts::AwsCredentials{*config.static_keys, std::nullopt});
 }
 
 }  // namespace govd::daemon

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "policy/managed_statements.h"
 #include "policy/parser.h"
 #include "policy/policy_canonical.h"
 #include "signer/crypto.h"
@@ -57,6 +58,14 @@ Result<Json::Value> ParseActualPolicy(const std::string& bucket, const std::stri
   }
   auto parsed = policy::ParsePolicyValue(document, policy::PolicyKind::kResource);
   if (!parsed) return parsed.error().WithContext("the policy of bucket " + bucket + " is not a valid bucket policy");
+  // Already over the limit (AWS refuses to store such a policy, RadosGW does not): retrying does not
+  // make room for govd's statements, so the bucket fails (measured as ComposeBucketPolicy measures).
+  if (std::size_t size = policy::CompactJson(document).size(); size > policy::kMaxBucketPolicyBytes) {
+    return FailedPrecondition("the policy of bucket " + bucket + " is already " + std::to_string(size) +
+                              " bytes, over the AWS limit of " +
+                              std::to_string(policy::kMaxBucketPolicyBytes) +
+                              " bytes; govd writes nothing to it until it is made smaller");
+  }
   return document;
 }
 

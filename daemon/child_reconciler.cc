@@ -82,9 +82,8 @@ Status ChildReconciler::AddTenant(const ManagedTenant& managed, const Config& co
   GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint s3, S3EndpointOf(config));
   auto tenant = std::make_unique<Tenant>(managed.account, retry_options_, steady_);
   if (managed.static_keys) {
-    tenant->credentials = std::make_unique<accounts::StaticCredentialsProvider>(accounts::AwsCredentials{
-        signer::Credentials(managed.static_keys->access_key_id, managed.static_keys->secret_access_key, ""),
-        std::nullopt});
+    tenant->credentials = std::make_unique<accounts::StaticCredentialsProvider>(
+        accounts::AwsCredentials{*managed.static_keys, std::nullopt});
   } else if (!managed.role_arn.empty()) {
     accounts::AssumeRoleRequest request{
         .role_arn = managed.role_arn,

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <regex>
 #include <set>
+#include <utility>
 
 #include "accounts/grant.h"
 #include "daemon/listen_address.h"
@@ -139,19 +140,19 @@ Status CheckSecretSource(const RawReader& reader, const std::string& key) {
 }
 
 // The pair of keys `id_key` and `secret_key`: both or neither, from a protected file only.
-Result<std::optional<StaticAwsKeys>> ReadStaticKeys(const RawReader& reader, const std::string& id_key,
+Result<std::optional<signer::Credentials>> ReadStaticKeys(const RawReader& reader, const std::string& id_key,
                                                     const std::string& secret_key) {
   GOVD_TRY(CheckSecretSource(reader, id_key));
   GOVD_TRY(CheckSecretSource(reader, secret_key));
   GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional(id_key, ""));
   GOVD_ASSIGN_OR_RETURN(std::string secret, reader.Optional(secret_key, ""));
-  if (id.empty() && secret.empty()) return std::optional<StaticAwsKeys>();
+  if (id.empty() && secret.empty()) return std::optional<signer::Credentials>();
   if (id.empty()) return InvalidArgument("is required when " + secret_key + " is set", id_key);
   if (secret.empty()) return InvalidArgument("is required when " + id_key + " is set", secret_key);
   if (!std::regex_match(id, std::regex("[A-Z0-9]{16,128}"))) {
     return InvalidArgument("must be 16 to 128 upper-case letters or digits", id_key);
   }
-  return std::optional<StaticAwsKeys>(StaticAwsKeys{std::move(id), std::move(secret)});
+  return std::optional<signer::Credentials>(std::in_place, std::move(id), std::move(secret));
 }
 
 Result<std::string> ReadSocketPath(const RawReader& reader, const policy::AccountId& account) {

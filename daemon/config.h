@@ -17,6 +17,7 @@
 #include "base/result.h"
 #include "daemon/role_map.h"
 #include "policy/arn.h"
+#include "signer/credentials.h"
 
 namespace govd::daemon {
 
@@ -48,11 +49,6 @@ struct AwsEndpoints {
   std::string organizations;
 };
 
-struct StaticAwsKeys {
-  std::string access_key_id;
-  std::string secret_access_key;
-};
-
 // One [source.NAME] section of a central daemon's config: a bucket of a child account, the
 // prefixes it granted to the central account, how to read them, and where they go locally.
 struct PullSource {
@@ -73,7 +69,7 @@ struct ManagedTenant {
   policy::AccountId account;
   std::string role_arn;     // assumed with AssumeRole; empty: no role
   std::string external_id;  // sent with AssumeRole; only with role_arn
-  std::optional<StaticAwsKeys> static_keys;
+  std::optional<signer::Credentials> static_keys;  // wiped when dropped
 };
 
 struct Config {
@@ -85,7 +81,8 @@ struct Config {
   std::string region;
   std::string database_conninfo;
   AwsEndpoints endpoints;
-  std::optional<StaticAwsKeys> static_keys;
+  // aws.access-key-id and aws.secret-access-key (no session token); the secret is wiped with the Config.
+  std::optional<signer::Credentials> static_keys;
   // One AWS call: how long it may take, how often it is tried, and the retry budget shared by all
   // calls (accounts::RetryOptions: a retry costs 5 tokens, a timed-out one 10, a success returns 1).
   std::chrono::milliseconds aws_timeout{std::chrono::seconds(30)};

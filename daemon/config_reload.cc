@@ -9,9 +9,9 @@ bool SameEndpoints(const AwsEndpoints& a, const AwsEndpoints& b) {
   return a.s3 == b.s3 && a.sts == b.sts && a.iam == b.iam && a.organizations == b.organizations;
 }
 
-bool SameKeys(const std::optional<StaticAwsKeys>& a, const std::optional<StaticAwsKeys>& b) {
+bool SameKeys(const std::optional<signer::Credentials>& a, const std::optional<signer::Credentials>& b) {
   if (a.has_value() != b.has_value()) return false;
-  return !a || (a->access_key_id == b->access_key_id && a->secret_access_key == b->secret_access_key);
+  return !a || (a->access_key_id() == b->access_key_id() && a->secret_id() == b->secret_id());
 }
 
 bool SameTenants(const std::vector<ManagedTenant>& a, const std::vector<ManagedTenant>& b) {

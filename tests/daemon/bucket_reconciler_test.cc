@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -114,12 +115,26 @@ class BucketReconcilerTest : public ::testing::Test {
   bool CentralCanRead(const std::string& key) {
     return central_->HeadObject(CentralView(), key).has_value();
   }
+  // A pass over the tenant's buckets: a failed bucket backs off for at most 1 s, resync after 300 s.
+  TenantPass Pass() {
+    TenantPassOptions options{.worker = "test-worker",
+                              .batch = 16,
+                              .lease = std::chrono::seconds(60),
+                              .resync = std::chrono::seconds(300),
+                              .owner = policy::AccountId::Parse(kChildAccount).value(),
+                              .stop_requested = {}};
+    return {*store_, *access_, limiter_, [this] { return clock_.Now(); }, options};
+  }
   Json::Value ActualPolicy() {
     auto text = la1_->GetBucketPolicy(OwnBucket());
     return text ? policy::testing::JsonOf(*text) : Json::Value();
   }
 
   accounts::testing::FakeClock clock_;
+  testing::FakeClock steady_;
+  testing::FixedRandom half_{0.5};
+  RetryRateLimiter limiter_{
+      {std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 100.0, 100}, steady_, half_};
   std::map<std::string, std::string> env_;
   std::unique_ptr<accounts::testing::TestDb> db_;
   std::unique_ptr<accounts::Store> store_;
@@ -237,12 +252,7 @@ TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedA
   std::int64_t broken_grant = GrantReportsOf(broken);
   access_->unavailable_bucket = broken;
 
-  testing::FakeClock steady;
-  testing::FixedRandom half(0.5);
-  RetryRateLimiter limiter({std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 100.0, 100}, steady, half);
-  TenantPassOptions options{"test-worker", 16, std::chrono::seconds(60), std::chrono::seconds(300),
-                            policy::AccountId::Parse(kChildAccount).value(), {}};
-  TenantPass pass(*store_, *access_, limiter, [this] { return clock_.Now(); }, options);
+  TenantPass pass = Pass();
   auto first = pass.Run();
   ASSERT_TRUE(first) << first.error().ToString();
   EXPECT_EQ(first->applied, 1);
@@ -341,6 +351,43 @@ TEST_F(BucketReconcilerTest, PolicyThatWouldPassTwentyKilobytesIsRefusedAndTheFo
   ASSERT_TRUE(grant);
   EXPECT_NE(grant->state, GrantState::kActive);
   EXPECT_EQ(la1_->GetBucketPolicy(OwnBucket()).value_or(""), stored) << "the foreign statements are untouched";
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+}
+
+TEST_F(BucketReconcilerTest, PolicyServedOverTwentyKilobytesFailsThatBucketAndTheOthersGoOn) {
+  std::string statements;
+  for (int n = 0; statements.size() <= policy::kMaxBucketPolicyBytes; ++n) {
+    statements += (n == 0 ? "" : ",") + ForeignStatement(bucket_, n);
+  }
+  // AWS would refuse to store it; RadosGW does not (docs/aws-clients.md), so S3 really serves it.
+  ASSERT_TRUE(
+      la1_->PutBucketPolicy(OwnBucket(), R"({"Version":"2012-10-17","Statement":[)" + statements + "]}"));
+  const std::string stored = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  ASSERT_GT(stored.size(), policy::kMaxBucketPolicyBytes);
+  const std::string other = bucket_ + "-b";
+  ASSERT_TRUE(store_->RegisterBucket(other, policy::AccountId::Parse(kChildAccount).value()));
+  ASSERT_TRUE(la1_->CreateBucket({other, policy::AccountId::Parse(kChildAccount).value()}));
+  std::int64_t oversized_grant = GrantReports();
+  std::int64_t other_grant = GrantReportsOf(other);
+
+  TenantPass pass = Pass();
+  auto report = pass.Run();
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->applied, 1);
+  EXPECT_EQ(report->failed, 1);
+  EXPECT_EQ(access_->writes, 1) << "only the other bucket's policy is written";
+  EXPECT_EQ(store_->GetGrant(other_grant)->state, GrantState::kActive);
+  auto failed = std::find_if(report->buckets.begin(), report->buckets.end(),
+                             [this](const BucketResult& result) { return result.bucket == bucket_; });
+  ASSERT_NE(failed, report->buckets.end());
+  ASSERT_TRUE(failed->outcome) << failed->outcome.error().ToString();
+  EXPECT_EQ(failed->outcome->kind, Kind::kFailed);
+  const std::string& reason = failed->outcome->reason;
+  EXPECT_NE(reason.find("the policy of bucket " + bucket_ + " is already "), std::string::npos) << reason;
+  EXPECT_NE(reason.find("over the AWS limit of 20480 bytes"), std::string::npos) << reason;
+  EXPECT_EQ(store_->GetGrant(oversized_grant)->state, GrantState::kApproved) << "the grant waits for room";
+  EXPECT_EQ(la1_->GetBucketPolicy(OwnBucket()).value_or(""), stored)
+      << "the oversized policy is left as it was";
   EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
 }
 

@@ -43,7 +43,8 @@ class CentralPullerTest : public ::testing::Test {
     config.region = "us-east-1";
     config.endpoints.s3 = env.at("RGW_ENDPOINT");
     config.endpoints.sts = env.at("RGW_ENDPOINT");
-    config.static_keys = StaticAwsKeys{env.at("RGW_CENTRAL_ACCESS_KEY"), env.at("RGW_CENTRAL_SECRET_KEY")};
+    config.static_keys =
+        signer::Credentials(env.at("RGW_CENTRAL_ACCESS_KEY"), env.at("RGW_CENTRAL_SECRET_KEY"));
     config.sources = std::move(sources);
     return config;
   }

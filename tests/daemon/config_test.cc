@@ -195,6 +195,24 @@ TEST(ConfigReloadTest, AppliesLiveKeysAndKeepsIdentity) {
   EXPECT_EQ(plan.needs_restart, (std::vector<std::string>{"account-id", "control.socket"}));
 }
 
+TEST(ConfigReloadTest, ChangedSecretNeedsARestartAndTheRunningKeysStay) {
+  RawConfig keys = With("aws.access-key-id", {"AKIAIOSFODNN7EXAMPLE"});
+  keys.values["aws.secret-access-key"].values = {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"};
+  RawConfig rotated = keys;
+  rotated.values["aws.secret-access-key"].values = {"rotatedSecretKeyAAAAAAAAAAAAAAAAAAAAAAAA"};
+  auto running = ValidateConfig(keys);
+  auto same = ValidateConfig(keys);
+  auto fresh = ValidateConfig(rotated);
+  ASSERT_TRUE(running && same && fresh);
+  ASSERT_TRUE(running->static_keys);
+  EXPECT_EQ(running->static_keys->secret_access_key(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  EXPECT_TRUE(PlanReload(*running, *same).needs_restart.empty());
+  ReloadPlan plan = PlanReload(*running, *fresh);
+  EXPECT_EQ(plan.needs_restart, (std::vector<std::string>{"aws.access-key-id"}));
+  ASSERT_TRUE(plan.config.static_keys);
+  EXPECT_EQ(plan.config.static_keys->secret_access_key(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+}
+
 TEST(ConfigLoaderTest, CommandLineOverridesFileAndUnknownFileKeysAreNamed) {
   testing::TempDir dir;
   std::string path = dir.File("govd.conf");
@@ -284,7 +302,7 @@ TEST(ConfigLoaderTest, ChildTenantsAreReadFromTheirSectionsInAccountOrder) {
   ASSERT_EQ(config->tenants.size(), 2U);
   EXPECT_EQ(config->tenants[0].account.str(), "222222222222");
   ASSERT_TRUE(config->tenants[0].static_keys);
-  EXPECT_EQ(config->tenants[0].static_keys->access_key_id, "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(config->tenants[0].static_keys->access_key_id(), "AKIAIOSFODNN7EXAMPLE");
   EXPECT_TRUE(config->tenants[0].role_arn.empty());
   EXPECT_EQ(config->tenants[1].account.str(), "333333333333");
   EXPECT_EQ(config->tenants[1].role_arn, "arn:aws:iam::333333333333:role/govd-manager");

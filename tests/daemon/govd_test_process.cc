@@ -1,7 +1,10 @@
 #include "tests/daemon/govd_test_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <json/reader.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -15,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -204,6 +208,36 @@ std::string RawExchange(const std::string& socket, const std::string& request) {
   std::string answer = ReadAll(fd, std::chrono::seconds(5));
   close(fd);
   return answer;
+}
+
+std::string TcpExchange(const std::string& ip, int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string answer = ReadAll(fd, std::chrono::seconds(5));
+  close(fd);
+  return answer;
+}
+
+Json::Value StatusJson(const std::string& socket) {
+  std::string answer = RawExchange(socket, "GET /v1/status HTTP/1.1\r\nConnection: close\r\n\r\n");
+  auto head_end = answer.find("\r\n\r\n");
+  if (head_end == std::string::npos) return Json::Value();
+  std::string body = answer.substr(head_end + 4);
+  Json::Value value;
+  std::string errors;
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  if (!reader->parse(body.data(), body.data() + body.size(), &value, &errors)) return Json::Value();
+  return value;
 }
 
 // govctl is built beside govd ($GOVD_BINARY).

@@ -2,9 +2,11 @@
 // Test helpers around a real govd process: a temporary directory (traversable by other uids),
 // a config file written there, starting govd with extra environment variables, waiting for its
 // socket, signalling it and reaping it with a deadline; running govctl as a process (as another
-// uid when root); and a raw unix-socket client for sending bytes the real client never would.
+// uid when root); a raw unix-socket client for sending bytes the real client never would, and a
+// raw TCP client (for the metrics listener).
 #pragma once
 
+#include <json/value.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -95,6 +97,12 @@ std::string ReadAll(int fd, std::chrono::milliseconds timeout);
 
 // Sends `request` on a fresh connection and returns the whole answer (connection: close).
 std::string RawExchange(const std::string& socket, const std::string& request);
+
+// One HTTP exchange over TCP with `ip`:`port`; the whole answer, "" when it cannot connect or send.
+std::string TcpExchange(const std::string& ip, int port, const std::string& request);
+
+// The parsed body of GET /v1/status on the control socket at `socket` (null when unreadable).
+Json::Value StatusJson(const std::string& socket);
 
 using GovctlRun = ProgramRun;
 

@@ -2,13 +2,8 @@
 // real govd serving /metrics on a TCP port the kernel chose.
 #include "daemon/metrics.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
-#include <json/reader.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -19,6 +14,7 @@ namespace govd::daemon {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::TcpExchange;
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -88,37 +84,6 @@ TEST(ListenAddressTest, RefusesNamesBadPortsAndUnbracketedIpv6) {
   }
 }
 
-// One HTTP exchange over TCP; the whole answer.
-std::string TcpExchange(const std::string& ip, int port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
-  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return "";
-  }
-  if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-    ::close(fd);
-    return "";
-  }
-  std::string answer = testing::ReadAll(fd, milliseconds(5000));
-  ::close(fd);
-  return answer;
-}
-
-Json::Value StatusJson(const std::string& socket) {
-  std::string answer = testing::RawExchange(socket, "GET /v1/status HTTP/1.1\r\nHost: govd\r\nConnection: close\r\n\r\n");
-  Json::Value value;
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  std::string body = answer.substr(std::min(answer.size(), answer.find("\r\n\r\n") + 4));
-  reader->parse(body.data(), body.data() + body.size(), &value, &errors);
-  return value;
-}
-
 TEST(MetricsServerTest, GovdServesMetricsOnTheAddressItReports) {
   testing::TempDir dir;
   testing::WriteFile(dir.File("govd.conf"),
@@ -128,7 +93,7 @@ TEST(MetricsServerTest, GovdServesMetricsOnTheAddressItReports) {
   ASSERT_TRUE(testing::WaitForSocket(dir.File("govd.sock"), milliseconds(10'000)));
   std::string address;
   for (int i = 0; i < 100; ++i) {  // the first pass runs at start
-    Json::Value status = StatusJson(dir.File("govd.sock"));
+    Json::Value status = testing::StatusJson(dir.File("govd.sock"));
     address = status["metrics_address"].asString();
     if (status["reconcile"]["passes_finished"].asUInt64() >= 1) break;
     std::this_thread::sleep_for(milliseconds(100));

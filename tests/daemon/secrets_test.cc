@@ -2,9 +2,9 @@
 // through reconcile passes with a grant that works and one on a bucket that does not exist, and
 // every place that could leak is then searched for the secret key and the session token: every
 // stderr log line (the stderr format carries the same message and fields as the journald one),
-// every control API answer (status, errors), every audit row and every grant's state reason.
-// govd has no metrics listener yet, so there are no metrics to search. Also: the config file with
-// static keys is refused when others can read it, and govd turns core dumps off.
+// every control API answer (status, errors), every /metrics scrape, every audit row and every
+// grant's state reason. Also: the config file with static keys is refused when others can read
+// it, and govd turns core dumps off.
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -90,11 +90,11 @@ class GovdSecretsTest : public ::testing::Test {
 
   // A child config against the fixtures; `keys` adds static keys (the file is written 0600).
   std::string Config(bool keys) const {
-    std::string text = "mode = child\naccount-id = " + std::string(kChild) + "\nregion = us-east-1\n" +
-                       "log.level = debug\nreconcile.interval = 1s\n" +
-                       "database.conninfo = " + db_->conninfo() + "\n" +
-                       "aws.s3-endpoint = " + env_.at("RGW_ENDPOINT") + "\n" + "control.socket = " + socket_ +
-                       "\n" + "control.role = uid:" + std::to_string(getuid()) + " admin\n";
+    std::string text =
+        "mode = child\naccount-id = " + std::string(kChild) + "\nregion = us-east-1\n" +
+        "log.level = debug\nreconcile.interval = 1s\n" + "database.conninfo = " + db_->conninfo() + "\n" +
+        "aws.s3-endpoint = " + env_.at("RGW_ENDPOINT") + "\n" + "control.socket = " + socket_ + "\n" +
+        "control.role = uid:" + std::to_string(getuid()) + " admin\n" + "metrics.address = 127.0.0.1:0\n";
     if (keys) {
       text += "aws.access-key-id = " + env_.at("RGW_LA1_ACCESS_KEY") + "\n" +
               "aws.secret-access-key = " + env_.at("RGW_LA1_SECRET_KEY") + "\n";
@@ -138,6 +138,16 @@ class GovdSecretsTest : public ::testing::Test {
         socket_, Request("POST", tenant + "/simulate", "{\"k\": \"" + secret_ + "\" oops"));
   }
 
+  // The /metrics text govd serves on the port the kernel chose, kept in metrics_.
+  void ScrapeMetrics() {
+    const std::string address = testing::StatusJson(socket_)["metrics_address"].asString();
+    ASSERT_EQ(address.rfind("127.0.0.1:", 0), 0U) << address;
+    metrics_ = testing::TcpExchange("127.0.0.1", std::stoi(address.substr(address.find(':') + 1)),
+                                    "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_EQ(testing::StatusOf(metrics_), 200) << metrics_;
+    ASSERT_NE(metrics_.find("govd_reconcile_passes_total"), std::string::npos) << metrics_;
+  }
+
   // Everything the database holds about this run that people read: audit rows and grant reasons.
   std::string StoredText() {
     std::string text;
@@ -173,6 +183,7 @@ class GovdSecretsTest : public ::testing::Test {
   void ExpectNowhere(const std::string& needle, const std::string& log) {
     EXPECT_EQ(Occurrences(log, needle), 0) << "in govd's log:\n" << log;
     EXPECT_EQ(Occurrences(answers_, needle), 0) << "in control API answers:\n" << answers_;
+    EXPECT_EQ(Occurrences(metrics_, needle), 0) << "in /metrics:\n" << metrics_;
     const std::string stored = StoredText();
     EXPECT_EQ(Occurrences(stored, needle), 0) << "in the audit log or grant reasons:\n" << stored;
   }
@@ -189,6 +200,7 @@ class GovdSecretsTest : public ::testing::Test {
   std::string socket_ = dir_.File("govd.sock");
   std::string secret_;
   std::string answers_;
+  std::string metrics_;
 };
 
 TEST_F(GovdSecretsTest, StaticKeysFromTheConfigFileAppearInNoLogAnswerOrAuditRow) {
@@ -202,6 +214,7 @@ TEST_F(GovdSecretsTest, StaticKeysFromTheConfigFileAppearInNoLogAnswerOrAuditRow
     ExpectNotDumpable(govd.pid());
     ReconcileUntilSettled();
     AskEverything();
+    ScrapeMetrics();
     StopGovd(govd);
   }
   // The run did what it should, errors included, so there was something to leak.
@@ -234,6 +247,7 @@ TEST_F(GovdSecretsTest, SessionTokenAndSecretFromTheEnvironmentAppearNowhereEven
     ASSERT_TRUE(testing::WaitForSocket(socket_, seconds(30))) << ReadText(log_path);
     ReconcileUntilSettled();
     AskEverything();
+    ScrapeMetrics();
     StopGovd(govd);
   }
   const std::string log = ReadText(log_path);

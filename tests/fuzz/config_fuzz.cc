@@ -49,7 +49,7 @@ void Check(std::string_view text) {
     return;
   }
   if (!secret.empty())
-    Require(config->static_keys.has_value() && config->static_keys->secret_access_key == secret);
+    Require(config->static_keys.has_value() && config->static_keys->secret_access_key() == secret);
   // The same text read again through a readable-by-others file must be refused when it holds keys.
   raw->file_path = "fuzz.conf";
   raw->file_mode = 0644;

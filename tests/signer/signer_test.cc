@@ -192,5 +192,22 @@ TEST(CredentialsTest, MovedFromCredentialsHoldNoSecret) {
   EXPECT_FALSE(a.has_session_token());         // NOLINT(bugprone-use-after-move)
 }
 
+TEST(CredentialsTest, CopiesAreIndependentAndOverwritingReplacesTheSecret) {
+  Credentials a("AKID", std::string(kSecret), "token");
+  Credentials copy(a);
+  Credentials other("AKID2", "other-secret");
+  other = a;
+  a = Credentials("AKID3", "third-secret");
+  EXPECT_EQ(a.secret_access_key(), "third-secret");
+  EXPECT_FALSE(a.has_session_token());
+  EXPECT_EQ(a.secret_id(), Sha256("third-secret"));
+  for (const Credentials* kept : {&copy, &other}) {
+    EXPECT_EQ(kept->access_key_id(), "AKID");
+    EXPECT_EQ(kept->secret_access_key(), kSecret);
+    EXPECT_EQ(kept->session_token(), "token");
+    EXPECT_EQ(kept->secret_id(), Sha256(kSecret));
+  }
+}
+
 }  // namespace
 }  // namespace govd::signer
