@@ -229,28 +229,20 @@ class Service {
         continue;
       }
       state_.bucket_errors.erase("tenant " + tenant.tenant.str());
-      for (const auto& bucket : tenant.report->buckets) RecordBucket(tenant.tenant, bucket);
+      for (const auto& bucket : tenant.report->buckets) RecordBucket(tenant.tenant.str(), bucket);
     }
     SetActivity(DescribePass(*report, took));
   }
 
-  // How /v1/status names a bucket: as it is for the daemon's own account, ACCOUNT:BUCKET (as
-  // RadosGW addresses another tenant's bucket) for the other tenants, whose names may repeat.
-  std::string StatusName(const policy::AccountId& tenant, const std::string& bucket) const {
-    return tenant == config_.account_id ? bucket : tenant.str() + ":" + bucket;
-  }
-
   // Logs a bucket that changed or failed, and keeps a failing one's reason for /v1/status.
-  void RecordBucket(const policy::AccountId& tenant_id, const BucketResult& bucket) {
-    const std::string tenant = tenant_id.str();
-    const std::string name = StatusName(tenant_id, bucket.bucket);
+  void RecordBucket(const std::string& tenant, const BucketResult& bucket) {
     bool failed = !bucket.outcome || bucket.outcome->kind == ReconcileOutcome::Kind::kFailed;
-    if (!failed) state_.bucket_errors.erase(name);
+    if (!failed) state_.bucket_errors.erase(bucket.bucket);
     if (bucket.outcome && bucket.outcome->kind == ReconcileOutcome::Kind::kInSync) return;
     std::string what = !bucket.outcome ? "error: " + bucket.outcome.error().ToString()
                                        : std::string(ReconcileOutcomeName(bucket.outcome->kind)) +
                                              (bucket.outcome->reason.empty() ? "" : ": " + bucket.outcome->reason);
-    if (failed) state_.bucket_errors[name] = what;
+    if (failed) state_.bucket_errors[bucket.bucket] = what;
     logger_->Log(failed ? LogLevel::kWarning : LogLevel::kNotice, "bucket " + bucket.bucket + " " + what,
                  {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
   }
