@@ -245,6 +245,20 @@ class Service {
     if (failed) state_.bucket_errors[bucket.bucket] = what;
     logger_->Log(failed ? LogLevel::kWarning : LogLevel::kNotice, "bucket " + bucket.bucket + " " + what,
                  {{"TENANT", tenant}, {"BUCKET", bucket.bucket}});
+    if (bucket.outcome) RecordGrants(tenant, bucket.bucket, *bucket.outcome);
+  }
+
+  // One line per grant whose state the bucket's reconcile moved, with GRANT_ID= for journalctl.
+  void RecordGrants(const std::string& tenant, const std::string& bucket, const ReconcileOutcome& outcome) {
+    auto log = [&](const std::vector<std::int64_t>& ids, LogLevel level, const char* state) {
+      for (std::int64_t id : ids) {
+        logger_->Log(level, "grant " + std::to_string(id) + " " + state + " on bucket " + bucket,
+                     {{"TENANT", tenant}, {"BUCKET", bucket}, {"GRANT_ID", std::to_string(id)}});
+      }
+    };
+    log(outcome.activated, LogLevel::kNotice, "active");
+    log(outcome.revoked, LogLevel::kNotice, "revoked");
+    log(outcome.failed, LogLevel::kWarning, "failed");
   }
 
   void Reload() {

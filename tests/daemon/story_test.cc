@@ -317,6 +317,11 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
       << pull.err;
   EXPECT_EQ(pull.err.find(env_["RGW_CENTRAL_SECRET_KEY"]), std::string::npos) << "the secret is never printed";
   EXPECT_TRUE(TimeUntil([&] { return GrantState(grant_id) == accounts::GrantState::kRevoked; }, kStoryDeadline));
+  std::string child_log = testing::ReadFile(dir_.File("child.log"));
+  for (const char* state : {"active", "revoked"}) {
+    EXPECT_NE(child_log.find("grant " + grant + " " + state + " on bucket"), std::string::npos) << child_log;
+  }
+  EXPECT_NE(child_log.find("GRANT_ID=" + grant), std::string::npos) << child_log;
   EXPECT_TRUE(HasStatement(foreign)) << "the revoke kept the foreign statement";
 
   // 5. The audit chain of the child's tenant verifies, through govctl and read directly.
