@@ -254,6 +254,8 @@ std::string_view OriginName(policy::PrincipalOrigin origin) {
   switch (origin) {
     case policy::PrincipalOrigin::kOrgRole: return "organisation role";
     case policy::PrincipalOrigin::kOutside: return "outside (identity side assumed to allow)";
+    case policy::PrincipalOrigin::kMemberUnknownIdentity:
+      return "member account whose roles govd does not know (identity side assumed to allow)";
     case policy::PrincipalOrigin::kAnonymous: return "anonymous";
   }
   return "unknown";

@@ -71,7 +71,7 @@ class WhoSearch {
       GOVD_ASSIGN_OR_RETURN(auto step, AskAccess(impl_.OutsideRequester(name.principal, name.account)));
       if (step) {
         paths_[name.reported] =
-            DirectPath(name.reported, PrincipalOrigin::kOutside, impl_.IsMember(name.account), std::move(*step));
+            DirectPath(name.reported, OriginOf(impl_, name), impl_.IsMember(name.account), std::move(*step));
       }
     }
     return Ok();
@@ -109,7 +109,7 @@ class WhoSearch {
       GOVD_ASSIGN_OR_RETURN(auto hop, AskAssume(impl_.OutsideRequester(name.principal, name.account), target));
       if (hop) {
         paths_[name.reported] =
-            Prepend(name.reported, PrincipalOrigin::kOutside, impl_.IsMember(name.account), std::move(*hop), rest);
+            Prepend(name.reported, OriginOf(impl_, name), impl_.IsMember(name.account), std::move(*hop), rest);
       }
     }
     return Ok();

@@ -9,9 +9,10 @@
 // Candidates are found through indexes built once (roles by the buckets their identity policies
 // name, roles by the roles they may assume, buckets and roles by the principals their policies
 // name), so that a query evaluates only principals that can possibly be allowed.
-// Principals outside the snapshot (a named outside account, role or user) have an unknown
-// identity side: it is assumed to allow everything, so their answers mean "may access if their own
-// administrators allow it". Anonymous access is asked as the anonymous principal ("*").
+// Principals outside the snapshot (a named outside account, role or user), and member accounts
+// named as a whole whose roles the snapshot does not know (a store that keeps no IAM roles), have
+// an unknown identity side: it is assumed to allow everything, so their answers mean "may access
+// if their own administrators allow it". Leaving them out would hide a granted account. Anonymous access is asked as the anonymous principal ("*").
 //
 // Thread safety: an AccessAnalyzer is immutable after Build; queries may run concurrently.
 // Pure: no clock, no I/O.
@@ -43,6 +44,8 @@ struct AccessStep {
 enum class PrincipalOrigin {
   kOrgRole,      // a role of the snapshot: every policy on its side is known
   kOutside,      // named by a policy but not in the snapshot: identity side assumed to allow
+  kMemberUnknownIdentity,  // a member account (or a role of it) whose roles the snapshot does not
+                           // know, named by a policy: identity side assumed to allow
   kAnonymous,    // anyone, unauthenticated requests included
 };
 

@@ -86,6 +86,8 @@ struct OutsideName {
   std::string account;
 };
 std::vector<OutsideName> OutsideNames(const AccessAnalyzer::Impl& impl, const std::optional<NamedPolicy>& policy);
+// kOutside for a principal of another organisation, kMemberUnknownIdentity for one of a member.
+PrincipalOrigin OriginOf(const AccessAnalyzer::Impl& impl, const OutsideName& name);
 
 AccessPath DirectPath(const std::string& principal, PrincipalOrigin origin, bool member, AccessStep step);
 // `hop` (principal assumes the first role of `rest`) followed by `rest`.

@@ -154,13 +154,18 @@ std::vector<OutsideName> OutsideNames(const AccessAnalyzer::Impl& impl, const st
     for (const AwsPrincipal& p : s.principals.aws) {
       if (p.kind == PrincipalKind::kAccountRoot) {
         std::string asked = "arn:aws:iam::" + p.account + ":role/" + std::string(kAnyPrincipalRole);
-        if (!impl.IsMember(p.account)) out.push_back({p.account, asked, p.account});
+        bool roles_known = impl.IsMember(p.account) && impl.roles_by_account.count(p.account) > 0;
+        if (!roles_known) out.push_back({p.account, asked, p.account});
       } else if (impl.role_by_arn.count(p.text) == 0) {
         out.push_back({p.text, p.text, p.account});
       }
     }
   }
   return out;
+}
+
+PrincipalOrigin OriginOf(const AccessAnalyzer::Impl& impl, const OutsideName& name) {
+  return impl.IsMember(name.account) ? PrincipalOrigin::kMemberUnknownIdentity : PrincipalOrigin::kOutside;
 }
 
 AccessPath DirectPath(const std::string& principal, PrincipalOrigin origin, bool member, AccessStep step) {

@@ -73,6 +73,7 @@ std::string_view OriginName(PrincipalOrigin origin) {
   switch (origin) {
     case PrincipalOrigin::kOrgRole: return "organisation role";
     case PrincipalOrigin::kOutside: return "outside (identity side assumed)";
+    case PrincipalOrigin::kMemberUnknownIdentity: return "member, roles unknown (identity side assumed)";
     case PrincipalOrigin::kAnonymous: return "anyone";
   }
   return "unknown";

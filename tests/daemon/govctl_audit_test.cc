@@ -268,7 +268,7 @@ TEST_F(GovctlAuditTest, WhoAndWhatCanAccessWithExplanations) {
   EXPECT_TRUE(std::any_of(statements.begin(), statements.end(), [](const Json::Value& s) {
     return s.asString().starts_with("la-data bucket policy statement GovdManagedRead");
   })) << who.out;
-  EXPECT_EQ(path["origin"].asString(), "outside (identity side assumed to allow)");
+  EXPECT_EQ(path["origin"].asString(), "member account whose roles govd does not know (identity side assumed to allow)");
   GovctlRun outside_prefix = Audit({"who-can-access", "s3://la-data/minutes/", "--json"});
   EXPECT_EQ(ParseJson(outside_prefix.out)["principals"].size(), 0U) << outside_prefix.out;
   GovctlRun table = Audit({"who-can-access", "s3://la-data/reports/"});

@@ -52,6 +52,31 @@ TEST(AccessAnalysisTest, WhoCanReadReportsOfNorth) {
   EXPECT_EQ(Principals(*paths), expected);
 }
 
+// A store keeps accounts and buckets but no IAM roles: a member account the bucket policy names as
+// a whole must still be answered (identity side assumed), or a granted account would be hidden.
+TEST(AccessAnalysisTest, MemberAccountWithoutKnownRolesIsReportedWhenTheBucketPolicyNamesIt) {
+  OrgSnapshot org;
+  org.units.push_back({"r-root", "Root", "", {testing::Scp("FullAWSAccess")}});
+  org.accounts.push_back({"111111111111", "central", "r-root", {}});
+  org.accounts.push_back({"222222222222", "la", "r-root", {}});
+  org.buckets.push_back({"la-data", "222222222222",
+                         testing::Named("la-data bucket policy", R"({"Version":"2012-10-17","Statement":[{
+      "Sid":"CentralReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},
+      "Action":"s3:GetObject","Resource":"arn:aws:s3:::la-data/reports/*"}]})",
+                                        PolicyKind::kResource)});
+  auto analyzer = AccessAnalyzer::Build(org);
+  ASSERT_TRUE(analyzer) << analyzer.error().ToString();
+  auto reports = analyzer->WhoCanAccess({"la-data", "reports/", "s3:GetObject"});
+  ASSERT_TRUE(reports) << reports.error().ToString();
+  ASSERT_EQ(Principals(*reports), std::vector<std::string>{"111111111111"});
+  EXPECT_EQ((*reports)[0].origin, PrincipalOrigin::kMemberUnknownIdentity);
+  EXPECT_TRUE((*reports)[0].in_organisation);
+  EXPECT_TRUE(Mentions((*reports)[0].steps.at(0), "CentralReads"));
+  auto minutes = analyzer->WhoCanAccess({"la-data", "minutes/", "s3:GetObject"});
+  ASSERT_TRUE(minutes);
+  EXPECT_TRUE(minutes->empty());
+}
+
 TEST(AccessAnalysisTest, CentralReaderIsGrantedByGovdStatementAcrossAccounts) {
   auto paths = Analyzer().WhoCanAccess({"la-north-shared", "reports/", "s3:GetObject"});
   ASSERT_TRUE(paths.has_value());
