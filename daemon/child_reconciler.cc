@@ -122,7 +122,10 @@ Result<TenantPassReport> ChildReconciler::RunTenantPass(Tenant& tenant) {
                             lease_,
                             resync_,
                             tenant.account,
-                            [this] { return stop_requested_.load(); }};
+                            [this] {
+                              MarkProgress();
+                              return stop_requested_.load();
+                            }};
   TenantPass pass(
       *store, *tenant.access, tenant.limiter, [] { return std::chrono::system_clock::now(); }, options);
   return pass.Run();
@@ -131,6 +134,7 @@ Result<TenantPassReport> ChildReconciler::RunTenantPass(Tenant& tenant) {
 // Tenants are handed out one at a time to up to `concurrency_` threads; each result lands in its
 // tenant's slot, so the report's order does not depend on which thread finished first.
 Result<ChildPassReport> ChildReconciler::RunPass() {
+  MarkProgress();
   std::vector<std::optional<Result<TenantPassReport>>> results(tenants_.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
@@ -152,6 +156,13 @@ Result<ChildPassReport> ChildReconciler::RunPass() {
   }
   if (!any_ran) return report.tenants.front().report.error();
   return report;
+}
+
+void ChildReconciler::MarkProgress() { last_progress_ = std::chrono::steady_clock::now().time_since_epoch().count(); }
+
+std::chrono::milliseconds PassStallLimit(const Config& config) {
+  constexpr int kCallsPerBucket = 4;
+  return kCallsPerBucket * config.aws_max_attempts * config.aws_timeout + std::chrono::seconds(10);
 }
 
 ChildReconciler::Tenant* ChildReconciler::Find(const policy::AccountId& account) {

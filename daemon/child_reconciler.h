@@ -61,6 +61,10 @@ class ChildReconciler {
   // as RunPass() (its own connection; the S3 clients are thread safe).
   Result<std::vector<BucketResult>> Plan(const policy::AccountId& tenant);
   void RequestStop() { stop_requested_ = true; }
+  // When a pass last made progress: its start, and each bucket it finished (any thread).
+  std::chrono::steady_clock::time_point last_progress() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_progress_.load()));
+  }
   // `tenant`'s bucket policies on S3 (thread safe), for what reads them outside a pass (audits,
   // simulate); null for a tenant this daemon does not manage.
   BucketPolicyAccess* PolicyAccess(const policy::AccountId& tenant);
@@ -75,6 +79,7 @@ class ChildReconciler {
   Status AddTenant(const ManagedTenant& managed, const Config& config, accounts::AwsCallObserver* observer);
   Result<TenantPassReport> RunTenantPass(Tenant& tenant);
   Tenant* Find(const policy::AccountId& account);
+  void MarkProgress();
 
   std::string conninfo_;
   policy::AccountId account_;
@@ -92,7 +97,13 @@ class ChildReconciler {
   SystemRandom jitter_;
   std::vector<std::unique_ptr<Tenant>> tenants_;  // the own account first
   std::atomic<bool> stop_requested_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_progress_{0};
 };
+
+// How long a pass may go without finishing a bucket before it counts as hung: every AWS call of
+// one bucket (read, write, verifying read, an AssumeRole) on its every try, plus 10 s for the
+// database. A pass stalled longer than this withholds the systemd watchdog's pings.
+std::chrono::milliseconds PassStallLimit(const Config& config);
 
 // The STATUS= line for a finished pass: "in sync: 41 buckets checked, 2 changed, 0 failed, ...",
 // with the number of tenants when the daemon has more than one.

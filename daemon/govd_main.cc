@@ -5,9 +5,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <set>
 #include <string_view>
@@ -92,7 +94,7 @@ class Service {
         scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
                    [this] { return uniform_(random_); }),
         server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),
-        watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval()),
+        watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [this] { return PassAlive(); }),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
         metrics_(metrics),
@@ -171,15 +173,34 @@ class Service {
       done();
       return;
     }
+    pass_started_ = std::chrono::steady_clock::now();
     boost::asio::post(pass_worker_, [this, done] {
       auto started = std::chrono::steady_clock::now();
       auto report = std::make_shared<Result<ChildPassReport>>(child_->RunPass());
       auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       boost::asio::post(io_, [this, done, report, took] {
+        pass_started_.reset();
         RecordPass(*report, took);
         done();
       });
     });
+  }
+
+  // False while a child pass has made no progress for longer than any bucket can take: a hung
+  // pass (a database lock that never ends, a deadlock) then stops the watchdog pings, and
+  // systemd restarts govd; the leases it held expire and the next start finishes the work.
+  bool PassAlive() {
+    if (!pass_started_) return true;
+    auto progress = std::max(*pass_started_, child_->last_progress());
+    bool alive = std::chrono::steady_clock::now() - progress < pass_stall_limit_;
+    if (!alive && !hung_reported_) {
+      logger_->Log(LogLevel::kError, "reconcile pass has made no progress for " +
+                                         std::to_string(pass_stall_limit_.count()) +
+                                         " ms; withholding watchdog pings so that systemd restarts govd");
+      SetActivity("not ready: reconcile pass hung");
+    }
+    hung_reported_ = !alive;
+    return alive;
   }
 
   // The sources are copied on the loop's thread: a reload may replace config_ while the pass runs.
@@ -325,6 +346,9 @@ class Service {
   SystemClock steady_;
   SystemRandom jitter_;
   std::unique_ptr<GrantWakeup> wakeup_;      // null unless child mode with a database
+  std::optional<std::chrono::steady_clock::time_point> pass_started_;  // a child pass is running
+  std::chrono::milliseconds pass_stall_limit_{PassStallLimit(config_)};
+  bool hung_reported_ = false;
   boost::asio::thread_pool api_worker_{1};   // plan and simulate; joined before what they use
   boost::asio::thread_pool pass_worker_{1};  // declared last: joined first, before what passes use
 };

@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "daemon/control_client.h"
+#include <pqxx/pqxx>
+#include <iostream>
+
 #include "tests/daemon/govd_test_process.h"
 #include "tests/daemon/notify_socket.h"
 
@@ -85,6 +88,36 @@ TEST_F(SystemdTest, ReadyWatchdogReloadStopInOrder) {
   EXPECT_LT(steady_clock::now() - stop_start, milliseconds(5000));
   EXPECT_TRUE(WIFEXITED(*exit) && WEXITSTATUS(*exit) == 0) << *exit;
   EXPECT_NE(access(dir_.File("govd.sock").c_str(), F_OK), 0) << "socket file left behind";
+}
+
+// A pass that stops making progress (here: a table lock held by another session, which the pass's
+// lease claim waits on) withholds the watchdog pings once it has been stuck longer than any bucket
+// could take (4 calls x 1 try x aws.timeout 1 s + 10 s), so systemd would restart govd; the pings
+// come back as soon as the pass moves again.
+TEST_F(SystemdTest, HungPassWithholdsWatchdogPingsUntilItMovesAgain) {
+  testing::WriteFile(config_path_,
+                     testing::MinimalConfig(dir_, "role = uid:" + std::to_string(getuid()) +
+                                                      " admin\n[aws]\ntimeout = 1s\nmax-attempts = 1\n"));
+  pqxx::connection locker(testing::DatabaseConninfo());
+  pqxx::work lock(locker);
+  lock.exec("LOCK TABLE govd.buckets IN ACCESS EXCLUSIVE MODE");
+  testing::GovdProcess govd({"--config", config_path_}, {notify_.env(), "WATCHDOG_USEC=1000000"});
+  ASSERT_FALSE(notify_.WaitFor("READY=1", milliseconds(10'000), seen_).empty()) << "no READY=1";
+  // Pings every 0.5 s until the stall limit (14 s) passes, then none.
+  auto started = steady_clock::now();
+  auto last_ping = started;
+  while (steady_clock::now() - last_ping < milliseconds(3000) && steady_clock::now() - started < milliseconds(40'000)) {
+    if (notify_.Next(milliseconds(200)).find("WATCHDOG=1") != std::string::npos) last_ping = steady_clock::now();
+  }
+  auto pinged_for = std::chrono::duration_cast<milliseconds>(last_ping - started);
+  EXPECT_GE(pinged_for.count(), 10'000) << "pings stopped before the stall limit";
+  EXPECT_LT(steady_clock::now() - started, milliseconds(40'000)) << "the pings never stopped while the pass hung";
+  lock.abort();
+  seen_.clear();
+  EXPECT_FALSE(notify_.WaitFor("WATCHDOG=1", milliseconds(10'000), seen_).empty()) << "no ping once the pass moved";
+  std::cout << "[ watchdog ] pings withheld after " << pinged_for.count() << " ms of a hung pass\n";
+  govd.Signal(SIGTERM);
+  EXPECT_TRUE(govd.WaitExit(milliseconds(5000)).has_value());
 }
 
 TEST_F(SystemdTest, StatusLinesSayWhatItDoes) {
