@@ -185,6 +185,7 @@ class Workload {
   }
   std::vector<std::string> prefixes() const {
     std::vector<std::string> all;
+    all.reserve(kGrants);
     for (int i = 0; i < kGrants; ++i) all.push_back("g" + std::to_string(i) + "/");
     return all;
   }
@@ -239,6 +240,7 @@ TEST_F(CrashStormTest, FiftyKillsLoseNothingNeverWidenAndKeepForeignStatements) 
 
   std::mt19937_64 random(kSeed);
   std::vector<Moment> schedule;  // kKills / kMoments of each moment, in a seeded order
+  schedule.reserve(kKills);
   for (int i = 0; i < kKills; ++i) schedule.push_back(static_cast<Moment>(i % kMoments));
   std::shuffle(schedule.begin(), schedule.end(), random);
   LeaseSpy spy(world.db().conninfo());
