@@ -21,7 +21,7 @@ constexpr std::array<std::pair<GrantState, std::string_view>, 9> kStateNames = {
 }};
 
 using S = GrantState;
-constexpr std::array<std::pair<GrantState, GrantState>, 13> kTransitions = {{
+constexpr std::array<std::pair<GrantState, GrantState>, 14> kTransitions = {{
     {S::kRequested, S::kApproved},
     {S::kRequested, S::kRejected},
     {S::kRequested, S::kExpired},
@@ -34,6 +34,7 @@ constexpr std::array<std::pair<GrantState, GrantState>, 13> kTransitions = {{
     {S::kApplying, S::kExpired},
     {S::kActive, S::kRevoking},
     {S::kActive, S::kExpired},
+    {S::kActive, S::kFailed},  // the grantee was deleted: AWS names it by a unique id now
     {S::kRevoking, S::kRevoked},
 }};
 

@@ -45,6 +45,9 @@ Json::Value ErrorsJson(const ServiceState& state) {
   Json::Value buckets(Json::objectValue);
   for (const auto& [bucket, reason] : state.bucket_errors) buckets[bucket] = reason;
   json["buckets"] = std::move(buckets);
+  Json::Value grants(Json::objectValue);
+  for (const auto& [id, where] : state.failed_grants) grants[std::to_string(id)] = "failed: " + where;
+  json["failed_grants"] = std::move(grants);
   return json;
 }
 

@@ -26,10 +26,13 @@ struct ServiceState {
   std::vector<SourcePullOutcome> pulls;  // central mode: the last pass's outcome per source and prefix
   std::string pass_error;             // why the last pass could not run at all; "" when it ran
   std::map<std::string, std::string> bucket_errors;  // buckets failing now and why, until one succeeds
+  // Grants a reconcile failed since govd started (a terminal state: a deleted grantee, a document
+  // AWS refused), by id: "tenant T, bucket B". `govctl grant show ID` gives the reason.
+  std::map<std::int64_t, std::string> failed_grants;
 };
 
 // GET /v1/status: mode, account, region, version, uptime, reloads, reconcile passes, what is
-// failing now and why (the pass as a whole, and each failing bucket), in central mode each
+// failing now and why (the pass as a whole, each failing bucket, the grants a reconcile failed), in central mode each
 // source's last pull ("pulls"), and the caller's own uid, role and tenant (so `govctl status`
 // also answers "who am I to govd").
 ApiHandler MakeStatusHandler(const Config& config, const ServiceState& state, const ReconcileScheduler& scheduler);

@@ -56,7 +56,8 @@ Result<Json::Value> ParseActualPolicy(const std::string& bucket, const std::stri
   if (!reader->parse(text.data(), text.data() + text.size(), &document, &errors)) {
     return FailedPrecondition("the policy of bucket " + bucket + " is not valid JSON: " + errors);
   }
-  auto parsed = policy::ParsePolicyValue(document, policy::PolicyKind::kResource);
+  // AWS names a deleted grantee by its unique id, which is no ARN; FailDeletedGrantees handles it.
+  auto parsed = policy::ParsePolicyValue(policy::WithoutUniqueIdPrincipals(document), policy::PolicyKind::kResource);
   if (!parsed) return parsed.error().WithContext("the policy of bucket " + bucket + " is not a valid bucket policy");
   // Already over the limit (AWS refuses to store such a policy, RadosGW does not): retrying does not
   // make room for govd's statements, so the bucket fails (measured as ComposeBucketPolicy measures).

@@ -280,6 +280,7 @@ class Service {
     log(outcome.activated, LogLevel::kNotice, "active");
     log(outcome.revoked, LogLevel::kNotice, "revoked");
     log(outcome.failed, LogLevel::kWarning, "failed");
+    for (std::int64_t id : outcome.failed) state_.failed_grants[id] = "tenant " + tenant + ", bucket " + bucket;
   }
 
   void Reload() {

@@ -68,6 +68,34 @@ bool NamesUniqueId(const Json::Value& statement) {
   return false;
 }
 
+}  // namespace
+
+Json::Value WithoutUniqueIdPrincipals(const Json::Value& document) {
+  if (!document.isObject() || !document["Statement"].isArray()) return document;
+  Json::Value checked = document;
+  Json::Value statements(Json::arrayValue);
+  for (Json::Value statement : document["Statement"]) {
+    if (!NamesUniqueId(statement)) {
+      statements.append(statement);
+      continue;
+    }
+    Json::Value& aws = statement["Principal"]["AWS"];
+    Json::Value kept(Json::arrayValue);
+    if (aws.isArray()) {
+      for (const auto& value : aws) {
+        if (!value.isString() || !IsUniqueId(value.asString())) kept.append(value);
+      }
+    }
+    if (kept.empty()) continue;
+    aws = kept;
+    statements.append(statement);
+  }
+  checked["Statement"] = statements;
+  return checked;
+}
+
+namespace {
+
 Json::Value Statement(std::string_view kind, const std::string& principal, const char* action) {
   Json::Value statement(Json::objectValue);
   statement["Sid"] = ManagedSid(kind, principal);

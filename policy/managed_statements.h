@@ -64,6 +64,11 @@ std::string ManagedSid(std::string_view kind, std::string_view principal);
 // refuses every document that still names it.
 std::vector<std::string> DeletedGrantees(const Json::Value& actual, std::span<const std::string> principals);
 
+// `document` without the IAM unique ids (AROA..., AIDA...) AWS writes for deleted principals, and
+// without statements left naming nobody: what the policy parser can check, since a unique id is
+// no ARN. Only for checking a policy read back from S3; never write the result.
+Json::Value WithoutUniqueIdPrincipals(const Json::Value& document);
+
 // The document to write in place of `actual` (Json::nullValue when there is no policy): its
 // Version, Id and foreign statements exactly as they were (a 2008-10-17 document keeps treating
 // "${...}" as text), then `managed`. Returns Json::nullValue when no statement is left (the policy

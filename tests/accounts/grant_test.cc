@@ -19,7 +19,7 @@ const std::set<std::pair<S, S>> kLegal = {
     {S::kApproved, S::kApplying},  {S::kApproved, S::kRevoking},  {S::kApproved, S::kExpired},
     {S::kApplying, S::kActive},    {S::kApplying, S::kFailed},    {S::kApplying, S::kRevoking},
     {S::kApplying, S::kExpired},   {S::kActive, S::kRevoking},    {S::kActive, S::kExpired},
-    {S::kRevoking, S::kRevoked},
+    {S::kActive, S::kFailed},      {S::kRevoking, S::kRevoked},
 };
 
 TEST(GrantLifecycle, EveryPairIsLegalExactlyWhenDocumented) {

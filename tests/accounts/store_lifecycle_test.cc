@@ -94,7 +94,8 @@ TEST_F(LifecycleTest, EveryTransitionThroughTheStoreIsAllowedExactlyWhenLegal) {
   const std::set<std::pair<S, S>> legal = {
       {S::kRequested, S::kApproved}, {S::kRequested, S::kRejected}, {S::kApproved, S::kApplying},
       {S::kApproved, S::kRevoking},  {S::kApplying, S::kActive},    {S::kApplying, S::kFailed},
-      {S::kApplying, S::kRevoking},  {S::kActive, S::kRevoking},    {S::kRevoking, S::kRevoked}};
+      {S::kApplying, S::kRevoking},  {S::kActive, S::kRevoking},    {S::kActive, S::kFailed},
+      {S::kRevoking, S::kRevoked}};
   const std::vector<Operation> ops = {
       {S::kApproved, [](Store& s, const Grant& g) { return s.ApproveGrant(g.id); }},
       {S::kRejected, [](Store& s, const Grant& g) { return s.RejectGrant(g.id, "no"); }},

@@ -35,6 +35,7 @@ class CountingAccess final : public BucketPolicyAccess {
  public:
   explicit CountingAccess(BucketPolicyAccess& real) : real_(real) {}
   Result<std::optional<std::string>> Get(const accounts::S3BucketRef& bucket) override {
+    if (served_once) return std::exchange(served_once, std::nullopt);
     if (served_policy) return served_policy;
     return real_.Get(bucket);
   }
@@ -52,6 +53,7 @@ class CountingAccess final : public BucketPolicyAccess {
   bool refuse_writes = false;
   std::string unavailable_bucket;  // writes to it fail as a transient error
   std::optional<std::string> served_policy;  // read instead of the server's policy when set
+  std::optional<std::string> served_once;    // read instead of the server's policy by the next Get only
 
  private:
   BucketPolicyAccess& real_;
@@ -307,6 +309,47 @@ std::string ForeignStatement(const std::string& bucket, int n) {
   return R"({"Sid":"Foreign)" + std::to_string(n) +
          R"(","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject",)"
          R"("Resource":"arn:aws:s3:::)" + bucket + "/archive/" + std::to_string(n) + R"(/*"})";
+}
+
+// AWS rewrites the principal of a deleted role into its unique id (AROA...) and then refuses every
+// document that still names it. RadosGW does not, so the rewritten policy is served at the access
+// layer: the deleted grantee's grant fails alone with that reason, its statement leaves the policy,
+// and the bucket's other grant stays in force.
+TEST_F(BucketReconcilerTest, DeletedGranteeFailsItsGrantAloneAndTheOthersStay) {
+  std::int64_t kept = GrantReports();
+  accounts::GrantRequest request = accounts::testing::ReadRequest("maps/", bucket_);
+  request.grantee = "arn:aws:iam::111111111111:root";
+  auto deleted = store_->RequestGrant(request);
+  ASSERT_TRUE(deleted) << deleted.error().ToString();
+  ASSERT_TRUE(store_->ApproveGrant(deleted->id));
+  ASSERT_TRUE(Reconcile());
+  std::string applied = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  ASSERT_NE(applied.find("arn:aws:iam::111111111111:root"), std::string::npos) << applied;
+  std::string rewritten = applied;
+  for (auto at = rewritten.find("arn:aws:iam::111111111111:root"); at != std::string::npos;
+       at = rewritten.find("arn:aws:iam::111111111111:root")) {
+    rewritten.replace(at, std::string("arn:aws:iam::111111111111:root").size(), "AROA3XFRBF535PLBIFPI4");
+  }
+  access_->served_once = rewritten;  // what AWS would answer; the write and its check go to the server
+  access_->writes = 0;
+
+  auto outcome = Reconcile();
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_EQ(outcome->kind, Kind::kApplied) << outcome->reason;
+  EXPECT_EQ(outcome->failed, std::vector<std::int64_t>{deleted->id});
+  EXPECT_EQ(access_->writes, 1);
+  auto failed = store_->GetGrant(deleted->id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, GrantState::kFailed);
+  EXPECT_NE(failed->state_reason.find("grantee deleted"), std::string::npos) << failed->state_reason;
+  auto active = store_->GetGrant(kept);
+  ASSERT_TRUE(active);
+  EXPECT_EQ(active->state, GrantState::kActive);
+  std::string now = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  EXPECT_EQ(now.find("AROA"), std::string::npos) << now;
+  EXPECT_EQ(now.find("arn:aws:iam::111111111111:root"), std::string::npos) << now;
+  EXPECT_NE(now.find(kCentralUser), std::string::npos) << now;
+  EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
 }
 
 TEST_F(BucketReconcilerTest, MalformedPolicyInS3FailsTheBucketClearlyAndWritesNothing) {
