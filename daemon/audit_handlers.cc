@@ -400,7 +400,7 @@ ApiHandler MakeAuditReportHandler(const ApiStore& api_store, const TenantPolicyA
 
 }  // namespace
 
-void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, TenantPolicyAccess actual) {
+void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, const TenantPolicyAccess& actual) {
   dispatcher.Handle(Endpoint::kAuditLog, MakeAuditLogHandler(store));
   dispatcher.Handle(Endpoint::kTenantAuditLog, MakeAuditLogHandler(store));
   dispatcher.Handle(Endpoint::kAuditVerify, MakeAuditVerifyHandler(store));

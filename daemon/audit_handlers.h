@@ -17,6 +17,6 @@ namespace govd::daemon {
 // Registers every audit endpoint. REQUIRES: `store` (and what `actual` returns) outlive the
 // dispatcher. Where `actual` gives no access for the request's tenant (no `actual` at all, or a
 // tenant this daemon does not manage), bucket policies come from desired state, and answers say so.
-void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, TenantPolicyAccess actual);
+void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, const TenantPolicyAccess& actual);
 
 }  // namespace govd::daemon
