@@ -8,11 +8,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "accounts/iso8601.h"
 #include "daemon/audit_view.h"
 #include "policy/access_analysis.h"
 #include "policy/audit_report.h"
+#include "policy/managed_statements.h"
 #include "signer/canonical_request.h"
 
 namespace govd::daemon {
@@ -333,39 +335,83 @@ ApiHandler MakeWhatCanAccessHandler(const ApiStore& api_store, const TenantPolic
 
 // --- report ---
 
-// The grant state an audit row leaves behind ("grant/N" rows carry the grant as after document).
-std::optional<std::string> GrantStateAfter(const accounts::AuditRecord& r, Json::CharReader& reader) {
-  Json::Value doc;
-  if (!r.object.starts_with("grant/") ||
-      !reader.parse(r.after_json.data(), r.after_json.data() + r.after_json.size(), &doc, nullptr) || !doc.isObject()) {
-    return std::nullopt;
+Result<std::vector<accounts::AuditRecord>> WholeAuditLog(accounts::Store& store) {
+  std::vector<accounts::AuditRecord> records;
+  for (std::int64_t after = 0;;) {
+    GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> page, store.AuditLog(after, kAuditPage));
+    for (auto& r : page) records.push_back(std::move(r));
+    if (static_cast<int>(page.size()) < kAuditPage) return records;
+    after = records.back().seq;
   }
-  return doc["state"].asString();
+}
+
+// The document an audit row keeps as `before` or `after` (null when it is not a JSON object).
+Json::Value RowDocument(const std::string& text, Json::CharReader& reader) {
+  Json::Value doc;
+  if (!reader.parse(text.data(), text.data() + text.size(), &doc, nullptr) || !doc.isObject()) return {};
+  return doc;
+}
+
+// The grant an audit row leaves behind ("grant/N" rows carry the grant as after document).
+Json::Value GrantAfter(const accounts::AuditRecord& r, Json::CharReader& reader) {
+  return r.object.starts_with("grant/") ? RowDocument(r.after_json, reader) : Json::Value();
 }
 
 // When each grant was active, from its transitions in the audit log.
-Result<std::vector<policy::GrantSpan>> GrantHistory(accounts::Store& store) {
+std::vector<policy::GrantSpan> GrantHistory(const std::vector<accounts::AuditRecord>& log) {
   std::map<std::string, policy::GrantSpan> open;
   std::vector<policy::GrantSpan> spans;
   std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  for (std::int64_t after = 0;;) {
-    GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> page, store.AuditLog(after, kAuditPage));
-    for (const auto& r : page) {
-      after = r.seq;
-      std::optional<std::string> state = GrantStateAfter(r, *reader);
-      if (!state) continue;
-      auto it = open.find(r.object);
-      if (*state == "active" && it == open.end()) open[r.object] = {r.object.substr(6), r.at_us / 1'000'000, 0};
-      if (*state != "active" && it != open.end()) {
-        it->second.end = r.at_us / 1'000'000;
-        spans.push_back(it->second);
-        open.erase(it);
-      }
+  for (const auto& r : log) {
+    Json::Value grant = GrantAfter(r, *reader);
+    if (grant.isNull()) continue;
+    std::string state = grant["state"].asString();
+    auto it = open.find(r.object);
+    if (state == "active" && it == open.end()) open[r.object] = {r.object.substr(6), r.at_us / 1'000'000, 0};
+    if (state != "active" && it != open.end()) {
+      it->second.end = r.at_us / 1'000'000;
+      spans.push_back(it->second);
+      open.erase(it);
     }
-    if (static_cast<int>(page.size()) < kAuditPage) break;
   }
   for (auto& [object, span] : open) spans.push_back(span);
   return spans;
+}
+
+// The Sids of a reconcile.apply row's drift list that `explained` does not account for.
+std::vector<std::string> Unexplained(const Json::Value& sids, const std::set<std::string>& explained) {
+  std::vector<std::string> out;
+  for (const Json::Value& sid : sids) {
+    if (!explained.contains(sid.asString())) out.push_back(sid.asString());
+  }
+  return out;
+}
+
+// The reconcile writes that repaired changes made outside govd. A reconcile.apply row lists as
+// drift every managed Sid it added or removed, including those of grants that were approved,
+// revoked, expired or failed since the bucket's previous write: those grants' transitions come
+// before the write in the log, so their grantees' Sids are set aside; what remains was drift.
+std::vector<policy::DriftRepair> DriftRepairs(const std::vector<accounts::AuditRecord>& log) {
+  std::map<std::string, std::set<std::string>> explained;  // bucket -> Sids of grants in transition
+  std::vector<policy::DriftRepair> repairs;
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  for (const auto& r : log) {
+    if (Json::Value grant = GrantAfter(r, *reader); !grant.isNull()) {
+      static const std::set<std::string> kTransitions = {"approved", "applying", "revoking", "expired", "failed"};
+      if (!kTransitions.contains(grant["state"].asString())) continue;
+      for (std::string_view kind : {"Read", "List"}) {
+        explained[grant["bucket"].asString()].insert(policy::ManagedSid(kind, grant["grantee"].asString()));
+      }
+    } else if (r.action == "reconcile.apply" && r.object.starts_with("bucket/")) {
+      std::string bucket = r.object.substr(7);
+      Json::Value before = RowDocument(r.before_json, *reader);
+      policy::DriftRepair repair{r.at_us / 1'000'000, bucket, Unexplained(before["drift_missing"], explained[bucket]),
+                                 Unexplained(before["drift_unexpected"], explained[bucket])};
+      explained.erase(bucket);
+      if (!repair.restored.empty() || !repair.removed.empty()) repairs.push_back(std::move(repair));
+    }
+  }
+  return repairs;
 }
 
 Result<std::vector<policy::AccessAnswer>> AccessPerBucket(const AuditView& view) {
@@ -389,7 +435,10 @@ ApiHandler MakeAuditReportHandler(const ApiStore& api_store, const TenantPolicyA
     input.generated_at = UnixSeconds(Clock::now());
     input.findings = CurrentFindings(opened.view);
     input.grants = opened.view.grants;
-    GOVD_ASSIGN_OR_RETURN(input.history, GrantHistory(*opened.store));
+    GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> log, WholeAuditLog(*opened.store));
+    input.history = GrantHistory(log);
+    input.period_start = log.empty() ? input.generated_at : log.front().at_us / 1'000'000;
+    input.drift = DriftRepairs(log);
     GOVD_ASSIGN_OR_RETURN(input.access, AccessPerBucket(opened.view));
     ApiResponse response;
     response.body["tenant"] = tenant;

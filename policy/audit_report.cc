@@ -69,6 +69,31 @@ std::string GrantsTable(const std::vector<DesiredGrant>& grants) {
   return html + "</table>\n";
 }
 
+// Every state in lifecycle order, with how many grants are in it (zero rows included, so the
+// table always has the same shape).
+std::string GrantsByStateTable(const std::vector<DesiredGrant>& grants) {
+  std::map<GrantState, int> counts;
+  for (const auto& g : grants) ++counts[g.state];
+  std::string html = "<h2>Grants by state</h2>\n<table id=\"grants-by-state\">\n" + Header({"state", "grants"});
+  for (GrantState state : {GrantState::kRequested, GrantState::kApproved, GrantState::kApplying, GrantState::kActive,
+                           GrantState::kRevoking, GrantState::kRevoked, GrantState::kExpired, GrantState::kRejected,
+                           GrantState::kFailed}) {
+    html += Row({std::string(GrantStateName(state)), std::to_string(counts[state])});
+  }
+  return html + "</table>\n";
+}
+
+std::string DriftTable(const AuditReportInput& input) {
+  std::string html = "<h2>Drift repaired in the period</h2>\n<p id=\"drift-period\">From " +
+                     HtmlEscape(FormatUtc(input.period_start)) + " to " + HtmlEscape(FormatUtc(input.generated_at)) +
+                     ": " + std::to_string(input.drift.size()) + " repair(s).</p>\n<table id=\"drift\">\n" +
+                     Header({"time", "bucket", "statements restored", "statements removed"});
+  for (const auto& d : input.drift) {
+    html += Row({FormatUtc(d.at), d.bucket, Join(d.restored, ", "), Join(d.removed, ", ")});
+  }
+  return html + "</table>\n";
+}
+
 std::string_view OriginName(PrincipalOrigin origin) {
   switch (origin) {
     case PrincipalOrigin::kOrgRole: return "organisation role";
@@ -213,8 +238,8 @@ std::string RenderAuditReport(const AuditReportInput& input) {
   std::string title = HtmlEscape(input.title);
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title><style>" +
          std::string(kStyle) + "</style></head>\n<body>\n<h1>" + title + "</h1>\n" + Summary(input) +
-         FindingsTable(input.findings) + Chart(input.history, input.generated_at) + GrantsTable(input.grants) +
-         AccessTable(input.access) + "</body></html>\n";
+         FindingsTable(input.findings) + Chart(input.history, input.generated_at) +
+         GrantsByStateTable(input.grants) + GrantsTable(input.grants) + DriftTable(input) + AccessTable(input.access) + "</body></html>\n";
 }
 
 }  // namespace govd::policy

@@ -1,8 +1,9 @@
 // policy/audit_report.h
 // The audit report for security teams as one self-contained HTML page (no scripts, no external
-// resources; inline CSS and an inline SVG chart): the findings, the grants, who can access each
-// shared bucket with the role chains and deciding statements, and a chart of active grants over
-// time. Every text from the inputs is HTML-escaped.
+// resources; inline CSS and an inline SVG chart): the findings, the grants (counted by state, then
+// listed), the drift govd repaired in the report's period, who can access each shared bucket with
+// the role chains and deciding statements, and a chart of active grants over time. Every text
+// from the inputs is HTML-escaped.
 // Pure, thread safe: times are inputs (Unix seconds), rendered in UTC. Never writes files.
 #pragma once
 
@@ -22,6 +23,15 @@ struct GrantSpan {
   std::int64_t end = 0;
 };
 
+// One reconcile write that repaired govd's statements in a bucket policy after a change made
+// outside govd (the Sids no grant transition explains; see daemon/audit_handlers.cc).
+struct DriftRepair {
+  std::int64_t at = 0;               // Unix seconds
+  std::string bucket;
+  std::vector<std::string> restored;  // managed statements put back (absent or altered)
+  std::vector<std::string> removed;   // managed statements no grant asked for, deleted
+};
+
 struct AccessAnswer {
   AccessQuery query;
   std::vector<AccessPath> paths;
@@ -33,6 +43,8 @@ struct AuditReportInput {
   std::vector<Finding> findings;
   std::vector<DesiredGrant> grants;
   std::vector<GrantSpan> history;  // for the chart
+  std::int64_t period_start = 0;   // first audit-log entry the drift repairs were looked for in
+  std::vector<DriftRepair> drift;  // in time order
   std::vector<AccessAnswer> access;
 };
 

@@ -1,6 +1,6 @@
 // tests/policy/audit_report_scenario.h
 // Test helper: the audit report input for the scenario organisation (tests/policy/org_scenario.h):
-// its findings, three grants with a history, and who can read two shared prefixes.
+// its findings, three grants with a history, two drift repairs, and who can read two shared prefixes.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,9 @@ inline AuditReportInput ScenarioReportInput() {
                   {"g2", "la-north-shared", "exports/", reader, 0, GrantState::kApproved, true},
                   {"g3", "la-south-shared", "", reader, kNow - 100, GrantState::kExpired, false}};
   input.history = {{"g1", kNow - 30 * kDay, 0}, {"g3", kNow - 20 * kDay, kNow - 100}, {"g4", kNow - 10 * kDay, kNow - 5 * kDay}};
+  input.period_start = kNow - 30 * kDay;
+  input.drift = {{kNow - 7 * kDay, "la-north-shared", {"GovdManagedReadAbc"}, {}},
+                 {kNow - 2 * kDay, "la-south-shared", {}, {"GovdManagedReadByHand", "GovdManagedListByHand"}}};
   OrgSnapshot org = ScenarioOrg();
   input.findings = ComputeFindings({&org, input.grants, kNow});
   auto analyzer = AccessAnalyzer::Build(std::move(org));

@@ -36,17 +36,47 @@ TEST(AuditReportTest, EscapesEveryInputText) {
 
 TEST(AuditReportTest, ScenarioReportHasTablesRowsAndChart) {
   std::string html = RenderAuditReport(testing::ScenarioReportInput());
-  EXPECT_EQ(Count(html, "<table"), 3);
-  EXPECT_NE(html.find("<table id=\"findings\">"), std::string::npos);
-  // One header row plus one row per finding, grant and access path.
+  EXPECT_EQ(Count(html, "<table"), 5);
+  for (const char* id : {"findings", "grants-by-state", "grants", "drift", "access"}) {
+    EXPECT_EQ(Count(html, std::string("<table id=\"") + id + "\">"), 1) << id;
+  }
+  // One header row per table, one row per finding, grant state (all nine), grant, drift repair
+  // and access path.
   auto input = testing::ScenarioReportInput();
   std::size_t paths = 0;
   for (const auto& answer : input.access) paths += answer.paths.size();
-  EXPECT_EQ(static_cast<std::size_t>(Count(html, "<tr>")), 3 + input.findings.size() + input.grants.size() + paths);
+  EXPECT_EQ(static_cast<std::size_t>(Count(html, "<tr>")),
+            5 + input.findings.size() + 9 + input.grants.size() + input.drift.size() + paths);
   EXPECT_NE(html.find("<polyline"), std::string::npos);
   EXPECT_NE(html.find("trust-without-external-id"), std::string::npos);
   EXPECT_NE(html.find("arn:aws:iam::111111111111:role/analyst \u2192 arn:aws:iam::111111111111:role/govd-central-reader"),
             std::string::npos);
+}
+
+TEST(AuditReportTest, CountsGrantsByStateIncludingEmptyStates) {
+  std::string html = RenderAuditReport(testing::ScenarioReportInput());
+  for (const char* row : {"<tr><td>requested</td><td>0</td></tr>", "<tr><td>approved</td><td>1</td></tr>",
+                          "<tr><td>active</td><td>1</td></tr>", "<tr><td>expired</td><td>1</td></tr>",
+                          "<tr><td>failed</td><td>0</td></tr>"}) {
+    EXPECT_NE(html.find(row), std::string::npos) << row;
+  }
+  EXPECT_LT(html.find("id=\"grants-by-state\""), html.find("id=\"grants\""));
+}
+
+TEST(AuditReportTest, ListsDriftRepairsOfThePeriod) {
+  std::string html = RenderAuditReport(testing::ScenarioReportInput());
+  EXPECT_NE(html.find("<p id=\"drift-period\">From 2026-12-16 08:00 UTC to 2027-01-15 08:00 UTC: 2 repair(s).</p>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><td>2027-01-08 08:00 UTC</td><td>la-north-shared</td><td>GovdManagedReadAbc</td><td></td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>la-south-shared</td><td></td><td>GovdManagedReadByHand, GovdManagedListByHand</td>"),
+            std::string::npos);
+  AuditReportInput quiet;
+  quiet.generated_at = 1'800'000'000;
+  quiet.period_start = quiet.generated_at;
+  std::string empty = RenderAuditReport(quiet);
+  EXPECT_NE(empty.find(": 0 repair(s).</p>"), std::string::npos);
+  EXPECT_NE(empty.find("<table id=\"drift\">\n<tr><th>time</th>"), std::string::npos);
 }
 
 }  // namespace
