@@ -280,7 +280,9 @@ class Service {
     log(outcome.activated, LogLevel::kNotice, "active");
     log(outcome.revoked, LogLevel::kNotice, "revoked");
     log(outcome.failed, LogLevel::kWarning, "failed");
-    for (std::int64_t id : outcome.failed) state_.failed_grants[id] = "tenant " + tenant + ", bucket " + bucket;
+    std::string where = "tenant " + tenant;
+    where += ", bucket " + bucket;
+    for (std::int64_t id : outcome.failed) state_.failed_grants[id] = where;
   }
 
   void Reload() {
