@@ -1,5 +1,7 @@
 #include "daemon/aws_wiring.h"
 
+#include "accounts/assume_role_provider.h"
+#include "accounts/caching_credentials_provider.h"
 #include "accounts/credential_chain.h"
 
 namespace govd::daemon {
@@ -29,8 +31,25 @@ Result<accounts::AwsEndpoint> StsEndpointOf(const Config& config) {
 
 accounts::CredentialsProviderPtr OwnCredentials(const Config& config, const accounts::CredentialSourceDeps& deps) {
   if (!config.static_keys) return accounts::MakeDefaultCredentialChain(deps);
-  return std::make_unique<accounts::StaticCredentialsProvider>(
-      accounts::AwsCredentials{*config.static_keys, std::nullopt});
+  return StaticCredentials(*config.static_keys);
+}
+
+accounts::CredentialsProviderPtr StaticCredentials(const signer::Credentials& keys) {
+  return std::make_unique<accounts::StaticCredentialsProvider>(accounts::AwsCredentials{keys, std::nullopt});
+}
+
+accounts::CredentialsProviderPtr AssumedRoleCredentials(const accounts::AwsEndpoint& sts,
+                                                        const accounts::AwsCallerDeps& caller,
+                                                        std::string role_arn, const std::string& external_id,
+                                                        std::string session_name) {
+  accounts::AssumeRoleRequest request{
+      .role_arn = std::move(role_arn),
+      .session_name = std::move(session_name),
+      .external_id = external_id.empty() ? std::nullopt : std::optional<std::string>(external_id),
+      .duration_seconds = std::nullopt,
+      .source_identity = std::nullopt};
+  auto assume = std::make_unique<accounts::AssumeRoleProvider>(sts, caller, std::move(request));
+  return std::make_unique<accounts::CachingCredentialsProvider>(std::move(assume), caller.time);
 }
 
 }  // namespace govd::daemon

@@ -4,8 +4,6 @@
 
 #include <cstdio>
 
-#include "accounts/assume_role_provider.h"
-#include "accounts/caching_credentials_provider.h"
 #include "accounts/s3_client.h"
 #include "daemon/aws_wiring.h"
 
@@ -56,16 +54,10 @@ accounts::CredentialsProvider& CentralPuller::CredentialsFor(const PullSource& s
   auto key = std::pair{source.role_arn, source.external_id};
   auto found = roles_.find(key);
   if (found != roles_.end()) return *found->second;
-  accounts::AssumeRoleRequest request{
-      .role_arn = source.role_arn,
-      .session_name = "govd-central-" + std::to_string(::getpid()),
-      .external_id = source.external_id.empty() ? std::nullopt : std::optional<std::string>(source.external_id),
-      .duration_seconds = std::nullopt,
-      .source_identity = std::nullopt};
-  auto assume = std::make_unique<accounts::AssumeRoleProvider>(
-      sts_endpoint_, accounts::AwsCallerDeps{transport_, retry_, time_, own_credentials_.get()}, std::move(request));
-  auto cached = std::make_unique<accounts::CachingCredentialsProvider>(std::move(assume), time_);
-  return *roles_.emplace(key, std::move(cached)).first->second;
+  auto assumed = AssumedRoleCredentials(sts_endpoint_, {transport_, retry_, time_, own_credentials_.get()},
+                                        source.role_arn, source.external_id,
+                                        "govd-central-" + std::to_string(::getpid()));
+  return *roles_.emplace(key, std::move(assumed)).first->second;
 }
 
 SourcePullOutcome CentralPuller::PullOne(const PullSource& source, const std::string& prefix) {

@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <thread>
 
-#include "accounts/assume_role_provider.h"
-#include "accounts/caching_credentials_provider.h"
 #include "accounts/store.h"
 #include "daemon/aws_wiring.h"
 
@@ -82,20 +80,11 @@ Status ChildReconciler::AddTenant(const ManagedTenant& managed, const Config& co
   GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint s3, S3EndpointOf(config));
   auto tenant = std::make_unique<Tenant>(managed.account, retry_options_, steady_);
   if (managed.static_keys) {
-    tenant->credentials = std::make_unique<accounts::StaticCredentialsProvider>(
-        accounts::AwsCredentials{*managed.static_keys, std::nullopt});
+    tenant->credentials = StaticCredentials(*managed.static_keys);
   } else if (!managed.role_arn.empty()) {
-    accounts::AssumeRoleRequest request{
-        .role_arn = managed.role_arn,
-        .session_name = "govd-" + account_.str() + "-" + std::to_string(::getpid()),
-        .external_id =
-            managed.external_id.empty() ? std::nullopt : std::optional<std::string>(managed.external_id),
-        .duration_seconds = std::nullopt,
-        .source_identity = std::nullopt};
-    auto assume = std::make_unique<accounts::AssumeRoleProvider>(
-        sts_endpoint_, accounts::AwsCallerDeps{transport_, own_retry_, time_, own_credentials_.get()},
-        std::move(request));
-    tenant->credentials = std::make_unique<accounts::CachingCredentialsProvider>(std::move(assume), time_);
+    tenant->credentials = AssumedRoleCredentials(
+        sts_endpoint_, {transport_, own_retry_, time_, own_credentials_.get()}, managed.role_arn, managed.external_id,
+        "govd-" + account_.str() + "-" + std::to_string(::getpid()));
   }
   accounts::CredentialsProvider* credentials =
       tenant->credentials ? tenant->credentials.get() : own_credentials_.get();
