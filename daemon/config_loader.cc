@@ -65,10 +65,15 @@ void CollectUnregistered(const po::parsed_options& parsed, RawConfig& raw) {
 }
 
 // Boost's what() substitutes placeholders such as %canonical_option% into its message and then
-// looks for them again, inside the substituted option name too: a name holding one makes what()
-// loop forever, growing the message (found by config_fuzz). No valid key holds '%', so such a
-// name is refused by govd's own message, without what().
+// looks for them again, inside the substituted text too: an option name or a config line holding
+// one (e.g. a line "%invalid_line%") makes what() loop forever, growing the message (found by
+// config_fuzz). No valid key or line holds '%' outside a value, so such errors get govd's own
+// message, without what().
 std::string OptionErrorText(const po::error& error) {
+  if (const auto* syntax = dynamic_cast<const po::invalid_config_file_syntax*>(&error);
+      syntax != nullptr && syntax->tokens().find('%') != std::string::npos) {
+    return "invalid line: neither a [section] nor key = value";
+  }
   const auto* named = dynamic_cast<const po::error_with_option_name*>(&error);
   if (named != nullptr && named->get_option_name().find('%') != std::string::npos) {
     return "unrecognised option: option names never contain '%'";

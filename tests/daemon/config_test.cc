@@ -371,7 +371,8 @@ TEST(ConfigLoaderTest, BadSourcesNameTheirKey) {
 }
 
 // Regression (config_fuzz): Boost's error text for an option named with one of its own
-// placeholders ("%canonical_option%") never finished; govd hung at startup or on SIGHUP. In a file
+// placeholders ("%canonical_option%"), or for an invalid line holding one ("%invalid_line%"), never
+// finished; govd hung at startup or on SIGHUP. In a file
 // such names are kept as read and refused by govd's own check; on the command line by govd's text.
 TEST(ConfigLoaderTest, OptionNamesHoldingPercentPlaceholdersAreRefusedPromptly) {
   testing::TempDir dir;
@@ -389,6 +390,13 @@ TEST(ConfigLoaderTest, OptionNamesHoldingPercentPlaceholdersAreRefusedPromptly) 
     ASSERT_FALSE(config) << c.text;
     EXPECT_EQ(config.error().where(), c.key);
     EXPECT_EQ(config.error().message(), "unknown key");
+  }
+  // A line that is not key = value is quoted by Boost's message: one holding a placeholder too.
+  for (const char* text : {"%invalid_line%\n", "region = a\n%prefix%%invalid_line%\n"}) {
+    auto raw = ParseConfigText(text, "la.conf");
+    ASSERT_FALSE(raw) << text;
+    EXPECT_EQ(raw.error().where(), "la.conf");
+    EXPECT_EQ(raw.error().message(), "invalid line: neither a [section] nor key = value");
   }
   std::vector<const char*> argv{"govd", "--%canonical_option%=1"};
   auto command_line = ParseCommandLine(static_cast<int>(argv.size()), argv.data());
