@@ -1,6 +1,6 @@
 // accounts/store.h
 // The desired state of the organisation in PostgreSQL: OUs, accounts and their guardrails,
-// shared buckets and (embargoed) prefixes, grants and their lifecycle, the hash-chained audit
+// the IAM roles of member accounts that audits follow, shared buckets and (embargoed) prefixes, grants and their lifecycle, the hash-chained audit
 // log, and reconcile leases. Every method is one transaction: committed before it returns a
 // value, rolled back (nothing written) when it returns an error. Every change writes its audit
 // row in the same transaction. Schema, lifecycle, isolation and leasing: docs/store.md.
@@ -70,6 +70,22 @@ struct Guardrail {
   GuardrailSpec spec;
 };
 
+// A policy of a role with its name, as IAM JSON text.
+struct NamedDocument {
+  std::string name;
+  std::string document;
+};
+
+// An IAM role of a member account, as audits see it (govd never changes IAM): who may assume it
+// (trust), what it may do (identity policies, bounded by an optional permissions boundary).
+// Documents are validated by policy::ParsePolicy as kTrust, kIdentity and kBoundary.
+struct RoleRecord {
+  std::string arn;  // arn:aws:iam::ACCOUNT:role/[path/]NAME, ACCOUNT a member account
+  std::string trust;
+  std::vector<NamedDocument> identity;  // names unique within the role
+  std::optional<std::string> boundary;
+};
+
 struct OuRecord {
   std::string id;
   std::string parent_id;  // empty for the root
@@ -88,11 +104,13 @@ struct PrefixRecord {
 };
 
 // The tenant's whole organisation as stored, each list in a stable order (OUs parents before
-// children: root first, then by depth and id; accounts by id; guardrails by id; buckets by name; prefixes by bucket and prefix).
+// children: root first, then by depth and id; accounts by id; guardrails by id; roles by ARN;
+// buckets by name; prefixes by bucket and prefix).
 struct Organisation {
   std::vector<OuRecord> ous;
   std::vector<AccountSpec> accounts;
   std::vector<Guardrail> guardrails;
+  std::vector<RoleRecord> roles;
   std::vector<BucketRecord> buckets;
   std::vector<PrefixRecord> prefixes;
 };
@@ -136,6 +154,9 @@ class Store {
   Status RegisterAccount(const AccountSpec& account);
   Result<Guardrail> AttachGuardrail(const GuardrailSpec& spec);
   Result<std::vector<Guardrail>> ListGuardrails();
+  // Records a role of a registered account of the tenant (its ARN once; the audit row holds the
+  // documents' SHA-256, not their text).
+  Status RecordRole(const RoleRecord& role);
   Status RegisterBucket(std::string_view bucket, const policy::AccountId& owner);
   // Declares a prefix of a bucket; with embargo_until, nothing under it (nor any grant covering
   // it) may be granted before that time.

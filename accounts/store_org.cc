@@ -1,4 +1,8 @@
-// accounts/store_org.cc: OUs, accounts, guardrails, buckets and prefixes of the tenant.
+// accounts/store_org.cc: OUs, accounts, guardrails, roles, buckets and prefixes of the tenant.
+#include <json/reader.h>
+
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +55,74 @@ Result<std::vector<Guardrail>> ReadGuardrails(pqxx::work& tx, const std::string&
                    {target, row[2].as<std::string>(), row[3].as<std::string>(), row[4].as<std::string>()}});
   }
   return out;
+}
+
+Json::Value IdentityPoliciesJson(const std::vector<NamedDocument>& policies) {
+  Json::Value list(Json::arrayValue);
+  for (const NamedDocument& p : policies) {
+    Json::Value v;
+    v["name"] = p.name;
+    v["document"] = p.document;
+    list.append(v);
+  }
+  return list;
+}
+
+Result<std::vector<NamedDocument>> ParseIdentityPolicies(const std::string& arn, const std::string& text) {
+  Json::CharReaderBuilder builder;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value list;
+  std::string errors;
+  if (!reader->parse(text.data(), text.data() + text.size(), &list, &errors) || !list.isArray()) {
+    return Internal("the identity policies of role " + arn + " in the database are not a JSON array");
+  }
+  std::vector<NamedDocument> out;
+  for (const Json::Value& v : list) out.push_back({v["name"].asString(), v["document"].asString()});
+  return out;
+}
+
+Result<std::vector<RoleRecord>> ReadRoles(pqxx::work& tx, const std::string& tenant) {
+  std::vector<RoleRecord> out;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT arn, trust_policy, identity_policies, boundary_policy FROM govd.roles WHERE tenant = $1 "
+           "ORDER BY arn",
+           tenant)) {
+    RoleRecord role{row[0].as<std::string>(), row[1].as<std::string>(), {}, std::nullopt};
+    GOVD_ASSIGN_OR_RETURN(role.identity, ParseIdentityPolicies(role.arn, row[2].as<std::string>()));
+    if (!row[3].is_null()) role.boundary = row[3].as<std::string>();
+    out.push_back(std::move(role));
+  }
+  return out;
+}
+
+Status CheckDocument(const std::string& text, policy::PolicyKind kind, const std::string& what) {
+  if (auto parsed = policy::ParsePolicy(text, kind); !parsed) {
+    return parsed.error().WithContext(what + " is not a valid " + std::string(policy::PolicyKindName(kind)) +
+                                      " policy");
+  }
+  return Ok();
+}
+
+// The role's account, after checking the ARN names a role and every document parses as its kind.
+Result<policy::AccountId> CheckRole(const RoleRecord& role) {
+  auto arn = policy::ParsePrincipalArn(role.arn);
+  if (!arn || arn->kind != policy::PrincipalKind::kRole) {
+    return InvalidArgument("\"" + role.arn + "\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", "arn");
+  }
+  GOVD_ASSIGN_OR_RETURN(policy::AccountId account, policy::AccountId::Parse(arn->arn.account));
+  GOVD_TRY(CheckDocument(role.trust, policy::PolicyKind::kTrust, "the trust policy of " + role.arn));
+  std::set<std::string> names;
+  for (const NamedDocument& p : role.identity) {
+    if (p.name.empty() || !names.insert(p.name).second) {
+      return InvalidArgument("role " + role.arn + " has an unnamed or twice-named identity policy \"" + p.name + "\"",
+                             "identity");
+    }
+    GOVD_TRY(CheckDocument(p.document, policy::PolicyKind::kIdentity, "policy " + p.name + " of " + role.arn));
+  }
+  if (role.boundary) {
+    GOVD_TRY(CheckDocument(*role.boundary, policy::PolicyKind::kBoundary, "the boundary of " + role.arn));
+  }
+  return account;
 }
 
 // Parents before children: the root first, then by depth, then by id.
@@ -194,6 +266,39 @@ Result<std::vector<Guardrail>> Store::ListGuardrails() {
   });
 }
 
+Status Store::RecordRole(const RoleRecord& role) {
+  GOVD_ASSIGN_OR_RETURN(policy::AccountId account, CheckRole(role));
+  return impl_->TxStatus("recording role " + role.arn, [&](pqxx::work& tx) -> Status {
+    if (!RowExists(tx, "SELECT 1 FROM govd.accounts WHERE tenant = $1 AND account_id = $2", impl_->context.tenant,
+                   account.str())) {
+      return NotFound("account " + account.str() + " of role " + role.arn + " is not an account of tenant " +
+                          impl_->context.tenant,
+                      "arn");
+    }
+    if (RowExists(tx, "SELECT 1 FROM govd.roles WHERE tenant = $1 AND arn = $2", impl_->context.tenant, role.arn)) {
+      return Error(ErrorCode::kAlreadyExists, "role " + role.arn + " is already recorded", "arn");
+    }
+    std::optional<std::string> boundary = role.boundary;
+    tx.exec_params(
+        "INSERT INTO govd.roles (tenant, arn, account_id, trust_policy, identity_policies, boundary_policy, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, govd.from_us($7))",
+        impl_->context.tenant, role.arn, account.str(), role.trust, JsonText(IdentityPoliciesJson(role.identity)),
+        boundary, pg::ToMicros(impl_->Now()));
+    Json::Value after;
+    after["arn"] = role.arn;
+    after["trust_sha256"] = signer::Sha256Hex(role.trust);
+    after["identity"] = Json::arrayValue;
+    for (const NamedDocument& p : role.identity) {
+      Json::Value v;
+      v["name"] = p.name;
+      v["document_sha256"] = signer::Sha256Hex(p.document);
+      after["identity"].append(v);
+    }
+    after["boundary_sha256"] = role.boundary ? Json::Value(signer::Sha256Hex(*role.boundary)) : Json::Value();
+    return AppendAudit(tx, *impl_, {"role.record", "role/" + role.arn, "null", JsonText(after)});
+  });
+}
+
 Status Store::RegisterBucket(std::string_view bucket, const policy::AccountId& owner) {
   GOVD_TRY(ValidateBucketName(bucket));
   return impl_->TxStatus("registering bucket " + std::string(bucket), [&](pqxx::work& tx)
@@ -248,6 +353,7 @@ Result<Organisation> Store::ReadOrganisation() {
     org.ous = ReadOus(tx, tenant);
     GOVD_ASSIGN_OR_RETURN(org.accounts, ReadAccounts(tx, tenant));
     GOVD_ASSIGN_OR_RETURN(org.guardrails, ReadGuardrails(tx, tenant));
+    GOVD_ASSIGN_OR_RETURN(org.roles, ReadRoles(tx, tenant));
     GOVD_ASSIGN_OR_RETURN(org.buckets, ReadBuckets(tx, tenant));
     org.prefixes = ReadPrefixes(tx, tenant);
     return org;

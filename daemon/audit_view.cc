@@ -123,6 +123,24 @@ Result<policy::OrgBucket> SnapshotBucket(const accounts::BucketRecord& bucket, c
   return out;
 }
 
+Result<policy::OrgRole> SnapshotRole(const accounts::RoleRecord& role) {
+  policy::OrgRole out{role.arn, {}, {}, std::nullopt};
+  GOVD_ASSIGN_OR_RETURN(policy::NamedPolicy trust, ParseNamed(role.arn + " trust policy", role.trust,
+                                                               policy::PolicyKind::kTrust));
+  out.trust = std::move(trust);
+  for (const auto& p : role.identity) {
+    GOVD_ASSIGN_OR_RETURN(policy::NamedPolicy identity, ParseNamed(role.arn + " policy " + p.name, p.document,
+                                                                    policy::PolicyKind::kIdentity));
+    out.identity.push_back(std::move(identity));
+  }
+  if (role.boundary) {
+    GOVD_ASSIGN_OR_RETURN(policy::NamedPolicy boundary, ParseNamed(role.arn + " boundary", *role.boundary,
+                                                                    policy::PolicyKind::kBoundary));
+    out.boundary.push_back(std::move(boundary));
+  }
+  return out;
+}
+
 Result<policy::OrgSnapshot> Snapshot(const accounts::Organisation& org, const std::vector<Grant>& grants,
                                      BucketPolicyAccess* actual) {
   const std::vector<accounts::Guardrail>& guardrails = org.guardrails;
@@ -134,6 +152,10 @@ Result<policy::OrgSnapshot> Snapshot(const accounts::Organisation& org, const st
   for (const auto& account : org.accounts) {
     GOVD_ASSIGN_OR_RETURN(auto scps, ScpsOf(guardrails, account.id.str(), account.id.str()));
     snapshot.accounts.push_back({account.id.str(), account.name, account.ou_id, std::move(scps)});
+  }
+  for (const auto& role : org.roles) {
+    GOVD_ASSIGN_OR_RETURN(policy::OrgRole r, SnapshotRole(role));
+    snapshot.roles.push_back(std::move(r));
   }
   for (const auto& bucket : org.buckets) {
     GOVD_ASSIGN_OR_RETURN(policy::OrgBucket b, SnapshotBucket(bucket, grants, actual));

@@ -1,11 +1,13 @@
 // daemon/audit_view.h
 // What govd's audits (findings, who/what-can-access, the report) look at for one tenant: an
 // organisation snapshot built from the tenant's store - its OU tree with the guardrails as SCPs
-// (beside AWS's default FullAWSAccess at every level), its accounts and buckets - plus its grants
-// as the findings want them, and each bucket's policy: the actual one read from S3 when the daemon
-// has an S3 client, else the one govd's active grants render (the desired state), saying which.
-// IAM roles are not known to the store: the snapshot has none, so grantees and other principals
-// named by bucket policies are "outside" principals whose identity side is assumed to allow.
+// (beside AWS's default FullAWSAccess at every level), its accounts, the IAM roles recorded by
+// `govd org import` (trust, identity and boundary policies: role chains and trust findings), and
+// buckets - plus its grants as the findings want them, and each bucket's policy: the actual one
+// read from S3 when the daemon has an S3 client, else the one govd's active grants render (the
+// desired state), saying which. Principals of a member account whose roles are not recorded are
+// reported as such; principals outside the organisation are "outside" principals whose identity
+// side is assumed to allow.
 // Thread safety: LoadAuditView uses the store (one thread at a time) and `actual`'s contract.
 // Never logs; policy texts stay in memory.
 #pragma once

@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "daemon/govctl_options.h"
 
@@ -42,6 +44,45 @@ void PrintSection(std::string_view title, Rows rows, std::ostream& out) {
   PrintColumns(header, rows, out);
 }
 
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? "-" : out;
+}
+
+// The elements of a JSON value that may be one element or an array of them.
+std::vector<const Json::Value*> OneOrMany(const Json::Value& value) {
+  std::vector<const Json::Value*> items;
+  if (value.isArray()) {
+    for (const auto& item : value) items.push_back(&item);
+  } else if (!value.isNull()) {
+    items.push_back(&value);
+  }
+  return items;
+}
+
+// The principals the trust policy's statements name ("*" when a statement names everyone).
+std::string TrustedPrincipals(const Json::Value& trust) {
+  std::vector<std::string> names;
+  for (const Json::Value* statement : OneOrMany(trust["Statement"])) {
+    const Json::Value& principal = (*statement)["Principal"];
+    if (principal.isString()) {
+      names.push_back(principal.asString());
+      continue;
+    }
+    for (const char* kind : {"AWS", "Service", "Federated"}) {
+      for (const Json::Value* name : OneOrMany(principal[kind])) names.push_back(Text(*name));
+    }
+  }
+  return Joined(names);
+}
+
+std::string PolicyNames(const Json::Value& policies) {
+  std::vector<std::string> names;
+  for (const auto& p : policies) names.push_back(Text(p["name"]));
+  return Joined(names);
+}
+
 void PrintOrg(const Json::Value& org, std::ostream& out) {
   PrintTree(org, out);
   Rows accounts{{"ID", "KIND", "OU", "NAME"}};
@@ -54,6 +95,12 @@ void PrintOrg(const Json::Value& org, std::ostream& out) {
     guardrails.push_back({Text(g["name"]), Text(g["target"]) + " " + Text(g["target_id"]), count});
   }
   PrintSection("guardrails", std::move(guardrails), out);
+  Rows roles{{"ROLE", "ASSUMABLE BY", "IDENTITY POLICIES", "BOUNDARY"}};
+  for (const auto& r : org["roles"]) {
+    roles.push_back({Text(r["arn"]), TrustedPrincipals(r["trust"]), PolicyNames(r["policies"]),
+                     r.isMember("boundary") ? "yes" : "no"});
+  }
+  PrintSection("roles", std::move(roles), out);
   Rows buckets{{"BUCKET", "OWNER"}};
   for (const auto& b : org["buckets"]) buckets.push_back({Text(b["name"]), Text(b["owner"])});
   PrintSection("buckets", std::move(buckets), out);
@@ -72,8 +119,8 @@ int RunOrgCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   }
   if (options->help) {
     out << "usage: govctl org show [--socket PATH] [--json]\n\nShows the organisation govd manages: OUs, accounts,\n"
-           "guardrails, shared buckets and declared prefixes. --json prints it in the format\n"
-           "`govd org import` reads.\n";
+           "guardrails, the roles audits follow, shared buckets and declared prefixes. --json\n"
+           "prints it in the format `govd org import` reads.\n";
     PrintCommonOptions(out);
     return kExitOk;
   }

@@ -7,6 +7,7 @@
 #include "accounts/grant.h"
 #include "accounts/iso8601.h"
 #include "daemon/api_dispatcher.h"
+#include "policy/arn.h"
 #include "policy/parser.h"
 #include "policy/policy_canonical.h"
 
@@ -73,9 +74,10 @@ Result<policy::AccountId> Account(const Json::Value& object, std::string_view me
 
 // Each element of the array `member` (absent: none), parsed by `parse`, in file order.
 template <typename T, typename Parse>
-Result<std::vector<Located<T>>> Elements(const Json::Value& file, std::string_view member, Parse parse) {
+Result<std::vector<Located<T>>> Elements(const Json::Value& file, std::string_view member, Parse parse,
+                                         const std::string& base = "") {
   std::vector<Located<T>> out;
-  const std::string where = "/" + std::string(member);
+  const std::string where = base + "/" + std::string(member);
   if (!file.isMember(std::string(member))) return out;
   const Json::Value& list = file[std::string(member)];
   if (!list.isArray()) return InvalidArgument("must be an array", where);
@@ -121,26 +123,30 @@ Result<GuardrailTarget> ParseTarget(const Json::Value& v, const std::string& at)
   return InvalidArgument("target must be \"root\", \"ou\" or \"account\"", At(at, "target"));
 }
 
-// The document inline (a JSON object, stored as compact JSON) or from "document_file"; an SCP.
-Result<std::string> GuardrailDocument(const Json::Value& v, const std::string& at, const DocumentReader& read) {
-  bool inline_doc = v.isMember("document");
-  if (inline_doc == v.isMember("document_file")) {
-    return InvalidArgument("give exactly one of \"document\" (inline) and \"document_file\"", at);
+// A policy document of `kind`, inline in `member` (a JSON object, stored as compact JSON) or read
+// from the file named by `member`_file.
+Result<std::string> Document(const Json::Value& v, const std::string& at, const DocumentReader& read,
+                             const std::string& member, policy::PolicyKind kind) {
+  const std::string file_member = member + "_file";
+  bool inline_doc = v.isMember(member);
+  if (inline_doc == v.isMember(file_member)) {
+    return InvalidArgument("give exactly one of \"" + member + "\" (inline) and \"" + file_member + "\"", at);
   }
   std::string text;
-  std::string where = At(at, inline_doc ? "document" : "document_file");
+  std::string where = At(at, inline_doc ? member : file_member);
   if (inline_doc) {
-    if (!v["document"].isObject()) return InvalidArgument("must be a policy document (a JSON object)", where);
-    text = policy::CompactJson(v["document"]);
+    if (!v[member].isObject()) return InvalidArgument("must be a policy document (a JSON object)", where);
+    text = policy::CompactJson(v[member]);
   } else {
-    GOVD_ASSIGN_OR_RETURN(std::string path, RequiredString(v, "document_file", at));
+    GOVD_ASSIGN_OR_RETURN(std::string path, RequiredString(v, file_member, at));
     auto read_text = read(path);
     if (!read_text) return Error(read_text.error().code(), read_text.error().message(), where);
     text = *std::move(read_text);
   }
-  if (auto parsed = policy::ParsePolicy(text, policy::PolicyKind::kScp); !parsed) {
+  if (auto parsed = policy::ParsePolicy(text, kind); !parsed) {
     const Error& e = parsed.error();
-    return InvalidArgument("not a valid SCP: " + e.message(), inline_doc ? where + e.where() : where);
+    std::string what = kind == policy::PolicyKind::kScp ? "SCP" : std::string(policy::PolicyKindName(kind)) + " policy";
+    return InvalidArgument("not a valid " + what + ": " + e.message(), inline_doc ? where + e.where() : where);
   }
   return text;
 }
@@ -156,8 +162,40 @@ Result<accounts::GuardrailSpec> ParseGuardrail(const Json::Value& v, const std::
   } else if (spec.target == GuardrailTarget::kOu || v.isMember("target_id")) {
     GOVD_ASSIGN_OR_RETURN(spec.target_id, OuId(v, "target_id", at));
   }
-  GOVD_ASSIGN_OR_RETURN(spec.document, GuardrailDocument(v, at, read));
+  GOVD_ASSIGN_OR_RETURN(spec.document, Document(v, at, read, "document", policy::PolicyKind::kScp));
   return spec;
+}
+
+Result<accounts::NamedDocument> ParseRolePolicy(const Json::Value& v, const std::string& at, const DocumentReader& read) {
+  GOVD_TRY(CheckMembers(v, at, {"name", "document", "document_file"}));
+  accounts::NamedDocument policy;
+  GOVD_ASSIGN_OR_RETURN(policy.name, Name(v, "name", at));
+  GOVD_ASSIGN_OR_RETURN(policy.document, Document(v, at, read, "document", policy::PolicyKind::kIdentity));
+  return policy;
+}
+
+// {"arn", "trust" | "trust_file", "policies": [{"name", "document" | "document_file"}],
+//  "boundary" | "boundary_file"}: only the trust policy is required.
+Result<accounts::RoleRecord> ParseRole(const Json::Value& v, const std::string& at, const DocumentReader& read) {
+  GOVD_TRY(CheckMembers(v, at, {"arn", "trust", "trust_file", "policies", "boundary", "boundary_file"}));
+  accounts::RoleRecord role;
+  GOVD_ASSIGN_OR_RETURN(role.arn, RequiredString(v, "arn", at));
+  auto arn = policy::ParsePrincipalArn(role.arn);
+  if (!arn || arn->kind != policy::PrincipalKind::kRole) {
+    return InvalidArgument("\"" + role.arn + "\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", At(at, "arn"));
+  }
+  GOVD_ASSIGN_OR_RETURN(role.trust, Document(v, at, read, "trust", policy::PolicyKind::kTrust));
+  auto policy = [&read](const Json::Value& p, const std::string& where) { return ParseRolePolicy(p, where, read); };
+  GOVD_ASSIGN_OR_RETURN(auto policies, Elements<accounts::NamedDocument>(v, "policies", policy, at));
+  std::set<std::string> names;
+  for (auto& [p, where] : policies) {
+    if (!names.insert(p.name).second) return InvalidArgument("policy \"" + p.name + "\" is listed twice", where);
+    role.identity.push_back(std::move(p));
+  }
+  if (v.isMember("boundary") || v.isMember("boundary_file")) {
+    GOVD_ASSIGN_OR_RETURN(role.boundary, Document(v, at, read, "boundary", policy::PolicyKind::kBoundary));
+  }
+  return role;
 }
 
 Result<accounts::BucketRecord> ParseBucket(const Json::Value& v, const std::string& at) {
@@ -204,6 +242,7 @@ Status CheckNoDuplicates(const OrgSpec& spec) {
   GOVD_TRY(CheckUnique(spec.accounts, [](const accounts::AccountSpec& a) { return a.id.str(); }, "account"));
   GOVD_TRY(CheckUnique(spec.guardrails, [](const accounts::GuardrailSpec& g) { return g.target_id + "/" + g.name; },
                        "guardrail (target/name)"));
+  GOVD_TRY(CheckUnique(spec.roles, [](const accounts::RoleRecord& r) { return r.arn; }, "role"));
   GOVD_TRY(CheckUnique(spec.buckets, [](const accounts::BucketRecord& b) { return b.bucket; }, "bucket"));
   GOVD_TRY(CheckUnique(spec.prefixes, [](const accounts::PrefixRecord& p) { return p.bucket + "/" + p.prefix; },
                        "prefix"));
@@ -213,13 +252,33 @@ Status CheckNoDuplicates(const OrgSpec& spec) {
   return Ok();
 }
 
+// A stored document as JSON (stored documents were validated, so they parse).
+Json::Value DocumentJson(const std::string& text, const std::string& what) {
+  auto document = ParseJsonText(text, what);
+  return document ? *document : Json::Value(text);
+}
+
 Json::Value GuardrailJson(const accounts::Guardrail& g) {
   Json::Value v(Json::objectValue);
   v["name"] = g.spec.name;
   v["target"] = std::string(accounts::GuardrailTargetName(g.spec.target));
   v["target_id"] = g.spec.target_id;
-  auto document = ParseJsonText(g.spec.document, "guardrail " + g.spec.name);
-  v["document"] = document ? *document : Json::Value(g.spec.document);
+  v["document"] = DocumentJson(g.spec.document, "guardrail " + g.spec.name);
+  return v;
+}
+
+Json::Value RoleJson(const accounts::RoleRecord& r) {
+  Json::Value v(Json::objectValue);
+  v["arn"] = r.arn;
+  v["trust"] = DocumentJson(r.trust, "the trust policy of " + r.arn);
+  v["policies"] = Json::arrayValue;
+  for (const auto& p : r.identity) {
+    Json::Value policy(Json::objectValue);
+    policy["name"] = p.name;
+    policy["document"] = DocumentJson(p.document, "policy " + p.name);
+    v["policies"].append(policy);
+  }
+  if (r.boundary) v["boundary"] = DocumentJson(*r.boundary, "the boundary of " + r.arn);
   return v;
 }
 
@@ -227,7 +286,7 @@ Json::Value GuardrailJson(const accounts::Guardrail& g) {
 
 Result<OrgSpec> ParseOrgFile(std::string_view text, const DocumentReader& read_document) {
   GOVD_ASSIGN_OR_RETURN(Json::Value file, ParseJsonText(text, "the organisation file"));
-  GOVD_TRY(CheckMembers(file, "", {"root", "ous", "accounts", "guardrails", "buckets", "prefixes"}));
+  GOVD_TRY(CheckMembers(file, "", {"root", "ous", "accounts", "guardrails", "roles", "buckets", "prefixes"}));
   if (!file.isMember("root")) return InvalidArgument("\"root\" is required", "/root");
   OrgSpec spec;
   GOVD_ASSIGN_OR_RETURN(accounts::OuRecord root, ParseRoot(file["root"], "/root"));
@@ -241,6 +300,8 @@ Result<OrgSpec> ParseOrgFile(std::string_view text, const DocumentReader& read_d
   for (auto& g : spec.guardrails) {
     if (g.value.target == GuardrailTarget::kRoot && g.value.target_id.empty()) g.value.target_id = spec.root.value.id;
   }
+  auto role = [&read_document](const Json::Value& v, const std::string& at) { return ParseRole(v, at, read_document); };
+  GOVD_ASSIGN_OR_RETURN(spec.roles, Elements<accounts::RoleRecord>(file, "roles", role));
   GOVD_ASSIGN_OR_RETURN(spec.buckets, Elements<accounts::BucketRecord>(file, "buckets", ParseBucket));
   GOVD_ASSIGN_OR_RETURN(spec.prefixes, Elements<accounts::PrefixRecord>(file, "prefixes", ParsePrefix));
   GOVD_TRY(CheckNoDuplicates(spec));
@@ -249,7 +310,7 @@ Result<OrgSpec> ParseOrgFile(std::string_view text, const DocumentReader& read_d
 
 Json::Value OrganisationJson(const accounts::Organisation& org) {
   Json::Value file(Json::objectValue);
-  for (const char* list : {"ous", "accounts", "guardrails", "buckets", "prefixes"}) file[list] = Json::arrayValue;
+  for (const char* list : {"ous", "accounts", "guardrails", "roles", "buckets", "prefixes"}) file[list] = Json::arrayValue;
   for (const auto& ou : org.ous) {
     Json::Value v(Json::objectValue);
     v["id"] = ou.id;
@@ -270,6 +331,7 @@ Json::Value OrganisationJson(const accounts::Organisation& org) {
     file["accounts"].append(v);
   }
   for (const auto& g : org.guardrails) file["guardrails"].append(GuardrailJson(g));
+  for (const auto& r : org.roles) file["roles"].append(RoleJson(r));
   for (const auto& b : org.buckets) {
     Json::Value v(Json::objectValue);
     v["name"] = b.bucket;

@@ -1,7 +1,8 @@
 // daemon/org_file.h
 // The organisation file that `govd org import` reads and `GET /v1/org` writes (docs/govctl.md,
 // "Organisation file"): the root, OUs with their parents, accounts with kind and OU, guardrails
-// with target and SCP document, shared buckets with their owner, and declared prefixes with an
+// with target and SCP document, IAM roles of member accounts with their trust, identity and
+// boundary policies (for audits), shared buckets with their owner, and declared prefixes with an
 // optional embargo. ParseOrgFile checks each element on its own (types, ids, names, documents,
 // duplicates) and names a bad one by its JSON pointer; references between elements and to what
 // the store already holds are checked by org_import.h.
@@ -32,11 +33,12 @@ struct OrgSpec {
   std::vector<Located<accounts::OuRecord>> ous;
   std::vector<Located<accounts::AccountSpec>> accounts;
   std::vector<Located<accounts::GuardrailSpec>> guardrails;
+  std::vector<Located<accounts::RoleRecord>> roles;
   std::vector<Located<accounts::BucketRecord>> buckets;
   std::vector<Located<accounts::PrefixRecord>> prefixes;
 };
 
-// Reads a guardrail's "document_file" (relative paths resolved by the reader).
+// Reads a "document_file", "trust_file" or "boundary_file" (relative paths resolved by the reader).
 using DocumentReader = std::function<Result<std::string>(const std::string& path)>;
 
 // kInvalidArgument with the JSON pointer of the first bad element or member.

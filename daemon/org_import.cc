@@ -1,11 +1,13 @@
 #include "daemon/org_import.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "accounts/iso8601.h"
 #include "daemon/api_dispatcher.h"
 #include "daemon/org_file.h"
+#include "policy/arn.h"
 #include "policy/policy_canonical.h"
 
 namespace govd::daemon {
@@ -104,11 +106,13 @@ Status PlanAccounts(const OrgSpec& file, const Organisation& stored, Known& know
   return Ok();
 }
 
-// Stored and file documents were both checked as SCPs, so they parse.
+// Stored and file documents were both checked as policies, so they parse.
 Json::Value JsonOf(const std::string& text) {
-  auto value = ParseJsonText(text, "guardrail document");
+  auto value = ParseJsonText(text, "policy document");
   return value ? *value : Json::Value();
 }
+
+bool SameDocument(const std::string& a, const std::string& b) { return policy::EquivalentPolicies(JsonOf(a), JsonOf(b)); }
 
 Status CheckGuardrailTarget(const accounts::GuardrailSpec& g, const Known& known, const std::string& where) {
   bool found = false;
@@ -132,11 +136,48 @@ Status PlanGuardrails(const OrgSpec& file, const Organisation& stored, const Kno
     if (same == nullptr) {
       GOVD_TRY(CheckGuardrailTarget(g, known, where));
       plan.guardrails.push_back(g);
-    } else if (policy::EquivalentPolicies(JsonOf(same->spec.document), JsonOf(g.document))) {
+    } else if (SameDocument(same->spec.document, g.document)) {
       ++plan.unchanged;
     } else {
       return FailedPrecondition("guardrail \"" + g.name + "\" on " + g.target_id +
                                     " is stored with another document; govd org import never changes a stored element",
+                                where);
+    }
+  }
+  return Ok();
+}
+
+bool SameRole(const accounts::RoleRecord& a, const accounts::RoleRecord& b) {
+  if (!SameDocument(a.trust, b.trust) || a.boundary.has_value() != b.boundary.has_value()) return false;
+  if (a.boundary && !SameDocument(*a.boundary, *b.boundary)) return false;
+  if (a.identity.size() != b.identity.size()) return false;
+  for (const auto& p : a.identity) {
+    auto same = std::find_if(b.identity.begin(), b.identity.end(), [&p](const accounts::NamedDocument& q) {
+      return q.name == p.name && SameDocument(q.document, p.document);
+    });
+    if (same == b.identity.end()) return false;
+  }
+  return true;
+}
+
+// A role is known by its ARN; the same one with other documents is a conflict. Its account must
+// be an account of the organisation (the audits follow roles of member accounts only).
+Status PlanRoles(const OrgSpec& file, const Organisation& stored, const Known& known, OrgImportPlan& plan) {
+  for (const auto& [r, where] : file.roles) {
+    const std::string& arn_text = r.arn;
+    auto same = std::find_if(stored.roles.begin(), stored.roles.end(),
+                             [&arn_text](const accounts::RoleRecord& s) { return s.arn == arn_text; });
+    if (same == stored.roles.end()) {
+      auto arn = policy::ParsePrincipalArn(r.arn);  // checked by ParseOrgFile
+      if (!arn || known.accounts.count(arn->arn.account) == 0) {
+        return NotFound("the account of role " + r.arn + " is not an account of the organisation", where + "/arn");
+      }
+      plan.roles.push_back(r);
+    } else if (SameRole(*same, r)) {
+      ++plan.unchanged;
+    } else {
+      return FailedPrecondition("role " + r.arn +
+                                    " is stored with other policies; govd org import never changes a stored element",
                                 where);
     }
   }
@@ -221,6 +262,11 @@ std::vector<Step> Steps(const OrgImportPlan& plan) {
                        return Ok();
                      }});
   }
+  for (const auto& r : plan.roles) {
+    steps.push_back({"record role " + r.arn + " (" + std::to_string(r.identity.size()) + " identity policies" +
+                         (r.boundary ? ", a boundary)" : ")"),
+                     [&r](accounts::Store& s) { return s.RecordRole(r); }});
+  }
   for (const auto& b : plan.buckets) {
     steps.push_back({"register bucket " + b.bucket + " owned by " + b.owner.str(),
                      [&b](accounts::Store& s) { return s.RegisterBucket(b.bucket, b.owner); }});
@@ -236,8 +282,8 @@ std::vector<Step> Steps(const OrgImportPlan& plan) {
 }  // namespace
 
 int OrgImportPlan::creations() const {
-  return static_cast<int>((root ? 1 : 0) + ous.size() + accounts.size() + guardrails.size() + buckets.size() +
-                          prefixes.size());
+  return static_cast<int>((root ? 1 : 0) + ous.size() + accounts.size() + guardrails.size() + roles.size() +
+                          buckets.size() + prefixes.size());
 }
 
 Result<OrgImportPlan> PlanOrgImport(const OrgSpec& file, const Organisation& stored) {
@@ -247,6 +293,7 @@ Result<OrgImportPlan> PlanOrgImport(const OrgSpec& file, const Organisation& sto
   GOVD_TRY(PlanOus(file, stored, known, plan));
   GOVD_TRY(PlanAccounts(file, stored, known, plan));
   GOVD_TRY(PlanGuardrails(file, stored, known, plan));
+  GOVD_TRY(PlanRoles(file, stored, known, plan));
   GOVD_TRY(PlanBuckets(file, stored, known, plan));
   GOVD_TRY(PlanPrefixes(file, stored, known, plan));
   return plan;

@@ -3,9 +3,9 @@
 // the whole file with what the tenant already holds and returns only what is missing, or refuses
 // the file (nothing written) with the JSON pointer of the first element that references something
 // that exists nowhere, or that contradicts a stored element (the store has no updates, so a
-// different name, parent, owner, embargo or guardrail document is a conflict). ApplyOrgImport
+// different name, parent, owner, embargo, guardrail or role document is a conflict). ApplyOrgImport
 // then creates the missing elements in dependency order (root, OUs parents first, accounts,
-// guardrails, buckets, prefixes).
+// guardrails, roles, buckets, prefixes).
 // Atomicity: everything is validated before the first write, but each element is its own store
 // transaction; a failure in between (the database goes away) leaves a prefix of the plan written,
 // and running the import again completes it.
@@ -28,6 +28,7 @@ struct OrgImportPlan {
   std::vector<accounts::OuRecord> ous;     // parents before children
   std::vector<accounts::AccountSpec> accounts;
   std::vector<accounts::GuardrailSpec> guardrails;
+  std::vector<accounts::RoleRecord> roles;
   std::vector<accounts::BucketRecord> buckets;
   std::vector<accounts::PrefixRecord> prefixes;
   int unchanged = 0;  // elements of the file the store already holds, equal

@@ -133,5 +133,23 @@ TEST_F(RlsTest, FindingsAreIsolated) {
   EXPECT_TRUE(AsA("SELECT * FROM govd.findings WHERE tenant = 'la-york'").empty());
 }
 
+TEST_F(RlsTest, RolesAreIsolated) {
+  RoleRecord role{"arn:aws:iam::222222222222:role/reader",
+                  R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},)"
+                  R"("Action":"sts:AssumeRole"}]})",
+                  {},
+                  std::nullopt};
+  ASSERT_TRUE(a_->RecordRole(role));
+  EXPECT_EQ(b_->ReadOrganisation()->roles.size(), 0U);
+  EXPECT_EQ(b_->RecordRole(role).error().code(), ErrorCode::kNotFound) << "222222222222 is not an account of B";
+  EXPECT_TRUE(AsA("SELECT * FROM govd.roles WHERE tenant = 'la-york'").empty());
+  EXPECT_TRUE(AsAIsRefused("UPDATE govd.roles SET trust_policy = '{}'")) << "roles are insert only";
+  EXPECT_TRUE(AsAIsRefused("INSERT INTO govd.roles (tenant, arn, account_id, trust_policy, identity_policies, "
+                           "created_at) VALUES ('la-york', 'arn:aws:iam::333333333333:role/x', '333333333333', "
+                           "'{}', '[]', now())"));
+  ASSERT_EQ(a_->ReadOrganisation()->roles.size(), 1U);
+  EXPECT_EQ(a_->ReadOrganisation()->roles[0].trust, role.trust);
+}
+
 }  // namespace
 }  // namespace govd::accounts

@@ -283,6 +283,55 @@ TEST_F(GovctlAuditTest, WhoAndWhatCanAccessWithExplanations) {
   EXPECT_EQ(Audit({"who-can-access", "la-data"}).exit_code, 2);
 }
 
+// Roles recorded in the store (as `govd org import` records them) give role chains and trust
+// findings: a vendor's account may assume a role of the child, without an ExternalId, whose
+// identity policy reads the child's bucket.
+TEST_F(GovctlAuditTest, RecordedRolesGiveRoleChainsAndTrustFindings) {
+  const std::string role = "arn:aws:iam::222222222222:role/vendor-support";
+  const std::string vendor = "arn:aws:iam::999999999999:root";
+  accounts::RoleRecord record;
+  record.arn = role;
+  record.trust = R"({"Version":"2012-10-17","Statement":[{"Sid":"Vendor","Effect":"Allow",)"
+                 R"("Principal":{"AWS":")" + vendor + R"("},"Action":"sts:AssumeRole"}]})";
+  record.identity.push_back({"read-la-data", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                                             R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::la-data/*"}]})"});
+  ASSERT_TRUE(store_->RecordRole(record));
+  EXPECT_EQ(store_->RecordRole(record).error().code(), ErrorCode::kAlreadyExists);
+
+  GovctlRun who = Audit({"who-can-access", "s3://la-data/reports/", "--json"});
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  const Json::Value principals = ParseJson(who.out)["principals"];
+  const Json::Value* direct = nullptr;
+  const Json::Value* chained = nullptr;
+  for (const Json::Value& path : principals) {
+    if (path["principal"].asString() == role) direct = &path;
+    if (path["chain"].size() == 2U && path["chain"][1].asString() == role) chained = &path;
+  }
+  ASSERT_NE(direct, nullptr) << who.out;
+  EXPECT_EQ((*direct)["origin"].asString(), "organisation role");
+  ASSERT_NE(chained, nullptr) << who.out;
+  EXPECT_EQ((*chained)["origin"].asString(), "outside (identity side assumed to allow)");
+  ASSERT_EQ((*chained)["steps"].size(), 2U) << who.out;
+  EXPECT_EQ((*chained)["steps"][0]["action"].asString(), "sts:AssumeRole");
+  EXPECT_EQ((*chained)["steps"][0]["resource"].asString(), role);
+  EXPECT_EQ((*chained)["steps"][1]["principal"].asString(), role);
+  GovctlRun what = Audit({"what-can-access", role, "--json"});
+  ASSERT_EQ(what.exit_code, 0) << what.err;
+  ASSERT_EQ(ParseJson(what.out)["resources"].size(), 1U) << what.out;
+  EXPECT_EQ(ParseJson(what.out)["resources"][0]["bucket"].asString(), "la-data");
+
+  Json::Value findings = ParseJson(Audit({"findings", "--json"}).out)["findings"];
+  const Json::Value* trust = nullptr;
+  for (const Json::Value& f : findings) {
+    if (f["type"].asString() == "trust-without-external-id") trust = &f;
+  }
+  ASSERT_NE(trust, nullptr) << findings.toStyledString();
+  EXPECT_EQ((*trust)["resource"].asString(), role);
+  EXPECT_EQ((*trust)["principal"].asString(), vendor);
+  EXPECT_EQ((*trust)["severity"].asString(), "high");
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action = 'role.record'"), 1);
+}
+
 TEST_F(GovctlAuditTest, ReportIsWritten) {
   ActiveGrant(kOutsider, "reports/", "external consultant");
   std::string path = dir_.File("report.html");

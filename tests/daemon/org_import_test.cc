@@ -1,5 +1,5 @@
-// Organisation provisioning on the real PostgreSQL: the organisation file (daemon/org_file.h) is
-// imported idempotently, a bad element is refused by JSON pointer with nothing written, and the
+// Organisation provisioning on the real PostgreSQL: the organisation file (daemon/org_file.h),
+// roles included, is imported idempotently, a bad element is refused by JSON pointer with nothing written, and the
 // `govd org import` command and `govctl org show` (GET /v1/org) work as processes.
 #include "daemon/org_import.h"
 
@@ -62,7 +62,8 @@ class OrgImportTest : public ::testing::Test {
 
   std::int64_t Rows() const {
     return db_->Count("SELECT (SELECT count(*) FROM govd.ous) + (SELECT count(*) FROM govd.accounts) + "
-                      "(SELECT count(*) FROM govd.guardrails) + (SELECT count(*) FROM govd.buckets) + "
+                      "(SELECT count(*) FROM govd.guardrails) + (SELECT count(*) FROM govd.roles) + "
+                      "(SELECT count(*) FROM govd.buckets) + "
                       "(SELECT count(*) FROM govd.prefixes) + (SELECT count(*) FROM govd.audit_log)");
   }
 
@@ -179,6 +180,87 @@ TEST_F(OrgImportTest, ContradictingTheStoreIsAConflictNotAnUpdate) {
     EXPECT_EQ(created.error().where(), bad.where) << bad.name << ": " << created.error().ToString();
   }
   EXPECT_EQ(Rows(), rows);
+}
+
+// The example with two roles of the child: the central's reader (trust pinned to an ExternalId)
+// and a vendor's support role with a permissions boundary.
+std::string WithRoles(const std::string& example, const std::string& vendor_trust_action = "sts:AssumeRole") {
+  const std::string roles = R"("roles": [
+    {"arn": "arn:aws:iam::222222222222:role/vendor-support",
+     "trust": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+       "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": ")" + vendor_trust_action + R"("}]},
+     "policies": [{"name": "read-all", "document": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::la1-shared/*"}]}}],
+     "boundary": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}},
+    {"arn": "arn:aws:iam::222222222222:role/govd-central-reader",
+     "trust": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+       "Principal": {"AWS": "arn:aws:iam::111111111111:role/govd-central"}, "Action": "sts:AssumeRole",
+       "Condition": {"StringEquals": {"sts:ExternalId": "la1-2026"}}}]},
+     "policies": [{"name": "read-shared", "document_file": "iam/reader-role-permissions.json"}]}
+  ],
+  "buckets": [)";
+  std::string text = example;
+  std::size_t at = text.find("\"buckets\": [");
+  return at == std::string::npos ? text : text.replace(at, std::string("\"buckets\": [").size(), roles);
+}
+
+TEST_F(OrgImportTest, RolesAreRecordedOnceWithTheirPoliciesAndShownBack) {
+  auto created = Import(WithRoles(Example()));
+  ASSERT_TRUE(created) << created.error().ToString();
+  EXPECT_EQ(*created, 12);
+  auto org = store_->ReadOrganisation();
+  ASSERT_TRUE(org);
+  ASSERT_EQ(org->roles.size(), 2U);
+  const accounts::RoleRecord& reader = org->roles[0];  // by ARN
+  EXPECT_EQ(reader.arn, "arn:aws:iam::222222222222:role/govd-central-reader");
+  ASSERT_EQ(reader.identity.size(), 1U);
+  EXPECT_EQ(reader.identity[0].name, "read-shared");
+  EXPECT_NE(reader.identity[0].document.find("s3:GetObject"), std::string::npos) << "read from the example file";
+  EXPECT_FALSE(reader.boundary.has_value());
+  ASSERT_TRUE(org->roles[1].boundary.has_value());
+  EXPECT_NE(org->roles[1].trust.find("999999999999"), std::string::npos);
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action = 'role.record'"), 2);
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action = 'role.record' AND "
+                       "after_json LIKE '%999999999999%'"),
+            0)
+      << "the audit row holds hashes of the documents, not their text";
+
+  auto again = Plan(WithRoles(Example()));
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(again->creations(), 0);
+  auto shown = Plan(WriteJson(OrganisationJson(*org)));
+  ASSERT_TRUE(shown) << shown.error().ToString();
+  EXPECT_EQ(shown->creations(), 0) << "org show --json gives the roles back";
+  EXPECT_EQ(shown->unchanged, 12);
+}
+
+TEST_F(OrgImportTest, BadRolesAreRefusedByJsonPointerAndAChangedRoleIsAConflict) {
+  const BadFile cases[] = {
+      {"not a role ARN", "role/vendor-support", "user/vendor-support", "/roles/0/arn"},
+      {"role of an account outside the organisation", "arn:aws:iam::222222222222:role/vendor-support",
+       "arn:aws:iam::333333333333:role/vendor-support", "/roles/0/arn"},
+      {"trust without a principal", R"("Principal": {"AWS": "arn:aws:iam::999999999999:root"}, )", "",
+       "/roles/0/trust/Statement/0"},
+      {"identity policy without a resource", R"(, "Resource": "arn:aws:s3:::la1-shared/*")", "",
+       "/roles/0/policies/0/document/Statement/0"},
+      {"inline and file document both given", R"("name": "read-all")", R"("name": "read-all", "document_file": "x")",
+       "/roles/0/policies/0"},
+  };
+  std::int64_t rows = Rows();
+  for (const BadFile& bad : cases) {
+    std::string text = WithRoles(Example());
+    std::size_t at = text.find(bad.from);
+    ASSERT_NE(at, std::string::npos) << bad.name;
+    auto created = Import(text.replace(at, bad.from.size(), bad.to));
+    ASSERT_FALSE(created) << bad.name;
+    EXPECT_EQ(created.error().where(), bad.where) << bad.name << ": " << created.error().ToString();
+    EXPECT_EQ(Rows(), rows) << bad.name << ": something was written";
+  }
+  ASSERT_TRUE(Import(WithRoles(Example())));
+  auto changed = Import(WithRoles(Example(), "sts:AssumeRole*"));
+  ASSERT_FALSE(changed);
+  EXPECT_EQ(changed.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(changed.error().where(), "/roles/0");
 }
 
 // The command as an admin runs it, and the daemon showing the result.
