@@ -239,6 +239,9 @@ Status ReadControl(const RawReader& reader, Config& config) {
                         IntegerInRange(reader, "control.max-header-bytes", 8LL << 10, 1024, 64LL << 10));
   config.control_max_body_bytes = static_cast<std::size_t>(body);
   config.control_max_header_bytes = static_cast<std::size_t>(header);
+  GOVD_ASSIGN_OR_RETURN(std::string four_eyes, reader.Optional("control.four-eyes", "false"));
+  if (four_eyes != "true" && four_eyes != "false") return InvalidArgument("must be true or false", "control.four-eyes");
+  config.control_four_eyes = four_eyes == "true";
   GOVD_ASSIGN_OR_RETURN(config.roles, ReadRoles(reader));
   return Ok();
 }

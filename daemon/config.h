@@ -96,6 +96,8 @@ struct Config {
   std::chrono::milliseconds control_read_timeout{std::chrono::seconds(10)};
   std::size_t control_max_body_bytes = 1U << 20U;
   std::size_t control_max_header_bytes = 8U << 10U;
+  // Four eyes: whoever requested a grant (by uid) cannot approve it; another uid must.
+  bool control_four_eyes = false;
   std::string metrics_address;  // "host:port"; empty: no metrics listener
   LogLevel log_level = LogLevel::kInfo;
   RoleMap roles;
@@ -110,7 +112,7 @@ struct ConfigKey {
   bool multiple;  // may be given more than once
 };
 
-inline constexpr std::array<ConfigKey, 24> kConfigKeys{{
+inline constexpr std::array<ConfigKey, 25> kConfigKeys{{
     {"mode", "central or child", false},
     {"account-id", "the 12-digit AWS account this daemon governs", false},
     {"region", "AWS region, e.g. eu-west-2", false},
@@ -133,6 +135,7 @@ inline constexpr std::array<ConfigKey, 24> kConfigKeys{{
     {"control.max-body-bytes", "largest request body accepted", false},
     {"control.max-header-bytes", "largest request header block accepted", false},
     {"control.role", "\"uid:N|gid:N ROLE [TENANT]\", ROLE admin|operator|auditor; repeatable", true},
+    {"control.four-eyes", "true: the uid that requested a grant cannot approve it (default false)", false},
     {"metrics.address", "host:port of the metrics listener (empty: none)", false},
     {"log.level", "debug, info, notice, warning or error", false},
 }};

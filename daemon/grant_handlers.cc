@@ -251,13 +251,28 @@ Result<ApiResponse> ShowGrant(const ApiStore& api_store, const ApiRequest& reque
 
 enum class Decision { kApprove, kReject, kRevoke };
 
+// "uid:N" of an actor "uid:N/ROLE": the person, whatever role they act in.
+std::string_view PersonOf(std::string_view actor) { return actor.substr(0, actor.find('/')); }
+
+// With four eyes on, the uid that requested the grant may not approve it. requested_by never
+// changes after the request, so checking before the approval's own transaction is exact.
+Status CheckSecondPerson(accounts::Store& store, std::int64_t id, const ApiRequest& request) {
+  GOVD_ASSIGN_OR_RETURN(Grant grant, store.GetGrant(id));
+  const std::string approver = ActorOf(request.caller);
+  if (PersonOf(grant.requested_by) != PersonOf(approver)) return Ok();
+  return PermissionDenied("control.four-eyes is on: grant " + std::to_string(id) + " was requested by " +
+                              std::string(PersonOf(grant.requested_by)) + ", so another uid must approve it",
+                          "grant_id");
+}
+
 // Approve, reject or revoke; the first and last change what the bucket policy must say, so they
 // wake the reconciler (the store has already marked the grant's bucket due).
-Result<ApiResponse> Decide(const ApiStore& api_store, ReconcileScheduler& scheduler, Decision decision,
-                           const ApiRequest& request) {
+Result<ApiResponse> Decide(const ApiStore& api_store, ReconcileScheduler& scheduler, const Config& config,
+                           Decision decision, const ApiRequest& request) {
   GOVD_ASSIGN_OR_RETURN(std::int64_t id, ParseGrantId(request.route.grant_id));
   GOVD_ASSIGN_OR_RETURN(std::string reason, ParseDecisionBody(request.body));
   GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
+  if (decision == Decision::kApprove && config.control_four_eyes) GOVD_TRY(CheckSecondPerson(*store, id, request));
   Result<Grant> grant = decision == Decision::kApprove  ? store->ApproveGrant(id, reason)
                         : decision == Decision::kReject ? store->RejectGrant(id, reason)
                                                         : store->RevokeGrant(id, reason);
@@ -320,7 +335,8 @@ Json::Value GrantToJson(const Grant& grant) {
   return json;
 }
 
-void RegisterGrantHandlers(ApiDispatcher& dispatcher, const ApiStore& store, ReconcileScheduler& scheduler) {
+void RegisterGrantHandlers(ApiDispatcher& dispatcher, const ApiStore& store, ReconcileScheduler& scheduler,
+                           const Config& config) {
   dispatcher.Handle(Endpoint::kGrantList, [&store](const ApiRequest& r) { return ListGrants(store, r); });
   dispatcher.Handle(Endpoint::kGrantRequest, [&store](const ApiRequest& r) { return RequestGrant(store, r); });
   dispatcher.Handle(Endpoint::kGrantShow, [&store](const ApiRequest& r) { return ShowGrant(store, r); });
@@ -330,8 +346,8 @@ void RegisterGrantHandlers(ApiDispatcher& dispatcher, const ApiStore& store, Rec
       {Endpoint::kGrantRevoke, Decision::kRevoke},
   }};
   for (const auto& [endpoint, decision] : decisions) {
-    dispatcher.Handle(endpoint, [&store, &scheduler, decision = decision](const ApiRequest& r) {
-      return Decide(store, scheduler, decision, r);
+    dispatcher.Handle(endpoint, [&store, &scheduler, &config, decision = decision](const ApiRequest& r) {
+      return Decide(store, scheduler, config, decision, r);
     });
   }
 }

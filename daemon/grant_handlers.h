@@ -5,7 +5,8 @@
 // grant id the tenant does not own answers 404 exactly like one that does not exist (the store
 // filters by tenant, and row-level security hides other tenants' rows from tenant-bound database
 // roles). An approval or a revocation wakes the reconciler at once, so that the bucket policy
-// follows within a pass instead of a reconcile interval.
+// follows within a pass instead of a reconcile interval. With control.four-eyes on, the uid that
+// requested a grant cannot approve it (403).
 // Thread safety: the handlers run on the event loop, like everything they use.
 // Never echoes request bodies into logs; errors quote only the offending field's value.
 #pragma once
@@ -16,14 +17,17 @@
 #include "base/result.h"
 #include "daemon/api_dispatcher.h"
 #include "daemon/api_store.h"
+#include "daemon/config.h"
 #include "daemon/reconcile_scheduler.h"
 #include "policy/arn.h"
 
 namespace govd::daemon {
 
 // Handles kGrantList, kGrantRequest, kGrantShow, kGrantApprove, kGrantReject and kGrantRevoke.
-// `store` and `scheduler` must outlive `dispatcher`.
-void RegisterGrantHandlers(ApiDispatcher& dispatcher, const ApiStore& store, ReconcileScheduler& scheduler);
+// `store`, `scheduler` and `config` (read at each approval: a reload applies at once) must outlive
+// `dispatcher`.
+void RegisterGrantHandlers(ApiDispatcher& dispatcher, const ApiStore& store, ReconcileScheduler& scheduler,
+                           const Config& config);
 
 // The body of POST /v1/tenants/{tenant}/grants, for grants on buckets of `owner`:
 //   {"bucket": "...", "prefix": "reports/", "grantee": "arn:aws:iam::...:role/...",

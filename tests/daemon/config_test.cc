@@ -47,6 +47,7 @@ TEST(ConfigTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(config->concurrency, 4);
   EXPECT_EQ(config->log_level, LogLevel::kInfo);
   EXPECT_FALSE(config->static_keys.has_value());
+  EXPECT_FALSE(config->control_four_eyes) << "four eyes is opt-in";
   EXPECT_TRUE(config->roles.bindings().empty());
 }
 
@@ -64,6 +65,7 @@ TEST(ConfigTest, EveryKeyAccepted) {
   raw.values["reconcile.concurrency"].values = {"8"};
   raw.values["control.read-timeout"].values = {"500ms"};
   raw.values["control.max-body-bytes"].values = {"4096"};
+  raw.values["control.four-eyes"].values = {"true"};
   raw.values["control.role"].values = {"uid:0 admin", "gid:100 operator 444455556666", "uid:7 auditor"};
   raw.values["metrics.address"].values = {"127.0.0.1:9464"};
   raw.values["log.level"].values = {"debug"};
@@ -78,6 +80,7 @@ TEST(ConfigTest, EveryKeyAccepted) {
   EXPECT_DOUBLE_EQ(config->reconcile_jitter, 0.25);
   EXPECT_EQ(config->reconcile_lease, milliseconds(3000));
   EXPECT_EQ(config->concurrency, 8);
+  EXPECT_TRUE(config->control_four_eyes);
   EXPECT_EQ(config->control_read_timeout, milliseconds(500));
   EXPECT_EQ(config->control_max_body_bytes, 4096U);
   ASSERT_EQ(config->roles.bindings().size(), 3U);
@@ -120,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"control.socket", "run/govd.sock"},
                       BadValue{"control.socket", "/" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
                       BadValue{"control.read-timeout", "10ms"}, BadValue{"control.max-body-bytes", "10"},
-                      BadValue{"control.max-header-bytes", "1000000"}, BadValue{"metrics.address", "9464"},
+                      BadValue{"control.max-header-bytes", "1000000"}, BadValue{"control.four-eyes", "yes"},
+                      BadValue{"metrics.address", "9464"},
                       BadValue{"metrics.address", "localhost:99999"}, BadValue{"log.level", "verbose"},
                       BadValue{"control.role", "uid:0 root"}, BadValue{"control.role", "uid:x admin"},
                       BadValue{"control.role", "user:0 admin"}, BadValue{"control.role", "uid:5 operator"},

@@ -193,5 +193,31 @@ TEST_F(GovctlGrantTest, GovdErrorsDenialsAndAnAbsentDaemonHaveTheirExitCodes) {
   EXPECT_EQ(unreachable.exit_code, 3) << unreachable.err;
 }
 
+// Four eyes (control.four-eyes, taken up by a reload): the uid that requested a grant cannot
+// approve it, whatever its role; another admin uid can, and the audit log names both.
+TEST_F(GovctlGrantTest, FourEyesRefusesTheRequestersOwnApprovalAndAnotherUidApproves) {
+  constexpr uid_t kSecondAdmin = 4301;
+  const std::string id = RequestId("four-eyes/");
+  daemon_.Rebind("admin", "role = uid:" + std::to_string(kSecondAdmin) + " admin\nfour-eyes = true\n");
+  if (HasFatalFailure()) return;
+  GovctlRun own = Govctl({"grant", "approve", id});
+  EXPECT_EQ(own.exit_code, 4) << own.out << own.err;
+  EXPECT_NE(own.err.find("control.four-eyes is on: grant " + id + " was requested by uid:" + std::to_string(getuid())),
+            std::string::npos)
+      << own.err;
+  auto store = daemon_.OpenStore(kTenantA);
+  EXPECT_EQ(store->GetGrant(std::stoll(id))->state, accounts::GrantState::kRequested) << "nothing changed";
+
+  GovctlRun other = testing::RunGovctl({"--socket", daemon_.socket(), "grant", "approve", id}, kSecondAdmin);
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  auto grant = store->GetGrant(std::stoll(id));
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->state, accounts::GrantState::kApproved);
+  EXPECT_EQ(grant->requested_by, "uid:" + std::to_string(getuid()) + "/admin");
+  EXPECT_EQ(grant->approved_by, "uid:" + std::to_string(kSecondAdmin) + "/admin");
+  EXPECT_EQ(Govctl({"grant", "reject", RequestId("four-eyes-2/"), "--reason", "not needed"}).exit_code, 0)
+      << "a requester may still reject (withdraw) their own request";
+}
+
 }  // namespace
 }  // namespace govd::daemon

@@ -44,8 +44,8 @@ std::string BindingLine(const std::string& role) {
   return role.empty() ? "" : "role = uid:" + std::to_string(getuid()) + " " + role + "\n";
 }
 
-void GrantDaemon::WriteConfig(const std::string& role) const {
-  WriteFile(dir_.File("govd.conf"), MinimalConfig(dir_, BindingLine(role) +
+void GrantDaemon::WriteConfig(const std::string& role, const std::string& control) const {
+  WriteFile(dir_.File("govd.conf"), MinimalConfig(dir_, BindingLine(role) + control +
                                                             "[aws]\n"
                                                             "s3-endpoint = http://127.0.0.1:1\n"
                                                             "access-key-id = AKIAGRANTTESTKEY0001\n"
@@ -67,8 +67,8 @@ void GrantDaemon::Start(const std::string& role, const std::string& database) {
   ASSERT_TRUE(Shows(Call("GET", "/v1/status"), role)) << "govd does not show role \"" << role << "\"";
 }
 
-void GrantDaemon::Rebind(const std::string& role) {
-  WriteConfig(role);
+void GrantDaemon::Rebind(const std::string& role, const std::string& control) {
+  WriteConfig(role, control);
   govd_->Signal(SIGHUP);
   auto deadline = std::chrono::steady_clock::now() + milliseconds(10'000);
   while (!Shows(Call("GET", "/v1/status"), role)) {

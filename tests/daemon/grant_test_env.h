@@ -35,8 +35,9 @@ class GrantDaemon {
   // Seeds both tenants in DatabaseConninfo() and starts govd with `role` bound to this uid.
   // `database` overrides the conninfo govd uses (e.g. a tenant-bound role's).
   void Start(const std::string& role, const std::string& database = "");
-  // Rebinds this uid to `role` and waits until govd answers with it.
-  void Rebind(const std::string& role);
+  // Rebinds this uid to `role` and waits until govd answers with it; `control` is added to the
+  // [control] section (e.g. more bindings, "four-eyes = true").
+  void Rebind(const std::string& role, const std::string& control = "");
 
   const std::string& socket() const { return socket_; }
   Result<ControlResponse> Call(const std::string& method, const std::string& target, const std::string& body = {}) const;
@@ -46,7 +47,7 @@ class GrantDaemon {
   accounts::Grant SeedGrant(const std::string& tenant, const std::string& prefix, bool approve = false) const;
 
  private:
-  void WriteConfig(const std::string& role) const;
+  void WriteConfig(const std::string& role, const std::string& control = "") const;
 
   TempDir dir_;
   std::string socket_ = dir_.File("govd.sock");
