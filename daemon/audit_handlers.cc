@@ -425,8 +425,13 @@ Result<std::vector<policy::AccessAnswer>> AccessPerBucket(const AuditView& view)
   return answers;
 }
 
+// The report's period starts at `since` (the tenant's first audit-log entry when absent or earlier);
+// drift is looked for in the whole log, so that grants changing state before the period still
+// explain a write inside it, and the repairs before the period are left out.
 ApiHandler MakeAuditReportHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
   return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
+    GOVD_ASSIGN_OR_RETURN(Params params, ParseQuery(request.route.query, {"since"}));
+    GOVD_ASSIGN_OR_RETURN(std::int64_t since_us, SinceParam(params));
     GOVD_ASSIGN_OR_RETURN(Opened opened, OpenView(api_store, actual, request));
     const std::string& tenant = opened.store->context().tenant;
     policy::AuditReportInput input;
@@ -437,8 +442,11 @@ ApiHandler MakeAuditReportHandler(const ApiStore& api_store, const TenantPolicyA
     input.grants = opened.view.grants;
     GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> log, WholeAuditLog(*opened.store));
     input.history = GrantHistory(log);
-    input.period_start = log.empty() ? input.generated_at : log.front().at_us / 1'000'000;
-    input.drift = DriftRepairs(log);
+    input.period_start = std::max(log.empty() ? input.generated_at : log.front().at_us / 1'000'000,
+                                  since_us / 1'000'000);
+    for (policy::DriftRepair& repair : DriftRepairs(log)) {
+      if (repair.at >= input.period_start) input.drift.push_back(std::move(repair));
+    }
     GOVD_ASSIGN_OR_RETURN(input.access, AccessPerBucket(opened.view));
     ApiResponse response;
     response.body["tenant"] = tenant;

@@ -22,7 +22,7 @@ constexpr std::string_view kUsage =
     "       govctl audit archive FINDING_ID [--tenant ACCOUNT]\n"
     "       govctl audit who-can-access s3://BUCKET[/PREFIX] [--action ACTION] [--tenant ACCOUNT]\n"
     "       govctl audit what-can-access ARN [--action ACTION] [--tenant ACCOUNT]\n"
-    "       govctl audit report --out FILE.html [--tenant ACCOUNT]\n";
+    "       govctl audit report --out FILE.html [--tenant ACCOUNT] [--since DATE]\n";
 
 constexpr std::string_view kHelp =
     "\nAudits over govd's view of a tenant (default: the daemon's own account). DATE is YYYY-MM-DD\n"
@@ -305,7 +305,8 @@ Status RunReport(const AuditClient& client, const AuditArgs& args, std::ostream&
   std::string path = args.Value("--out");
   if (path.empty()) return InvalidArgument("report needs --out FILE", "--out");
   GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
-  GOVD_ASSIGN_OR_RETURN(Json::Value body, client.Call("GET", tenant + "/audit/report"));
+  GOVD_ASSIGN_OR_RETURN(Json::Value body,
+                        client.Call("GET", tenant + "/audit/report" + Query({{"since", args.Value("--since")}})));
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file << body["html"].asString();
   file.close();

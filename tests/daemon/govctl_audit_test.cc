@@ -343,6 +343,17 @@ TEST_F(GovctlAuditTest, ReportIsWritten) {
   EXPECT_NE(html.find("outside-organisation"), std::string::npos);
   EXPECT_NE(html.find("la-data"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("<p id=\"drift-period\">From 2027-01-15"), std::string::npos)
+      << "without --since the period starts at the first audit-log entry (the test clock's time)";
+
+  GovctlRun since = Audit({"report", "--out", path, "--since", "2027-02-01"});
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  std::ifstream again(path);
+  html.assign((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<p id=\"drift-period\">From 2027-02-01 00:00 UTC"), std::string::npos) << html;
+  GovctlRun bad = Audit({"report", "--out", path, "--since", "last week"});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.err.find("since"), std::string::npos) << bad.err;
 }
 
 TEST_F(GovctlAuditTest, AuditorReadsEverythingButCannotArchive) {
