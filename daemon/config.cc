@@ -439,6 +439,18 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text, const std
   return InvalidArgument("\"" + std::string(text) + "\" is not a duration like 500ms, 30s, 5m or 2h", where);
 }
 
+bool IsSecretKey(std::string_view key) {
+  return key == "aws.secret-access-key" || (key.starts_with("tenant.") && key.ends_with(".secret-access-key"));
+}
+
+void WipeSecretValues(RawConfig& raw) noexcept {
+  for (auto& [key, value] : raw.values) {
+    if (!IsSecretKey(key)) continue;
+    for (std::string& text : value.values) signer::WipeString(text);
+    value.values.clear();
+  }
+}
+
 Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_TRY(CheckKeysKnown(raw));
   RawReader reader(raw);

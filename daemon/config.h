@@ -12,6 +12,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -30,12 +32,42 @@ std::string_view LogLevelName(LogLevel level);
 // Where a raw value came from: secrets are only accepted from a protected file.
 enum class ValueSource { kFile, kCommandLine };
 
+struct RawConfig;
+// "aws.secret-access-key" and every "tenant.NAME.secret-access-key".
+bool IsSecretKey(std::string_view key);
+// Overwrites and empties the values of the secret keys of `raw`; the other values stay.
+void WipeSecretValues(RawConfig& raw) noexcept;
+
 struct RawValue {
   std::vector<std::string> values;  // one per occurrence; most keys allow exactly one
   ValueSource source = ValueSource::kFile;
 };
 
+// The values of secret keys (aws.secret-access-key, tenant.NAME.secret-access-key) are wiped when
+// a RawConfig goes or is assigned over, so that no copy of a secret outlives its use
+// (ValidateConfig puts the secret into signer::Credentials, which wipe their own).
 struct RawConfig {
+  RawConfig() = default;
+  RawConfig(const RawConfig&) = default;
+  RawConfig(RawConfig&&) noexcept = default;
+  RawConfig& operator=(const RawConfig& other) {
+    if (this == &other) return *this;
+    WipeSecretValues(*this);
+    values = other.values;
+    file_path = other.file_path;
+    file_mode = other.file_mode;
+    return *this;
+  }
+  RawConfig& operator=(RawConfig&& other) noexcept {
+    if (this == &other) return *this;
+    WipeSecretValues(*this);
+    values = std::move(other.values);
+    file_path = std::move(other.file_path);
+    file_mode = other.file_mode;
+    return *this;
+  }
+  ~RawConfig() { WipeSecretValues(*this); }
+
   std::map<std::string, RawValue> values;  // key as in the file: "reconcile.interval"
   std::string file_path;                   // empty when no file was read
   unsigned file_mode = 0;                  // permission bits of the file (st_mode & 07777)

@@ -1,10 +1,16 @@
 #include "daemon/config_loader.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <fstream>
+#include <cerrno>
+#include <istream>
 #include <sstream>
+#include <streambuf>
+
+#include "signer/credentials.h"
 
 namespace govd::daemon {
 namespace {
@@ -91,17 +97,61 @@ Result<po::variables_map> ParseArgs(const std::vector<std::string>& args) {
   }
 }
 
+// Boost keeps its own copies of every value it reads: the parsed options (values and original
+// tokens) and the variables map. The secret keys' copies are overwritten before Boost frees them.
+void WipeSecrets(po::parsed_options& parsed) noexcept {
+  for (po::option& option : parsed.options) {
+    if (!IsSecretKey(option.string_key)) continue;
+    for (std::string& value : option.value) signer::WipeString(value);
+    for (std::string& token : option.original_tokens) signer::WipeString(token);
+  }
+}
+
+void WipeSecrets(po::variables_map& vm) noexcept {
+  for (auto& [key, value] : vm) {
+    if (!IsSecretKey(key)) continue;
+    if (auto* text = boost::any_cast<std::string>(&value.value())) signer::WipeString(*text);
+  }
+}
+
+// A read-only stream over text that the caller owns, without copying it (the text may hold a
+// secret that the caller wipes). Nothing writes through the pointers: the buffer only gets.
+class TextStreamBuf : public std::streambuf {
+ public:
+  explicit TextStreamBuf(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+constexpr off_t kMaxConfigBytes = 1 << 20;
+
+// The whole file with one descriptor (its mode from the same open file) and no stdio buffer, so
+// the only copy of a secret in it is `text`, wiped once parsed.
 Status ReadFile(const std::string& path, RawConfig& raw) {
-  std::ifstream in(path);
-  if (!in) return NotFound("cannot open config file", path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NotFound("cannot open config file", path);
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return NotFound("cannot stat config file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  GOVD_ASSIGN_OR_RETURN(RawConfig file, ParseConfigText(text.str(), path));
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size > kMaxConfigBytes) {
+    ::close(fd);
+    return InvalidArgument("config file is not a regular file of at most 1 MiB", path);
+  }
+  std::string text(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
+  Result<RawConfig> file = ParseConfigText(text, path);
+  signer::WipeString(text);
+  if (!file) return file.error();
   raw.file_path = path;
   raw.file_mode = info.st_mode & 07777U;
-  raw.values.merge(file.values);  // keys already set on the command line stay as they are
+  raw.values.merge(file->values);  // keys already set on the command line stay as they are
   return Ok();
 }
 
@@ -109,7 +159,8 @@ Status ReadFile(const std::string& path, RawConfig& raw) {
 
 Result<RawConfig> ParseConfigText(std::string_view text, const std::string& origin) {
   try {
-    std::istringstream in{std::string(text)};
+    TextStreamBuf buffer(text);
+    std::istream in(&buffer);
     po::variables_map vm;
     const po::options_description options = ConfigOptions();  // `parsed` points into it
     po::parsed_options parsed = po::parse_config_file(in, options, /*allow_unregistered=*/true);
@@ -117,6 +168,8 @@ Result<RawConfig> ParseConfigText(std::string_view text, const std::string& orig
     RawConfig raw;
     Collect(vm, ValueSource::kFile, raw);
     CollectUnregistered(parsed, raw);
+    WipeSecrets(vm);
+    WipeSecrets(parsed);
     return raw;
   } catch (const po::error& e) {
     return InvalidArgument(OptionErrorText(e), origin);
@@ -140,6 +193,7 @@ Result<RawConfig> LoadRawConfig(const CommandLine& command_line) {
   GOVD_ASSIGN_OR_RETURN(po::variables_map vm, ParseArgs(command_line.args));
   RawConfig raw;
   Collect(vm, ValueSource::kCommandLine, raw);
+  WipeSecrets(vm);  // a secret on the command line is refused by ValidateConfig; no copy stays
   if (vm.count("config") != 0) {
     GOVD_TRY(ReadFile(vm["config"].as<std::string>(), raw));
     return raw;

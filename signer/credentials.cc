@@ -5,16 +5,12 @@
 #include <utility>
 
 namespace govd::signer {
-namespace {
 
-// Overwrites the whole buffer, not only the current size, then empties the string.
 void WipeString(std::string& s) noexcept {
   s.resize(s.capacity());
   OPENSSL_cleanse(s.data(), s.size());
   s.clear();
 }
-
-}  // namespace
 
 Credentials::Credentials(std::string access_key_id, std::string secret_access_key,
                          std::string session_token)

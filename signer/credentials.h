@@ -13,6 +13,10 @@
 
 namespace govd::signer {
 
+// Overwrites the string's whole buffer (OPENSSL_cleanse), then empties it: for the other places a
+// secret passes through (e.g. the config file's text).
+void WipeString(std::string& s) noexcept;
+
 class Credentials {
  public:
   Credentials(std::string access_key_id, std::string secret_access_key,

@@ -409,6 +409,34 @@ TEST(ConfigLoaderTest, OptionNamesHoldingPercentPlaceholdersAreRefusedPromptly) 
   EXPECT_NE(command_line.error().message().find("'%'"), std::string::npos) << command_line.error().message();
 }
 
+// Secrets do not outlive their use: a RawConfig wipes the secret keys' values (also when it goes),
+// and only those.
+TEST(ConfigLoaderTest, WipingARawConfigEmptiesOnlyTheSecretValues) {
+  auto raw = ParseConfigText("region = eu-west-2\n[aws]\naccess-key-id = AKIAWIPETEST00000001\n"
+                             "secret-access-key = wipe-me-please-0123456789\n[tenant.222222222222]\n"
+                             "access-key-id = AKIAWIPETEST00000002\nsecret-access-key = tenant-secret-0123456789\n",
+                             "t.conf");
+  ASSERT_TRUE(raw) << raw.error().ToString();
+  EXPECT_EQ(raw->values.at("aws.secret-access-key").values, std::vector<std::string>{"wipe-me-please-0123456789"});
+  WipeSecretValues(*raw);
+  EXPECT_TRUE(raw->values.at("aws.secret-access-key").values.empty());
+  EXPECT_TRUE(raw->values.at("tenant.222222222222.secret-access-key").values.empty());
+  EXPECT_EQ(raw->values.at("aws.access-key-id").values.front(), "AKIAWIPETEST00000001");
+  EXPECT_EQ(raw->values.at("tenant.222222222222.access-key-id").values.front(), "AKIAWIPETEST00000002");
+  EXPECT_EQ(raw->values.at("region").values.front(), "eu-west-2");
+  EXPECT_TRUE(IsSecretKey("aws.secret-access-key"));
+  EXPECT_FALSE(IsSecretKey("aws.access-key-id"));
+  EXPECT_FALSE(IsSecretKey("secret-access-key")) << "only where govd reads one";
+}
+
+TEST(ConfigLoaderTest, AConfigPathThatIsNotARegularFileIsRefused) {
+  testing::TempDir dir;
+  auto config = LoadFile(dir.path());
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().where(), dir.path());
+  EXPECT_NE(config.error().message().find("not a regular file"), std::string::npos) << config.error().message();
+}
+
 TEST(ConfigLoaderTest, ConfigTextParsesWithoutAFile) {
   auto raw = ParseConfigText("region = eu-west-2\n[control]\nrole = uid:0 admin\nrole = gid:7 auditor\n", "t.conf");
   ASSERT_TRUE(raw) << raw.error().ToString();
