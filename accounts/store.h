@@ -164,6 +164,9 @@ class Store {
                        std::optional<TimePoint> embargo_until);
   // Everything above, read in one transaction (one consistent snapshot).
   Result<Organisation> ReadOrganisation();
+  // The tenants whose organisation this connection may read (with a root recorded), sorted: all
+  // of them for the database's owner, the mapped ones for a tenant-bound role (row-level security).
+  Result<std::vector<std::string>> VisibleTenants();
 
   // --- Grants: user requests ---
   Result<Grant> RequestGrant(const GrantRequest& request);

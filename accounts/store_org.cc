@@ -346,6 +346,16 @@ Status Store::DeclarePrefix(std::string_view bucket, std::string_view prefix,
   });
 }
 
+Result<std::vector<std::string>> Store::VisibleTenants() {
+  return impl_->Tx<std::vector<std::string>>("listing the tenants", [](pqxx::work& tx) {
+    std::vector<std::string> tenants;
+    for (const pqxx::row& row : tx.exec("SELECT DISTINCT tenant FROM govd.ous WHERE parent_id IS NULL ORDER BY tenant")) {
+      tenants.push_back(row[0].as<std::string>());
+    }
+    return tenants;
+  });
+}
+
 Result<Organisation> Store::ReadOrganisation() {
   return impl_->Tx<Organisation>("reading the organisation", [&](pqxx::work& tx) -> Result<Organisation> {
     const std::string& tenant = impl_->context.tenant;

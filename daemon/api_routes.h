@@ -41,6 +41,7 @@ enum class Endpoint {
   kWhoCanAccess,
   kWhatCanAccess,
   kAuditReport,
+  kOrgAuditReport,
 };
 
 // Who may call an endpoint. On a tenant-scoped path an operator must also be bound to that
@@ -64,7 +65,7 @@ inline constexpr Access kAdminOnly{true, false, false};
 inline constexpr Access kWriters{true, true, false};
 inline constexpr Access kAdminAndAuditor{true, false, true};  // whole-organisation reads
 
-inline constexpr std::array<RouteSpec, 20> kRoutes{{
+inline constexpr std::array<RouteSpec, 21> kRoutes{{
     {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "daemon state: mode, account, reconcile passes"},
     {Endpoint::kReconcileNow, "POST", "/v1/reconcile", kWriters, "start a reconcile pass now"},
     {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "the organisation: OUs, accounts, buckets"},
@@ -85,6 +86,7 @@ inline constexpr std::array<RouteSpec, 20> kRoutes{{
     {Endpoint::kWhoCanAccess, "GET", "/v1/tenants/{tenant}/access/who", kEveryone, "who can access a bucket or prefix"},
     {Endpoint::kWhatCanAccess, "GET", "/v1/tenants/{tenant}/access/what", kEveryone, "what a principal can access"},
     {Endpoint::kAuditReport, "GET", "/v1/tenants/{tenant}/audit/report", kEveryone, "the audit report as HTML"},
+    {Endpoint::kOrgAuditReport, "GET", "/v1/audit/report", kAdminAndAuditor, "one audit report over every tenant"},
 }};
 
 struct RouteMatch {

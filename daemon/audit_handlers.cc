@@ -425,34 +425,90 @@ Result<std::vector<policy::AccessAnswer>> AccessPerBucket(const AuditView& view)
   return answers;
 }
 
-// The report's period starts at `since` (the tenant's first audit-log entry when absent or earlier);
-// drift is looked for in the whole log, so that grants changing state before the period still
-// explain a write inside it, and the repairs before the period are left out.
+// One tenant's part of a report. Its period starts at `since_us` (the tenant's first audit-log
+// entry when absent or earlier); drift is looked for in the whole log, so that grants changing
+// state before the period still explain a write inside it, and the repairs before the period are
+// left out.
+Result<policy::AuditReportInput> TenantReport(Opened& opened, std::int64_t since_us) {
+  policy::AuditReportInput input;
+  input.generated_at = UnixSeconds(Clock::now());
+  input.findings = CurrentFindings(opened.view);
+  input.grants = opened.view.grants;
+  GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> log, WholeAuditLog(*opened.store));
+  input.history = GrantHistory(log);
+  input.period_start = std::max(log.empty() ? input.generated_at : log.front().at_us / 1'000'000,
+                                since_us / 1'000'000);
+  for (policy::DriftRepair& repair : DriftRepairs(log)) {
+    if (repair.at >= input.period_start) input.drift.push_back(std::move(repair));
+  }
+  GOVD_ASSIGN_OR_RETURN(input.access, AccessPerBucket(opened.view));
+  return input;
+}
+
+ApiResponse ReportResponse(const policy::AuditReportInput& input, const std::string& tenant, std::string_view source) {
+  ApiResponse response;
+  response.body["tenant"] = tenant;
+  response.body["policy_source"] = std::string(source);
+  response.body["findings"] = Json::UInt64(input.findings.size());
+  response.body["html"] = policy::RenderAuditReport(input);
+  return response;
+}
+
 ApiHandler MakeAuditReportHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
   return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(Params params, ParseQuery(request.route.query, {"since"}));
     GOVD_ASSIGN_OR_RETURN(std::int64_t since_us, SinceParam(params));
     GOVD_ASSIGN_OR_RETURN(Opened opened, OpenView(api_store, actual, request));
     const std::string& tenant = opened.store->context().tenant;
-    policy::AuditReportInput input;
+    GOVD_ASSIGN_OR_RETURN(policy::AuditReportInput input, TenantReport(opened, since_us));
     input.title = "govd audit report: tenant " + tenant + " (bucket policies from " +
                   std::string(PolicySourceName(opened.view)) + ")";
-    input.generated_at = UnixSeconds(Clock::now());
-    input.findings = CurrentFindings(opened.view);
-    input.grants = opened.view.grants;
-    GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> log, WholeAuditLog(*opened.store));
-    input.history = GrantHistory(log);
-    input.period_start = std::max(log.empty() ? input.generated_at : log.front().at_us / 1'000'000,
-                                  since_us / 1'000'000);
-    for (policy::DriftRepair& repair : DriftRepairs(log)) {
-      if (repair.at >= input.period_start) input.drift.push_back(std::move(repair));
+    return ReportResponse(input, tenant, PolicySourceName(opened.view));
+  };
+}
+
+// Every tenant the daemon's database role can read, in one report: the parts of each tenant's
+// report side by side (findings, grants, history, drift and access of all of them), the period
+// from the earliest tenant's start. Each tenant's bucket policies come from S3 when this daemon
+// manages it, else from its desired state; the title says which. Tenants are account ids.
+ApiHandler MakeOrgAuditReportHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
+  return [&api_store, actual](const ApiRequest& request) -> Result<ApiResponse> {
+    GOVD_ASSIGN_OR_RETURN(Params params, ParseQuery(request.route.query, {"since"}));
+    GOVD_ASSIGN_OR_RETURN(std::int64_t since_us, SinceParam(params));
+    GOVD_ASSIGN_OR_RETURN(auto own, api_store.Open(request));
+    GOVD_ASSIGN_OR_RETURN(std::vector<std::string> tenants, own->VisibleTenants());
+    policy::AuditReportInput all;
+    all.generated_at = UnixSeconds(Clock::now());
+    all.period_start = all.generated_at;
+    std::set<std::string> sources;
+    std::string described;  // "111122223333 (s3), 222233334444 (desired state)"
+    for (const std::string& name : tenants) {
+      auto id = policy::AccountId::Parse(name);
+      if (!id) return id.error().WithContext("tenant \"" + name + "\" of the database");
+      ApiRequest as_tenant = request;
+      as_tenant.route.tenant = *id;
+      GOVD_ASSIGN_OR_RETURN(Opened opened, OpenView(api_store, actual, as_tenant));
+      std::string source(PolicySourceName(opened.view));
+      if (!described.empty()) described += ", ";
+      described += name;
+      described += " (" + source + ")";
+      sources.insert(std::move(source));
+      GOVD_ASSIGN_OR_RETURN(policy::AuditReportInput part, TenantReport(opened, since_us));
+      all.period_start = std::min(all.period_start, part.period_start);
+      all.findings.insert(all.findings.end(), part.findings.begin(), part.findings.end());
+      all.grants.insert(all.grants.end(), part.grants.begin(), part.grants.end());
+      all.history.insert(all.history.end(), part.history.begin(), part.history.end());
+      all.drift.insert(all.drift.end(), part.drift.begin(), part.drift.end());
+      all.access.insert(all.access.end(), part.access.begin(), part.access.end());
     }
-    GOVD_ASSIGN_OR_RETURN(input.access, AccessPerBucket(opened.view));
-    ApiResponse response;
-    response.body["tenant"] = tenant;
-    response.body["policy_source"] = std::string(PolicySourceName(opened.view));
-    response.body["findings"] = Json::UInt64(input.findings.size());
-    response.body["html"] = policy::RenderAuditReport(input);
+    std::stable_sort(all.drift.begin(), all.drift.end(),
+                     [](const policy::DriftRepair& a, const policy::DriftRepair& b) { return a.at < b.at; });
+    all.title = "govd audit report: " + std::to_string(tenants.size()) + " tenant(s), bucket policies from: " +
+                (described.empty() ? "none" : described);
+    std::string source = sources.size() == 1 ? *sources.begin() : sources.empty() ? "none" : "mixed";
+    ApiResponse response = ReportResponse(all, "all", source);
+    response.body["tenants"] = Json::arrayValue;
+    for (const std::string& name : tenants) response.body["tenants"].append(name);
     return response;
   };
 }
@@ -469,6 +525,7 @@ void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, con
   dispatcher.Handle(Endpoint::kWhoCanAccess, MakeWhoCanAccessHandler(store, actual));
   dispatcher.Handle(Endpoint::kWhatCanAccess, MakeWhatCanAccessHandler(store, actual));
   dispatcher.Handle(Endpoint::kAuditReport, MakeAuditReportHandler(store, actual));
+  dispatcher.Handle(Endpoint::kOrgAuditReport, MakeOrgAuditReportHandler(store, actual));
 }
 
 }  // namespace govd::daemon

@@ -22,13 +22,14 @@ constexpr std::string_view kUsage =
     "       govctl audit archive FINDING_ID [--tenant ACCOUNT]\n"
     "       govctl audit who-can-access s3://BUCKET[/PREFIX] [--action ACTION] [--tenant ACCOUNT]\n"
     "       govctl audit what-can-access ARN [--action ACTION] [--tenant ACCOUNT]\n"
-    "       govctl audit report --out FILE.html [--tenant ACCOUNT] [--since DATE]\n";
+    "       govctl audit report --out FILE.html [--tenant ACCOUNT | --all-tenants] [--since DATE]\n";
 
 constexpr std::string_view kHelp =
     "\nAudits over govd's view of a tenant (default: the daemon's own account). DATE is YYYY-MM-DD\n"
     "(midnight UTC) or YYYY-MM-DDTHH:MM:SSZ. `verify` exits 1 when the hash chain is broken and names\n"
     "the first bad row. ACTION defaults to s3:GetObject. With --json, `log` prints JSON Lines and the\n"
-    "other commands the daemon's JSON answer.\n";
+    "other commands the daemon's JSON answer. `report --all-tenants` (admin, auditor) puts every\n"
+    "tenant the daemon's database shows into one report.\n";
 
 // The options of `govctl audit` that take a value.
 constexpr std::string_view kValueOptions[] = {"--tenant", "--since", "--grant", "--format", "--status", "--action",
@@ -61,6 +62,8 @@ Result<AuditArgs> ParseAuditArgs(CommandArgs args) {
     } else if (IsValueOption(arg)) {
       if (i + 1 == args.size()) return InvalidArgument(std::string(arg) + " needs a value", std::string(arg));
       parsed.values[std::string(arg)] = args[++i];
+    } else if (arg == "--all-tenants") {
+      parsed.values[std::string(arg)] = "yes";
     } else {
       rest.push_back(args[i]);
     }
@@ -304,14 +307,24 @@ Status RunWhat(const AuditClient& client, const AuditArgs& args, std::ostream& o
 Status RunReport(const AuditClient& client, const AuditArgs& args, std::ostream& out) {
   std::string path = args.Value("--out");
   if (path.empty()) return InvalidArgument("report needs --out FILE", "--out");
-  GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
-  GOVD_ASSIGN_OR_RETURN(Json::Value body,
-                        client.Call("GET", tenant + "/audit/report" + Query({{"since", args.Value("--since")}})));
+  bool all = !args.Value("--all-tenants").empty();
+  if (all && !args.Value("--tenant").empty()) {
+    return InvalidArgument("give --tenant or --all-tenants, not both", "--all-tenants");
+  }
+  std::string base;
+  if (all) {
+    base = "/v1/audit/report";
+  } else {
+    GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
+    base = tenant + "/audit/report";
+  }
+  GOVD_ASSIGN_OR_RETURN(Json::Value body, client.Call("GET", base + Query({{"since", args.Value("--since")}})));
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file << body["html"].asString();
   file.close();
   if (!file) return FailedPrecondition("cannot write " + path, "--out");
-  out << "wrote " << path << " (tenant " << body["tenant"].asString() << ", " << body["findings"].asUInt64()
+  std::string whose = all ? std::to_string(body["tenants"].size()) + " tenant(s)" : "tenant " + body["tenant"].asString();
+  out << "wrote " << path << " (" << whose << ", " << body["findings"].asUInt64()
       << " current finding(s), bucket policies from " << body["policy_source"].asString() << ")\n";
   return Ok();
 }

@@ -102,6 +102,7 @@ std::vector<Expectation> Matrix() {
       {Endpoint::kWhatCanAccess, "GET", t + "/access/what?principal=arn:aws:iam::111111111111:role/r", true, true,
        false, true},
       {Endpoint::kAuditReport, "GET", t + "/audit/report", true, true, false, true},
+      {Endpoint::kOrgAuditReport, "GET", "/v1/audit/report", true, false, false, true},
   };
 }
 

@@ -356,6 +356,35 @@ TEST_F(GovctlAuditTest, ReportIsWritten) {
   EXPECT_NE(bad.err.find("since"), std::string::npos) << bad.err;
 }
 
+// One report over every tenant of the database: each tenant's buckets, grants and findings.
+TEST_F(GovctlAuditTest, AllTenantsReportHoldsEveryTenant) {
+  ActiveGrant(kOutsider, "reports/", "external consultant");
+  constexpr const char* kOther = "444455556666";
+  auto other = accounts::testing::OpenStore(db_->conninfo(), kOther, clock_);
+  accounts::testing::SeedOrganisation(*other, "555566667777", "york-data");
+  if (HasFatalFailure()) return;
+  accounts::GrantRequest request = accounts::testing::ReadRequest("minutes/", "york-data");
+  request.owner = accounts::testing::Account("555566667777");
+  auto grant = other->RequestGrant(request);
+  ASSERT_TRUE(grant) << grant.error().ToString();
+  auto approved = other->ApproveGrant(grant->id);
+  auto applying = other->MarkApplying(grant->id, approved->generation);
+  ASSERT_TRUE(other->MarkActive(grant->id, applying->generation));
+  std::string path = dir_.File("all.html");
+  GovctlRun report = Audit({"report", "--all-tenants", "--out", path});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("(2 tenant(s), 1 current finding(s)"), std::string::npos) << report.out;
+  std::ifstream in(path);
+  std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string& expected : {std::string("2 tenant(s)"), std::string(kTenant) + " (desired state)",
+                                     std::string(kOther) + " (desired state)", std::string("la-data"),
+                                     std::string("york-data"), std::string("outside-organisation")}) {
+    EXPECT_NE(html.find(expected), std::string::npos) << expected;
+  }
+  GovctlRun both = Audit({"report", "--all-tenants", "--tenant", kTenant, "--out", path});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+}
+
 TEST_F(GovctlAuditTest, AuditorReadsEverythingButCannotArchive) {
   if (getuid() != 0) GTEST_SKIP() << "needs root to run govctl as the auditor's uid";
   ActiveGrant(kOutsider, "reports/", "external consultant");
