@@ -34,6 +34,7 @@ po::options_description ActionOptions() {
   po::options_description options("govd options");
   options.add_options()("help,h", "show this help and exit")("version", "print the version and exit")(
       "check-config", "validate the configuration, print the first problem, exit 0 if valid")(
+      "dry-run", "child mode: print what a reconcile pass would change for every tenant, change nothing, exit")(
       "config", po::value<std::string>(), "INI config file (default /etc/govd/<account-id>.conf)");
   return options;
 }
@@ -183,6 +184,7 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv) {
   command_line.help = vm.count("help") != 0;
   command_line.version = vm.count("version") != 0;
   command_line.check_config = vm.count("check-config") != 0;
+  command_line.dry_run = vm.count("dry-run") != 0;
   std::ostringstream help;
   help << AllOptions();
   command_line.help_text = help.str();

@@ -20,6 +20,7 @@ struct CommandLine {
   bool help = false;
   bool version = false;
   bool check_config = false;
+  bool dry_run = false;
   std::string help_text;
   std::vector<std::string> args;  // argv without the program name, kept to re-read on SIGHUP
 };

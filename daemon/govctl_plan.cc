@@ -6,7 +6,6 @@
 #include "daemon/govctl_options.h"
 
 namespace govd::daemon {
-namespace {
 
 void PrintPlan(const Json::Value& body, std::ostream& out) {
   std::vector<std::vector<std::string>> rows;
@@ -23,6 +22,8 @@ void PrintPlan(const Json::Value& body, std::ostream& out) {
   out << body["changes"].asInt() << " of " << body["buckets"].size() << " bucket(s) would change, "
       << body["failures"].asInt() << " would fail; nothing was written\n";
 }
+
+namespace {
 
 // The daemon's own account, from GET /v1/status.
 Result<std::string> OwnAccount(const GovctlOptions& options) {

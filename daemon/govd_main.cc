@@ -18,6 +18,7 @@
 #include "daemon/api_handlers.h"
 #include "daemon/api_org.h"
 #include "daemon/api_plan.h"
+#include "daemon/govctl_plan.h"
 #include "daemon/api_simulate.h"
 #include "daemon/api_store.h"
 #include "daemon/api_worker.h"
@@ -397,6 +398,33 @@ int RunDaemon(CommandLine command_line, Config config) {
   return service.Run();
 }
 
+// `govd --dry-run`: the plan of every managed tenant, as `govctl plan` prints it, without a
+// daemon: reads S3 and the store, writes nothing, takes no lease, opens no socket. Exit 0 when
+// every tenant was planned (whatever it would change), else 1.
+int RunDryRun(const Config& config, std::ostream& out, std::ostream& err) {
+  if (config.mode != Mode::kChild || config.database_conninfo.empty()) {
+    err << "govd: --dry-run plans a child-mode daemon's reconcile passes: it needs mode = child and a database\n";
+    return kExitConfig;
+  }
+  auto child = ChildReconciler::Create(config, nullptr);
+  if (!child) {
+    err << "govd: " << child.error().ToString() << "\n";
+    return kExitConfig;
+  }
+  int exit_code = 0;
+  for (const policy::AccountId& tenant : (*child)->tenants()) {
+    out << "tenant " << tenant.str() << ":\n";
+    auto plans = (*child)->Plan(tenant);
+    if (!plans) {
+      err << "govd: planning tenant " << tenant.str() << ": " << plans.error().ToString() << "\n";
+      exit_code = 1;
+      continue;
+    }
+    PrintPlan(PlanJson(tenant, *plans), out);
+  }
+  return exit_code;
+}
+
 int Main(int argc, char** argv) {
   if (Status hardened = DisableCoreDumps(); !hardened) {  // before the config file's keys are read
     std::cerr << "govd: " << hardened.error().ToString() << "\n";
@@ -427,6 +455,7 @@ int Main(int argc, char** argv) {
     std::cout << "govd: configuration is valid (" << ModeName(config->mode) << " " << config->account_id.str() << ")\n";
     return 0;
   }
+  if (command_line->dry_run) return RunDryRun(*config, std::cout, std::cerr);
   return RunDaemon(*std::move(command_line), *std::move(config));
 }
 

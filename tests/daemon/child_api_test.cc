@@ -45,11 +45,15 @@ class ChildApiTest : public ::testing::Test {
     ASSERT_EQ(rgw_->Revoke(), "") << "start without a bucket policy";
   }
 
-  void StartGovd() {
+  void WriteConfig() {
     std::string extra = "role = uid:" + std::to_string(getuid()) + " admin\n[aws]\ns3-endpoint = " +
                         env_["RGW_ENDPOINT"] + "\naccess-key-id = " + env_["RGW_LA1_ACCESS_KEY"] +
                         "\nsecret-access-key = " + env_["RGW_LA1_SECRET_KEY"] + "\n[reconcile]\ninterval = 1h\n";
     testing::WriteFile(dir_.File("govd.conf"), testing::ConfigWithDatabase(dir_, db_->conninfo(), kChild, extra));
+  }
+
+  void StartGovd() {
+    WriteConfig();
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
     ASSERT_TRUE(testing::WaitForSocket(socket_, milliseconds(10'000)));
     ASSERT_TRUE(WaitFor([this] { return Passes("passes_finished") >= 1; }, milliseconds(10'000)))
@@ -149,6 +153,29 @@ TEST_F(ChildApiTest, PlanShowsTheRepairOfAHandEditAndWritesNothing) {
   auto other = testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan", "333333333333"});
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_NE(other.err.find("tenant 333333333333 is not managed by this daemon"), std::string::npos) << other.err;
+}
+
+// `govd --dry-run`: the same plan without a daemon, printed as govctl plan prints it.
+TEST_F(ChildApiTest, DryRunPrintsThePlanOfEveryTenantAndWritesNothing) {
+  std::int64_t id = Grant("reports/");
+  WriteConfig();
+  std::int64_t audit_rows = db_->Count("SELECT count(*) FROM govd.audit_log");
+  auto run = testing::RunProgram(std::getenv("GOVD_BINARY"), {"--config", dir_.File("govd.conf"), "--dry-run"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("tenant " + std::string(kChild) + ":"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(bucket_ + ": would add "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("1 of 1 bucket(s) would change, 0 would fail; nothing was written"), std::string::npos)
+      << run.out;
+  EXPECT_FALSE(ActualPolicy().has_value()) << "--dry-run wrote the bucket policy";
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log"), audit_rows) << "--dry-run wrote to the store";
+  EXPECT_EQ(store_->GetGrant(id)->state, accounts::GrantState::kApproved);
+  EXPECT_FALSE(testing::WaitForSocket(socket_, milliseconds(0))) << "--dry-run opened no control socket";
+
+  testing::WriteFile(dir_.File("central.conf"), "mode = central\naccount-id = 111122223333\nregion = eu-west-2\n"
+                                                "[database]\nconninfo = " + db_->conninfo() + "\n");
+  auto central = testing::RunProgram(std::getenv("GOVD_BINARY"), {"--config", dir_.File("central.conf"), "--dry-run"});
+  EXPECT_EQ(central.exit_code, 1) << central.err;
+  EXPECT_NE(central.err.find("needs mode = child and a database"), std::string::npos) << central.err;
 }
 
 TEST_F(ChildApiTest, SimulateUsesTheStoredGuardrailsAndTheActualBucketPolicy) {
