@@ -157,6 +157,9 @@ class Store {
   // Records a role of a registered account of the tenant (its ARN once; the audit row holds the
   // documents' SHA-256, not their text).
   Status RecordRole(const RoleRecord& role);
+  // Replaces the policies of a recorded role (roles follow IAM, where they change); audited as
+  // role.update with the SHA-256 of the documents before and after. kNotFound if not recorded.
+  Status ReplaceRole(const RoleRecord& role);
   Status RegisterBucket(std::string_view bucket, const policy::AccountId& owner);
   // Declares a prefix of a bucket; with embargo_until, nothing under it (nor any grant covering
   // it) may be granted before that time.

@@ -125,6 +125,22 @@ Result<policy::AccountId> CheckRole(const RoleRecord& role) {
   return account;
 }
 
+// The audit form of a role: its ARN and the SHA-256 of each document, never their text.
+Json::Value RoleAuditJson(const RoleRecord& role) {
+  Json::Value v;
+  v["arn"] = role.arn;
+  v["trust_sha256"] = signer::Sha256Hex(role.trust);
+  v["identity"] = Json::arrayValue;
+  for (const NamedDocument& p : role.identity) {
+    Json::Value policy;
+    policy["name"] = p.name;
+    policy["document_sha256"] = signer::Sha256Hex(p.document);
+    v["identity"].append(policy);
+  }
+  v["boundary_sha256"] = role.boundary ? Json::Value(signer::Sha256Hex(*role.boundary)) : Json::Value();
+  return v;
+}
+
 // Parents before children: the root first, then by depth, then by id.
 constexpr const char* kOusInTreeOrder =
     "WITH RECURSIVE tree AS ("
@@ -284,18 +300,28 @@ Status Store::RecordRole(const RoleRecord& role) {
         "created_at) VALUES ($1, $2, $3, $4, $5, $6, govd.from_us($7))",
         impl_->context.tenant, role.arn, account.str(), role.trust, JsonText(IdentityPoliciesJson(role.identity)),
         boundary, pg::ToMicros(impl_->Now()));
-    Json::Value after;
-    after["arn"] = role.arn;
-    after["trust_sha256"] = signer::Sha256Hex(role.trust);
-    after["identity"] = Json::arrayValue;
-    for (const NamedDocument& p : role.identity) {
-      Json::Value v;
-      v["name"] = p.name;
-      v["document_sha256"] = signer::Sha256Hex(p.document);
-      after["identity"].append(v);
-    }
-    after["boundary_sha256"] = role.boundary ? Json::Value(signer::Sha256Hex(*role.boundary)) : Json::Value();
-    return AppendAudit(tx, *impl_, {"role.record", "role/" + role.arn, "null", JsonText(after)});
+    return AppendAudit(tx, *impl_, {"role.record", "role/" + role.arn, "null", JsonText(RoleAuditJson(role))});
+  });
+}
+
+Status Store::ReplaceRole(const RoleRecord& role) {
+  GOVD_TRY(CheckRole(role));
+  return impl_->TxStatus("replacing role " + role.arn, [&](pqxx::work& tx) -> Status {
+    pqxx::result before = tx.exec_params(
+        "SELECT arn, trust_policy, identity_policies, boundary_policy FROM govd.roles WHERE tenant = $1 AND arn = $2 "
+        "FOR UPDATE",
+        impl_->context.tenant, role.arn);
+    if (before.empty()) return NotFound("role " + role.arn + " is not recorded", "arn");
+    RoleRecord old{role.arn, before[0][1].as<std::string>(), {}, std::nullopt};
+    GOVD_ASSIGN_OR_RETURN(old.identity, ParseIdentityPolicies(role.arn, before[0][2].as<std::string>()));
+    if (!before[0][3].is_null()) old.boundary = before[0][3].as<std::string>();
+    std::optional<std::string> boundary = role.boundary;
+    tx.exec_params(
+        "UPDATE govd.roles SET trust_policy = $3, identity_policies = $4, boundary_policy = $5 "
+        "WHERE tenant = $1 AND arn = $2",
+        impl_->context.tenant, role.arn, role.trust, JsonText(IdentityPoliciesJson(role.identity)), boundary);
+    return AppendAudit(tx, *impl_, {"role.update", "role/" + role.arn, JsonText(RoleAuditJson(old)),
+                                    JsonText(RoleAuditJson(role))});
   });
 }
 

@@ -92,20 +92,22 @@ int Import(const OrgArgs& args, std::ostream& out, std::ostream& err) {
   if (!stored) return fail(stored.error(), "");
   auto plan = PlanOrgImport(*spec, *stored);
   if (!plan) return fail(plan.error().WithContext(args.file), "refused, nothing written: ");
-  if (plan->creations() == 0) {
+  if (plan->changes() == 0) {
     out << "nothing to change: tenant " << args.tenant << " already holds all " << plan->unchanged << " elements of "
         << args.file << "\n";
     return 0;
   }
   if (args.dry_run) {
     for (const auto& line : DescribeOrgImport(*plan)) out << "would " << line << "\n";
-    out << "dry run: " << plan->creations() << " to create, " << plan->unchanged << " already present; nothing written\n";
+    out << "dry run: " << plan->creations() << " to create, " << plan->role_updates.size() << " to update, "
+        << plan->unchanged << " already present; nothing written\n";
     return 0;
   }
   Status applied = ApplyOrgImport(**store, *plan, [&out](const std::string& line) { out << "done: " << line << "\n"; });
   if (!applied) return fail(applied.error(), "stopped (run it again to finish): ");
-  out << "imported " << args.file << " into tenant " << args.tenant << ": " << plan->creations() << " created, "
-      << plan->unchanged << " already present\n";
+  out << "imported " << args.file << " into tenant " << args.tenant << ": " << plan->creations() << " created, ";
+  if (!plan->role_updates.empty()) out << plan->role_updates.size() << " updated, ";
+  out << plan->unchanged << " already present\n";
   return 0;
 }
 

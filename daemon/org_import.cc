@@ -160,8 +160,9 @@ bool SameRole(const accounts::RoleRecord& a, const accounts::RoleRecord& b) {
   return true;
 }
 
-// A role is known by its ARN; the same one with other documents is a conflict. Its account must
-// be an account of the organisation (the audits follow roles of member accounts only).
+// A role is known by its ARN; the same one with other documents replaces the stored one (roles
+// follow IAM). Its account must be an account of the organisation (the audits follow roles of
+// member accounts only).
 Status PlanRoles(const OrgSpec& file, const Organisation& stored, const Known& known, OrgImportPlan& plan) {
   for (const auto& [r, where] : file.roles) {
     const std::string& arn_text = r.arn;
@@ -176,9 +177,7 @@ Status PlanRoles(const OrgSpec& file, const Organisation& stored, const Known& k
     } else if (SameRole(*same, r)) {
       ++plan.unchanged;
     } else {
-      return FailedPrecondition("role " + r.arn +
-                                    " is stored with other policies; govd org import never changes a stored element",
-                                where);
+      plan.role_updates.push_back(r);
     }
   }
   return Ok();
@@ -267,6 +266,10 @@ std::vector<Step> Steps(const OrgImportPlan& plan) {
                          (r.boundary ? ", a boundary)" : ")"),
                      [&r](accounts::Store& s) { return s.RecordRole(r); }});
   }
+  for (const auto& r : plan.role_updates) {
+    steps.push_back({"update role " + r.arn + " (its policies changed)",
+                     [&r](accounts::Store& s) { return s.ReplaceRole(r); }});
+  }
   for (const auto& b : plan.buckets) {
     steps.push_back({"register bucket " + b.bucket + " owned by " + b.owner.str(),
                      [&b](accounts::Store& s) { return s.RegisterBucket(b.bucket, b.owner); }});
@@ -285,6 +288,8 @@ int OrgImportPlan::creations() const {
   return static_cast<int>((root ? 1 : 0) + ous.size() + accounts.size() + guardrails.size() + roles.size() +
                           buckets.size() + prefixes.size());
 }
+
+int OrgImportPlan::changes() const { return creations() + static_cast<int>(role_updates.size()); }
 
 Result<OrgImportPlan> PlanOrgImport(const OrgSpec& file, const Organisation& stored) {
   OrgImportPlan plan;

@@ -3,7 +3,9 @@
 // the whole file with what the tenant already holds and returns only what is missing, or refuses
 // the file (nothing written) with the JSON pointer of the first element that references something
 // that exists nowhere, or that contradicts a stored element (the store has no updates, so a
-// different name, parent, owner, embargo, guardrail or role document is a conflict). ApplyOrgImport
+// different name, parent, owner, embargo or guardrail document is a conflict). Roles are the
+// exception: they follow IAM, where they change, so a stored role whose policies differ from the
+// file's is replaced (audited). ApplyOrgImport
 // then creates the missing elements in dependency order (root, OUs parents first, accounts,
 // guardrails, roles, buckets, prefixes).
 // Atomicity: everything is validated before the first write, but each element is its own store
@@ -29,11 +31,13 @@ struct OrgImportPlan {
   std::vector<accounts::AccountSpec> accounts;
   std::vector<accounts::GuardrailSpec> guardrails;
   std::vector<accounts::RoleRecord> roles;
+  std::vector<accounts::RoleRecord> role_updates;  // recorded roles whose policies changed
   std::vector<accounts::BucketRecord> buckets;
   std::vector<accounts::PrefixRecord> prefixes;
   int unchanged = 0;  // elements of the file the store already holds, equal
 
   int creations() const;
+  int changes() const;  // creations and role updates
 };
 
 Result<OrgImportPlan> PlanOrgImport(const OrgSpec& file, const accounts::Organisation& stored);

@@ -19,4 +19,5 @@ CREATE POLICY tenant_isolation ON govd.roles
   USING (tenant IN (SELECT r.tenant FROM govd.tenant_roles r WHERE r.db_role = current_user))
   WITH CHECK (tenant IN (SELECT r.tenant FROM govd.tenant_roles r WHERE r.db_role = current_user));
 
-GRANT SELECT, INSERT ON govd.roles TO govd_app;
+-- Roles follow IAM: a re-import replaces a role whose policies changed (audited as role.update).
+GRANT SELECT, INSERT, UPDATE ON govd.roles TO govd_app;

@@ -143,7 +143,8 @@ TEST_F(RlsTest, RolesAreIsolated) {
   EXPECT_EQ(b_->ReadOrganisation()->roles.size(), 0U);
   EXPECT_EQ(b_->RecordRole(role).error().code(), ErrorCode::kNotFound) << "222222222222 is not an account of B";
   EXPECT_TRUE(AsA("SELECT * FROM govd.roles WHERE tenant = 'la-york'").empty());
-  EXPECT_TRUE(AsAIsRefused("UPDATE govd.roles SET trust_policy = '{}'")) << "roles are insert only";
+  EXPECT_EQ(AsA("UPDATE govd.roles SET trust_policy = '{}' WHERE tenant = 'la-york'").affected_rows(), 0U);
+  EXPECT_EQ(b_->ReplaceRole(role).error().code(), ErrorCode::kNotFound) << "B cannot replace A's role";
   EXPECT_TRUE(AsAIsRefused("INSERT INTO govd.roles (tenant, arn, account_id, trust_policy, identity_policies, "
                            "created_at) VALUES ('la-york', 'arn:aws:iam::333333333333:role/x', '333333333333', "
                            "'{}', '[]', now())"));

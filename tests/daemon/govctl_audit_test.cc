@@ -330,6 +330,16 @@ TEST_F(GovctlAuditTest, RecordedRolesGiveRoleChainsAndTrustFindings) {
   EXPECT_EQ((*trust)["principal"].asString(), vendor);
   EXPECT_EQ((*trust)["severity"].asString(), "high");
   EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action = 'role.record'"), 1);
+
+  // The child pins an ExternalId in IAM and the role is imported again: the finding is resolved.
+  record.trust = R"({"Version":"2012-10-17","Statement":[{"Sid":"Vendor","Effect":"Allow",)"
+                 R"("Principal":{"AWS":")" + vendor + R"("},"Action":"sts:AssumeRole",)"
+                 R"("Condition":{"StringEquals":{"sts:ExternalId":"vendor-2026"}}}]})";
+  ASSERT_TRUE(store_->ReplaceRole(record));
+  Json::Value after = ParseJson(Audit({"findings", "--status", "resolved", "--json"}).out)["findings"];
+  EXPECT_TRUE(std::any_of(after.begin(), after.end(), [&](const Json::Value& f) {
+    return f["type"].asString() == "trust-without-external-id" && f["resource"].asString() == role;
+  })) << after.toStyledString();
 }
 
 TEST_F(GovctlAuditTest, ReportIsWritten) {

@@ -234,7 +234,7 @@ TEST_F(OrgImportTest, RolesAreRecordedOnceWithTheirPoliciesAndShownBack) {
   EXPECT_EQ(shown->unchanged, 12);
 }
 
-TEST_F(OrgImportTest, BadRolesAreRefusedByJsonPointerAndAChangedRoleIsAConflict) {
+TEST_F(OrgImportTest, BadRolesAreRefusedByJsonPointerAndAChangedRoleIsReplaced) {
   const BadFile cases[] = {
       {"not a role ARN", "role/vendor-support", "user/vendor-support", "/roles/0/arn"},
       {"role of an account outside the organisation", "arn:aws:iam::222222222222:role/vendor-support",
@@ -257,10 +257,20 @@ TEST_F(OrgImportTest, BadRolesAreRefusedByJsonPointerAndAChangedRoleIsAConflict)
     EXPECT_EQ(Rows(), rows) << bad.name << ": something was written";
   }
   ASSERT_TRUE(Import(WithRoles(Example())));
-  auto changed = Import(WithRoles(Example(), "sts:AssumeRole*"));
-  ASSERT_FALSE(changed);
-  EXPECT_EQ(changed.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(changed.error().where(), "/roles/0");
+  // Roles follow IAM: a changed trust policy replaces the stored one, audited before and after.
+  auto plan = Plan(WithRoles(Example(), "sts:AssumeRole*"));
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->creations(), 0);
+  ASSERT_EQ(plan->role_updates.size(), 1U);
+  EXPECT_EQ(plan->role_updates[0].arn, "arn:aws:iam::222222222222:role/vendor-support");
+  ASSERT_TRUE(Import(WithRoles(Example(), "sts:AssumeRole*")));
+  auto org = store_->ReadOrganisation();
+  ASSERT_TRUE(org);
+  EXPECT_NE(org->roles[1].trust.find("sts:AssumeRole*"), std::string::npos);
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action = 'role.update' AND "
+                       "before_json <> after_json"),
+            1);
+  EXPECT_EQ(Plan(WithRoles(Example(), "sts:AssumeRole*"))->changes(), 0) << "the import is idempotent again";
 }
 
 // The command as an admin runs it, and the daemon showing the result.
