@@ -81,15 +81,21 @@ Result<std::vector<NamedDocument>> ParseIdentityPolicies(const std::string& arn,
   return out;
 }
 
+constexpr const char* kRoleColumns = "arn, trust_policy, identity_policies, boundary_policy";
+
+// A row of kRoleColumns.
+Result<RoleRecord> RoleFromRow(const pqxx::row& row) {
+  RoleRecord role{row[0].as<std::string>(), row[1].as<std::string>(), {}, std::nullopt};
+  GOVD_ASSIGN_OR_RETURN(role.identity, ParseIdentityPolicies(role.arn, row[2].as<std::string>()));
+  if (!row[3].is_null()) role.boundary = row[3].as<std::string>();
+  return role;
+}
+
 Result<std::vector<RoleRecord>> ReadRoles(pqxx::work& tx, const std::string& tenant) {
   std::vector<RoleRecord> out;
   for (const pqxx::row& row : tx.exec_params(
-           "SELECT arn, trust_policy, identity_policies, boundary_policy FROM govd.roles WHERE tenant = $1 "
-           "ORDER BY arn",
-           tenant)) {
-    RoleRecord role{row[0].as<std::string>(), row[1].as<std::string>(), {}, std::nullopt};
-    GOVD_ASSIGN_OR_RETURN(role.identity, ParseIdentityPolicies(role.arn, row[2].as<std::string>()));
-    if (!row[3].is_null()) role.boundary = row[3].as<std::string>();
+           std::string("SELECT ") + kRoleColumns + " FROM govd.roles WHERE tenant = $1 ORDER BY arn", tenant)) {
+    GOVD_ASSIGN_OR_RETURN(RoleRecord role, RoleFromRow(row));
     out.push_back(std::move(role));
   }
   return out;
@@ -308,13 +314,10 @@ Status Store::ReplaceRole(const RoleRecord& role) {
   GOVD_TRY(CheckRole(role));
   return impl_->TxStatus("replacing role " + role.arn, [&](pqxx::work& tx) -> Status {
     pqxx::result before = tx.exec_params(
-        "SELECT arn, trust_policy, identity_policies, boundary_policy FROM govd.roles WHERE tenant = $1 AND arn = $2 "
-        "FOR UPDATE",
+        std::string("SELECT ") + kRoleColumns + " FROM govd.roles WHERE tenant = $1 AND arn = $2 FOR UPDATE",
         impl_->context.tenant, role.arn);
     if (before.empty()) return NotFound("role " + role.arn + " is not recorded", "arn");
-    RoleRecord old{role.arn, before[0][1].as<std::string>(), {}, std::nullopt};
-    GOVD_ASSIGN_OR_RETURN(old.identity, ParseIdentityPolicies(role.arn, before[0][2].as<std::string>()));
-    if (!before[0][3].is_null()) old.boundary = before[0][3].as<std::string>();
+    GOVD_ASSIGN_OR_RETURN(RoleRecord old, RoleFromRow(before[0]));
     std::optional<std::string> boundary = role.boundary;
     tx.exec_params(
         "UPDATE govd.roles SET trust_policy = $3, identity_policies = $4, boundary_policy = $5 "
