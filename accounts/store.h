@@ -202,6 +202,12 @@ class Store {
   // it becomes due at next_due (nullopt: in sync). kFailedPrecondition when the lease was lost.
   Status ReleaseBucket(const ReconcileLease& lease, std::string_view worker,
                        std::optional<TimePoint> next_due);
+  // Frees every lease `worker` holds on this tenant's buckets, leaving them due as they were, and
+  // returns how many. For a worker that starts a pass: a lease it still holds is a leftover of a
+  // pass of its own that the database failed halfway (its release was lost with the connection),
+  // and would otherwise hold the bucket back until the lease expires.
+  // REQUIRES: no other pass of `worker` on this tenant is running.
+  Result<int> ReleaseLeasesHeldBy(std::string_view worker);
   // Records what a reconcile pass did to a bucket (e.g. "reconcile.apply"), with before/after
   // JSON (policy hashes, not secrets).
   Status RecordReconcile(std::string_view bucket, std::string_view action,

@@ -52,4 +52,15 @@ Status Store::ReleaseBucket(const ReconcileLease& lease, std::string_view worker
   });
 }
 
+Result<int> Store::ReleaseLeasesHeldBy(std::string_view worker) {
+  if (worker.empty()) return InvalidArgument("the worker name must not be empty", "worker");
+  return impl_->Tx<int>("releasing the leases of worker " + std::string(worker), [&](pqxx::work& tx) {
+    pqxx::result rows = tx.exec_params(
+        "UPDATE govd.buckets SET lease_owner = NULL, lease_until = NULL "
+        "WHERE tenant = $1 AND lease_owner = $2 RETURNING bucket",
+        impl_->context.tenant, std::string(worker));
+    return Result<int>(static_cast<int>(rows.size()));
+  });
+}
+
 }  // namespace govd::accounts

@@ -251,6 +251,12 @@ class Service {
         continue;
       }
       state_.bucket_errors.erase("tenant " + tenant.tenant.str());
+      if (tenant.report->leases_recovered > 0) {
+        logger_->Log(LogLevel::kNotice,
+                     "freed " + std::to_string(tenant.report->leases_recovered) +
+                         " bucket lease(s) left by an earlier pass of this daemon that failed halfway",
+                     {{"TENANT", tenant.tenant.str()}});
+      }
       for (const auto& bucket : tenant.report->buckets) RecordBucket(tenant.tenant.str(), bucket);
     }
     SetActivity(DescribePass(*report, took));

@@ -25,6 +25,7 @@ Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolic
 
 Result<TenantPassReport> TenantPass::Run() {
   TenantPassReport report;
+  GOVD_ASSIGN_OR_RETURN(report.leases_recovered, store_.ReleaseLeasesHeldBy(options_.worker));
   GOVD_ASSIGN_OR_RETURN(report.sweep, store_.Sweep());
   std::set<std::string> seen;
   for (;;) {

@@ -1,7 +1,8 @@
 // daemon/tenant_pass.h
-// One reconcile pass over one tenant (child account): sweep expired and stuck grants, then claim
-// the tenant's due buckets in batches (leases: replicas on the same database share the work and
-// never hold one bucket twice) and reconcile each. A bucket that succeeds is due again after the
+// One reconcile pass over one tenant (child account): free the leases a pass of its own left when
+// it failed halfway, sweep expired and stuck grants, then claim the tenant's due buckets in
+// batches (leases: replicas on the same database share the work and never hold one bucket twice)
+// and reconcile each. A bucket that succeeds is due again after the
 // resync interval, so that drift made by hand is found; one that fails is due again after its
 // own jittered backoff, so that a failing bucket never holds up the others.
 // Thread safety: one pass at a time per Store (one connection); run it off the event loop.
@@ -38,6 +39,10 @@ struct BucketResult {
 };
 
 struct TenantPassReport {
+  // Leases this worker still held from a pass of its own that failed halfway (e.g. the database
+  // went away before a release): freed at the start of this pass, so those buckets are not held
+  // back until their leases expire.
+  int leases_recovered = 0;
   accounts::SweepReport sweep;
   std::vector<BucketResult> buckets;
   int in_sync = 0;

@@ -69,6 +69,32 @@ TEST_F(LeaseTest, ACrashedHoldersLeaseExpiresAndIsTakenOver) {
   EXPECT_TRUE(other->ReleaseBucket(taken[0], "survivor", std::nullopt));
 }
 
+TEST_F(LeaseTest, AWorkerFreesOnlyItsOwnLeftoverLeasesAndTheyStayDue) {
+  AddDueBuckets(6);
+  auto mine = *store_->ClaimDueBuckets("me", 4, 300s);  // a pass that failed before releasing
+  ASSERT_EQ(mine.size(), 4U);
+  auto other = testing::OpenStore(db_->conninfo(), "la-leeds", clock_);
+  auto theirs = *other->ClaimDueBuckets("replica", 100, 300s);
+  ASSERT_EQ(theirs.size(), 2U);
+  auto other_tenant = testing::OpenStore(db_->conninfo(), "la-york", clock_);
+  Result<int> none = other_tenant->ReleaseLeasesHeldBy("me");
+  ASSERT_TRUE(none) << none.error().ToString();
+  EXPECT_EQ(*none, 0) << "another tenant's store frees nothing of this tenant";
+
+  Result<int> freed = store_->ReleaseLeasesHeldBy("me");
+  ASSERT_TRUE(freed) << freed.error().ToString();
+  EXPECT_EQ(*freed, 4);
+  auto again = *store_->ClaimDueBuckets("me", 100, 300s);
+  std::set<std::string> reclaimed;
+  for (const ReconcileLease& l : again) reclaimed.insert(l.bucket);
+  std::set<std::string> expected;
+  for (const ReconcileLease& l : mine) expected.insert(l.bucket);
+  EXPECT_EQ(reclaimed, expected) << "still due, long before the 300 s lease would have expired; "
+                                    "the replica's two stay with the replica";
+  EXPECT_TRUE(other->ReleaseBucket(theirs[0], "replica", std::nullopt)) << "the replica's lease is intact";
+  EXPECT_FALSE(store_->ReleaseLeasesHeldBy(""));
+}
+
 TEST_F(LeaseTest, GrantChangeMakesItsBucketDueAndReleaseKeepsNewerWork) {
   EXPECT_TRUE(store_->ClaimDueBuckets("w", 10, 60s)->empty());
   Grant g = *store_->RequestGrant(testing::ReadRequest());

@@ -282,6 +282,29 @@ TEST_F(BucketReconcilerTest, OneFailingBucketDoesNotHoldUpTheOthersAndIsRetriedA
   EXPECT_EQ(access_->writes, writes);
 }
 
+TEST_F(BucketReconcilerTest, APassFreesTheLeaseItsOwnFailedPassLeftAndAppliesAtOnce) {
+  std::int64_t grant = GrantReports();
+  // An earlier pass of this worker claimed the bucket, then lost its database connection before
+  // it could release it: the lease (60 s) is still held.
+  auto stale = store_->ClaimDueBuckets("test-worker", 16, std::chrono::seconds(60));
+  ASSERT_TRUE(stale) << stale.error().ToString();
+  ASSERT_EQ(stale->size(), 1U);
+  auto replica = store_->ClaimDueBuckets("replica", 16, std::chrono::seconds(60));
+  ASSERT_TRUE(replica);
+  EXPECT_TRUE(replica->empty()) << "another worker must still respect the lease";
+
+  TenantPass pass = Pass();
+  auto report = pass.Run();  // no time has passed: the lease has not expired
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->leases_recovered, 1);
+  EXPECT_EQ(report->applied, 1);
+  EXPECT_EQ(store_->GetGrant(grant)->state, GrantState::kActive);
+  EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  auto next = pass.Run();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->leases_recovered, 0) << "a pass that ended normally leaves no lease behind";
+}
+
 // govctl plan's engine: a dry run over every bucket of the tenant, due or not.
 TEST_F(BucketReconcilerTest, PlanTenantShowsWhatAPassWouldWriteAndWritesNothing) {
   std::int64_t id = GrantReports();

@@ -260,10 +260,11 @@ TEST_F(FaultInjectionTest, PostgresRestartMidRunReportsNotReadyThenReconnectsAnd
   ASSERT_TRUE(notify.bound());
   std::vector<std::int64_t> before{world.Grant(0, "r0/", testing::kCentralUser),
                                    world.Grant(1, "r1/", testing::kCentralRoot)};
-  // A pass cut off by the pause cannot release its bucket's lease; the bucket waits for the lease
-  // to expire (reconcile.lease), so keep it short enough for the deadline below.
+  // A pass cut off by the pause cannot release its bucket's lease. The default reconcile.lease
+  // (2 min) is longer than the deadlines below: the next pass must free its own leftover lease
+  // rather than wait for it to expire.
   std::string config =
-      world.WriteConfig(dir_, env_["RGW_ENDPOINT"], "timeout = 2s\n", "interval = 1s\njitter = 0\nlease = 2s\n");
+      world.WriteConfig(dir_, env_["RGW_ENDPOINT"], "timeout = 2s\n", "interval = 1s\njitter = 0\n");
   testing::GovdProcess govd({"--config", config}, {notify.env()});
   std::vector<std::string> seen;
   ASSERT_FALSE(notify.WaitFor("READY=1", milliseconds(20'000), seen).empty());
