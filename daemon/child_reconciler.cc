@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <thread>
 
@@ -29,6 +30,14 @@ accounts::RetryOptions RetryOptionsOf(const Config& config) {
   return options;
 }
 
+// Names this process in reconcile leases: "govd@222222222222:host:1234". The host name keeps
+// replicas in containers apart, where every daemon may have the same pid.
+std::string LeaseWorkerName(const policy::AccountId& account) {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return "govd@" + account.str() + ":" + std::string(host.data()) + ":" + std::to_string(::getpid());
+}
+
 }  // namespace
 
 // What one tenant's passes need, kept across passes: its identity, S3 client, retry budget and
@@ -50,6 +59,7 @@ struct ChildReconciler::Tenant {
 ChildReconciler::ChildReconciler(const Config& config)
     : conninfo_(config.database_conninfo),
       account_(config.account_id),
+      worker_(LeaseWorkerName(config.account_id)),
       resync_(std::chrono::duration_cast<std::chrono::seconds>(config.reconcile_interval)),
       lease_(std::chrono::ceil<std::chrono::seconds>(config.reconcile_lease)),
       concurrency_(config.concurrency),
@@ -106,7 +116,7 @@ Result<std::unique_ptr<accounts::Store>> ChildReconciler::OpenStore(const policy
 
 Result<TenantPassReport> ChildReconciler::RunTenantPass(Tenant& tenant) {
   GOVD_ASSIGN_OR_RETURN(std::unique_ptr<accounts::Store> store, OpenStore(tenant.account));
-  TenantPassOptions options{"govd@" + account_.str() + ":" + std::to_string(::getpid()),
+  TenantPassOptions options{worker_,
                             16,
                             lease_,
                             resync_,

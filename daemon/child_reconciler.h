@@ -83,6 +83,7 @@ class ChildReconciler {
 
   std::string conninfo_;
   policy::AccountId account_;
+  std::string worker_;  // this process's name in reconcile leases
   std::chrono::seconds resync_;
   std::chrono::seconds lease_;
   int concurrency_;

@@ -25,7 +25,7 @@
 namespace govd::daemon {
 
 struct TenantPassOptions {
-  std::string worker;                       // names this daemon in leases: "govd@222222222222:1234"
+  std::string worker;                       // names this daemon in leases: "govd@222222222222:host:1234"
   int batch = 16;                           // buckets claimed at once
   std::chrono::seconds lease{120};          // a crashed daemon's buckets are free again after this
   std::chrono::seconds resync{300};         // an in-sync bucket is checked again after this
