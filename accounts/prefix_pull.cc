@@ -108,7 +108,7 @@ class PrefixPuller {
     auto info = s3_.GetObject(bucket_, object.key, path.string());
     if (!info) return Refused(info.error(), "downloading " + object.key);
     GOVD_ASSIGN_OR_RETURN(std::string sha256, Sha256OfFile(path));
-    manifest_[object.key] = PullManifestEntry{info->etag.empty() ? object.etag : info->etag, info->size, sha256};
+    manifest_[object.key] = PullManifestEntry{info->etag.empty() ? object.etag : info->etag, info->size, sha256, ""};
     GOVD_TRY(SavePullManifest(dest_, manifest_));
     ++report_.downloaded;
     report_.bytes += info->size;

@@ -33,6 +33,9 @@ Result<PullManifestEntry> ParseEntry(const Json::Value& value, const std::string
   GOVD_ASSIGN_OR_RETURN(entry.sha256, StringField(value, "sha256", where));
   if (!value["size"].isUInt64()) return InvalidArgument("\"size\" must be a non-negative integer", where + "/size");
   entry.size = value["size"].asUInt64();
+  if (value.isMember("copy_etag")) {
+    GOVD_ASSIGN_OR_RETURN(entry.copy_etag, StringField(value, "copy_etag", where));
+  }
   return entry;
 }
 
@@ -51,7 +54,7 @@ Result<Json::Value> ParseJson(std::string_view text) {
 }  // namespace
 
 bool operator==(const PullManifestEntry& a, const PullManifestEntry& b) {
-  return a.etag == b.etag && a.size == b.size && a.sha256 == b.sha256;
+  return a.etag == b.etag && a.size == b.size && a.sha256 == b.sha256 && a.copy_etag == b.copy_etag;
 }
 
 std::string SerializePullManifest(const PullManifest& manifest) {
@@ -63,6 +66,7 @@ std::string SerializePullManifest(const PullManifest& manifest) {
     out["etag"] = entry.etag;
     out["size"] = Json::UInt64{entry.size};
     out["sha256"] = entry.sha256;
+    if (!entry.copy_etag.empty()) out["copy_etag"] = entry.copy_etag;
   }
   Json::StreamWriterBuilder builder;
   builder["indentation"] = " ";

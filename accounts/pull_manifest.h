@@ -23,6 +23,8 @@ struct PullManifestEntry {
   std::string etag;
   std::uint64_t size = 0;
   std::string sha256;  // lower-case hex of the local file's SHA-256
+  // Copies into a bucket (prefix_copy.h): the ETag S3 gave the copy; empty for local files.
+  std::string copy_etag;
 };
 
 bool operator==(const PullManifestEntry& a, const PullManifestEntry& b);
@@ -31,6 +33,7 @@ bool operator==(const PullManifestEntry& a, const PullManifestEntry& b);
 using PullManifest = std::map<std::string, PullManifestEntry>;
 
 // {"version":1,"objects":{"reports/q3.csv":{"etag":"..","size":22,"sha256":".."}}}
+// ("copy_etag" too, for an entry that has one)
 std::string SerializePullManifest(const PullManifest& manifest);
 // kInvalidArgument naming the JSON pointer of the first malformed field.
 Result<PullManifest> ParsePullManifest(std::string_view text);

@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
+#include "accounts/prefix_copy.h"
 #include "accounts/s3_client.h"
 #include "daemon/aws_wiring.h"
 
@@ -44,6 +47,7 @@ Result<std::unique_ptr<CentralPuller>> CentralPuller::Create(const Config& confi
   GOVD_ASSIGN_OR_RETURN(puller->s3_endpoint_, S3EndpointOf(config));
   GOVD_ASSIGN_OR_RETURN(puller->sts_endpoint_, StsEndpointOf(config));
   puller->path_style_ = !config.endpoints.s3.empty();
+  puller->account_ = config.account_id;
   puller->own_credentials_ = OwnCredentials(config, {accounts::ProcessEnvironment(), puller->transport_, puller->retry_,
                                                      puller->time_, puller->sts_endpoint_});
   return puller;
@@ -69,7 +73,19 @@ SourcePullOutcome CentralPuller::PullOne(const PullSource& source, const std::st
   accounts::S3Client s3(s3_endpoint_, {transport_, retry_, time_, &CredentialsFor(source)},
                         {.path_style = path_style_});
   NoProgress quiet;
-  auto report = accounts::PullPrefix(s3, {source.bucket, source.account}, prefix, source.destination, {}, quiet);
+  accounts::S3BucketRef from{source.bucket, source.account};
+  Result<accounts::PullReport> report = accounts::PullReport{};
+  if (source.destination_bucket.empty()) {
+    report = accounts::PullPrefix(s3, from, prefix, source.destination, {}, quiet);
+  } else {  // the central account's own bucket, written with the daemon's own identity
+    accounts::S3Client own(s3_endpoint_, {transport_, retry_, time_, own_credentials_.get()},
+                           {.path_style = path_style_});
+    accounts::BucketDestination to{&own, {source.destination_bucket, account_}, source.destination_prefix};
+    std::error_code no_tmp;
+    std::filesystem::path staging = std::filesystem::temp_directory_path(no_tmp);
+    report = no_tmp ? Result<accounts::PullReport>(Unavailable("no temporary directory: " + no_tmp.message()))
+                    : accounts::CopyPrefixToBucket(s3, from, prefix, to, staging, quiet);
+  }
   outcome.finished = std::chrono::system_clock::now();
   if (!report) {
     bool denied = report.error().code() == ErrorCode::kPermissionDenied;

@@ -1,6 +1,7 @@
 // daemon/central_puller.h
 // Central mode's pass: for every [source.NAME] of the configuration, pull each granted prefix
-// into the source's destination (accounts/prefix_pull.h: resumable, checksummed, ETag+size skip),
+// into the source's destination, a local directory (accounts/prefix_pull.h) or a bucket of the
+// central account (accounts/prefix_copy.h), resumable, checksummed, ETag+size skip,
 // reading with the daemon's own credentials or, when the source names one, the child's reader
 // role assumed with its ExternalId. Sources are independent: an AccessDenied ends that source's
 // pull ("revoked or denied", naming the source and what it was granted) and the others go on.
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,7 @@ class CentralPuller {
   accounts::AwsEndpoint s3_endpoint_;
   accounts::AwsEndpoint sts_endpoint_;
   bool path_style_ = false;
+  std::optional<policy::AccountId> account_;  // the central account: the expected owner of s3:// destinations
   accounts::CredentialsProviderPtr own_credentials_;
   // Assumed reader roles, by role ARN and ExternalId, each session cached until near its expiry.
   std::map<std::pair<std::string, std::string>, accounts::CredentialsProviderPtr> roles_;

@@ -298,6 +298,33 @@ Status CheckSourceBucket(const PullSource& source, const std::string& key) {
   return Ok();
 }
 
+// An absolute local directory, or s3://BUCKET/PREFIX (a bucket of the central account).
+Status ReadDestination(PullSource& source, const std::string& key) {
+  constexpr std::string_view kScheme = "s3://";
+  if (!source.destination.starts_with(kScheme)) {
+    if (!source.destination.starts_with('/')) {
+      return InvalidArgument("must be an absolute path or s3://BUCKET/PREFIX/", key);
+    }
+    return Ok();
+  }
+  std::string rest = source.destination.substr(kScheme.size());
+  std::size_t slash = rest.find('/');
+  source.destination_bucket = rest.substr(0, slash);
+  source.destination_prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (Status valid = accounts::ValidateBucketName(source.destination_bucket); !valid) {
+    return InvalidArgument("\"" + source.destination_bucket + "\" is not a bucket name: " + valid.error().message(),
+                           key);
+  }
+  if (source.destination_prefix.empty()) return Ok();
+  if (!source.destination_prefix.ends_with('/')) {
+    return InvalidArgument("the prefix \"" + source.destination_prefix + "\" must end with \"/\"", key);
+  }
+  if (Status valid = accounts::ValidatePrefix(source.destination_prefix); !valid) {
+    return InvalidArgument("the prefix \"" + source.destination_prefix + "\": " + valid.error().message(), key);
+  }
+  return Ok();
+}
+
 Result<std::vector<std::string>> ReadSourcePrefixes(const RawReader& reader, const std::string& key) {
   const RawValue* value = reader.Find(key);
   if (value == nullptr) return InvalidArgument("is required (at least one granted prefix)", key);
@@ -336,13 +363,13 @@ Result<PullSource> ReadSource(const RawReader& reader, const std::string& name) 
   GOVD_ASSIGN_OR_RETURN(std::string account_text, reader.Required(section + "account"));
   GOVD_ASSIGN_OR_RETURN(policy::AccountId account, ParseAccountKey(account_text, section + "account"));
   PullSource source{.name = name, .account = std::move(account), .bucket = {}, .prefixes = {}, .role_arn = {},
-                    .external_id = {}, .destination = {}};
+                    .external_id = {}, .destination = {}, .destination_bucket = {}, .destination_prefix = {}};
   GOVD_ASSIGN_OR_RETURN(source.bucket, reader.Required(section + "bucket"));
   GOVD_TRY(CheckSourceBucket(source, section + "bucket"));
   GOVD_ASSIGN_OR_RETURN(source.prefixes, ReadSourcePrefixes(reader, section + "prefix"));
   GOVD_TRY(ReadAssumedRole(reader, section, source.role_arn, source.external_id));
   GOVD_ASSIGN_OR_RETURN(source.destination, reader.Required(section + "destination"));
-  if (!source.destination.starts_with('/')) return InvalidArgument("must be an absolute path", section + "destination");
+  GOVD_TRY(ReadDestination(source, section + "destination"));
   return source;
 }
 
@@ -360,6 +387,14 @@ Result<std::vector<PullSource>> ReadSources(const RawReader& reader, Mode mode) 
     GOVD_ASSIGN_OR_RETURN(PullSource source, ReadSource(reader, name));
     if (!destinations.insert(source.destination).second) {
       return InvalidArgument("destination " + source.destination + " is already another source's", where + ".destination");
+    }
+    for (const PullSource& other : sources) {
+      if (!source.destination_bucket.empty() && other.destination_bucket == source.destination_bucket &&
+          accounts::PrefixesOverlap(other.destination_prefix, source.destination_prefix)) {
+        return InvalidArgument("destination " + source.destination + " overlaps source " + other.name + "'s (" +
+                                   other.destination + ")",
+                               where + ".destination");
+      }
     }
     sources.push_back(std::move(source));
   }

@@ -90,7 +90,11 @@ struct PullSource {
   std::vector<std::string> prefixes;  // at least one; each as accounts::ValidatePrefix accepts
   std::string role_arn;         // the child's reader role to assume; empty: the daemon's own identity
   std::string external_id;      // sent with AssumeRole; only with role_arn
-  std::string destination;      // absolute local directory; DESTINATION/<key>, one per source
+  // Where the objects go, one per source: an absolute local directory (DESTINATION/<key>), or
+  // s3://BUCKET/PREFIX, a bucket of the central account itself (BUCKET/PREFIX<key>).
+  std::string destination;
+  std::string destination_bucket;  // for s3://: BUCKET; empty for a local directory
+  std::string destination_prefix;  // for s3://: PREFIX, "" or ending in "/"
 };
 
 // One [tenant.ACCOUNT] section of a child daemon's config: another child account whose shared
@@ -180,7 +184,7 @@ inline constexpr std::array<ConfigKey, 6> kSourceKeys{{
     {"prefix", "a granted prefix to pull, e.g. shared/reports/; repeatable (at least one)", true},
     {"role-arn", "the child's reader role to assume; empty: read with govd's own credentials", false},
     {"external-id", "ExternalId sent when assuming role-arn", false},
-    {"destination", "absolute local directory the objects are copied into (required)", false},
+    {"destination", "absolute local directory, or s3://BUCKET/PREFIX/ of the central account, the objects are copied into (required)", false},
 }};
 
 // The keys of a [tenant.ACCOUNT] section; in the file they read "tenant.ACCOUNT.KEY" (file only).

@@ -37,8 +37,9 @@ TEST(LocalPathForKey, KeysThatWouldEscapeOrAreNoFileNamesAreRefusedByName) {
 }
 
 TEST(PullManifest, RoundTripsThroughJson) {
-  PullManifest manifest{{"reports/q3.csv", {"9b2cf535f27731c974343645a3985328", 22, std::string(64, 'a')}},
-                        {"reports/\"odd\" name", {"e1-2", 18'000'000'000ULL, std::string(64, 'b')}}};
+  PullManifest manifest{{"reports/q3.csv", {"9b2cf535f27731c974343645a3985328", 22, std::string(64, 'a'), ""}},
+                        {"reports/\"odd\" name", {"e1-2", 18'000'000'000ULL, std::string(64, 'b'), ""}},
+                        {"reports/copied.csv", {"e3", 7, std::string(64, 'c'), "copy-etag-3"}}};
   auto parsed = ParsePullManifest(SerializePullManifest(manifest));
   ASSERT_TRUE(parsed) << parsed.error().ToString();
   EXPECT_EQ(*parsed, manifest);
@@ -55,6 +56,7 @@ TEST(PullManifest, MalformedManifestsNameTheField) {
       {R"({"version":1,"objects":{"k":{"etag":"e","size":-1,"sha256":"x"}}})", "/objects/k/size"},
       {R"({"version":1,"objects":{"k":{"size":1,"sha256":"x"}}})", "/objects/k/etag"},
       {R"({"version":1,"objects":{"k":[]}})", "/objects/k"},
+      {R"({"version":1,"objects":{"k":{"etag":"e","size":1,"sha256":"x","copy_etag":7}}})", "/objects/k/copy_etag"},
   };
   for (const auto& c : cases) {
     auto parsed = ParsePullManifest(c.text);
@@ -83,7 +85,7 @@ TEST_F(ManifestFileTest, MissingManifestIsEmptyAndSavedOneLoadsBack) {
   auto empty = LoadPullManifest(dir_);
   ASSERT_TRUE(empty) << empty.error().ToString();
   EXPECT_TRUE(empty->empty());
-  PullManifest manifest{{"k", {"etag", 3, std::string(64, 'c')}}};
+  PullManifest manifest{{"k", {"etag", 3, std::string(64, 'c'), ""}}};
   ASSERT_TRUE(SavePullManifest(dir_, manifest));
   EXPECT_FALSE(std::filesystem::exists(dir_ / ".govd-pull.json.tmp"));
   auto loaded = LoadPullManifest(dir_);
@@ -113,7 +115,7 @@ TEST_F(ManifestFileTest, Sha256OfFileMatchesTheKnownDigest) {
 
 TEST_F(ManifestFileTest, LocalFileMatchesOnlyTheRecordedContent) {
   Write("f", "hello");
-  PullManifestEntry entry{"e", 5, *Sha256OfFile(dir_ / "f")};
+  PullManifestEntry entry{"e", 5, *Sha256OfFile(dir_ / "f"), ""};
   EXPECT_TRUE(*LocalFileMatches(dir_ / "f", entry));
   Write("f", "jello");  // same size, other content
   EXPECT_FALSE(*LocalFileMatches(dir_ / "f", entry));

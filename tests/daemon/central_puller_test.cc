@@ -56,7 +56,9 @@ class CentralPullerTest : public ::testing::Test {
                       .prefixes = {prefix},
                       .role_arn = {},
                       .external_id = {},
-                      .destination = (dir_ / name).string()};
+                      .destination = (dir_ / name).string(),
+                      .destination_bucket = {},
+                      .destination_prefix = {}};
   }
 
   CentralPassReport Pass(const Config& config) {
@@ -101,6 +103,75 @@ TEST_F(CentralPullerTest, ADeniedSourceIsNamedAndTheOthersAreStillPulled) {
   EXPECT_EQ(revoked.outcomes[1].state, PullState::kDenied);
   EXPECT_EQ(revoked.denied, 2);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "b-reports" / "reports/2026/q3.csv")) << "pulled files are kept";
+}
+
+TEST_F(CentralPullerTest, CopiesIntoTheCentralAccountsOwnBucketResumesAndStopsAtTheRevoke) {
+  const std::string archive = "archive-" + shared_->CrossTenantName().substr(shared_->CrossTenantName().find(':') + 1);
+  const accounts::S3BucketRef archive_ref{archive, policy::AccountId::Parse(shared_->env().at("RGW_CENTRAL_ACCOUNT")).value()};
+  ASSERT_TRUE(shared_->central().CreateBucket(archive_ref));
+  PullSource source = Source("la1-archive", shared_->CrossTenantName(), "reports/");
+  source.destination = "s3://" + archive + "/from-la1/";
+  source.destination_bucket = archive;
+  source.destination_prefix = "from-la1/";
+  Config config = CentralConfig({source});
+  auto copy_of = [&](const std::string& key) {
+    std::filesystem::create_directories(dir_);
+    auto got = shared_->central().GetObject(archive_ref, "from-la1/" + key, (dir_ / "check").string());
+    return got ? testing::ReadFile((dir_ / "check").string()) : "(missing: " + got.error().ToString() + ")";
+  };
+
+  CentralPassReport first = Pass(config);
+  ASSERT_EQ(first.outcomes.size(), 1U);
+  EXPECT_EQ(first.outcomes[0].state, PullState::kPulled) << first.outcomes[0].message;
+  EXPECT_EQ(first.outcomes[0].downloaded, 3U);
+  EXPECT_EQ(copy_of("reports/2026/q3.csv"), "region,total\nnorth,42\n");
+  EXPECT_EQ(copy_of("reports/q2.csv"), std::string(70'000, 'q'));
+  auto listed = shared_->central().ListAllObjects(archive_ref, "");
+  ASSERT_TRUE(listed) << listed.error().ToString();
+  std::vector<std::string> keys;
+  for (const auto& object : *listed) keys.push_back(object.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"from-la1/.govd-pull.json", "from-la1/reports/2026/q3.csv",
+                                            "from-la1/reports/q1.csv", "from-la1/reports/q2.csv"}))
+      << "nothing outside the granted prefix, nothing outside the destination prefix";
+
+  CentralPassReport again = Pass(config);
+  ASSERT_EQ(again.outcomes.size(), 1U);
+  EXPECT_EQ(again.outcomes[0].downloaded, 0U);
+  EXPECT_EQ(again.outcomes[0].skipped, 3U) << "copies still in place are not made again";
+
+  // A copy replaced by hand, and a source object that changed: both are copied again.
+  ASSERT_TRUE(shared_->central().PutObject(archive_ref, "from-la1/reports/q1.csv", "tampered"));
+  ASSERT_EQ(shared_->Put("reports/2026/q3.csv", "region,total\nnorth,43\n"), "");
+  CentralPassReport repaired = Pass(config);
+  ASSERT_EQ(repaired.outcomes.size(), 1U);
+  EXPECT_EQ(repaired.outcomes[0].downloaded, 2U) << repaired.outcomes[0].message;
+  EXPECT_EQ(repaired.outcomes[0].skipped, 1U);
+  EXPECT_EQ(copy_of("reports/q1.csv"), "region,total\nnorth,1\n");
+  EXPECT_EQ(copy_of("reports/2026/q3.csv"), "region,total\nnorth,43\n");
+
+  ASSERT_EQ(shared_->Revoke(), "");
+  CentralPassReport revoked = Pass(config);
+  ASSERT_EQ(revoked.outcomes.size(), 1U);
+  EXPECT_EQ(revoked.outcomes[0].state, PullState::kDenied);
+  EXPECT_NE(revoked.outcomes[0].message.find("revoked or denied"), std::string::npos) << revoked.outcomes[0].message;
+  EXPECT_EQ(copy_of("reports/q1.csv"), "region,total\nnorth,1\n") << "copies made before the revoke are kept";
+}
+
+TEST_F(CentralPullerTest, ACopyIntoABucketOfAnotherAccountIsRefused) {
+  // la1's own bucket as the destination: the expected-owner check makes S3 refuse the listing.
+  PullSource source = Source("wrong-owner", shared_->CrossTenantName(), "reports/");
+  source.destination = "s3://" + shared_->CrossTenantName() + "/copy/";
+  source.destination_bucket = shared_->CrossTenantName();
+  source.destination_prefix = "copy/";
+  CentralPassReport report = Pass(CentralConfig({source}));
+  ASSERT_EQ(report.outcomes.size(), 1U);
+  EXPECT_EQ(report.outcomes[0].state, PullState::kFailed) << report.outcomes[0].message;
+  EXPECT_NE(report.outcomes[0].message.find("destination"), std::string::npos) << report.outcomes[0].message;
+  auto written = shared_->la1().ListAllObjects({shared_->CrossTenantName().substr(shared_->CrossTenantName().find(':') + 1),
+                                                std::nullopt},
+                                               "copy/");
+  ASSERT_TRUE(written) << written.error().ToString();
+  EXPECT_TRUE(written->empty()) << "nothing was written into another account's bucket";
 }
 
 // On RadosGW a role session sees the buckets of the role's own tenant, by the bucket's plain name,

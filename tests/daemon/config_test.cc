@@ -290,6 +290,48 @@ TEST(ConfigLoaderTest, CentralSourcesAreReadFromTheirSections) {
   EXPECT_EQ(la1.destination, "/var/lib/govd/pulled/la1");
   EXPECT_EQ(config->sources[1].role_arn, "arn:aws:iam::333333333333:role/govd-reader");
   EXPECT_EQ(config->sources[1].external_id, "central-7");
+  EXPECT_TRUE(la1.destination_bucket.empty()) << "a local directory";
+}
+
+TEST(ConfigLoaderTest, ASourceMayCopyIntoABucketOfTheCentralAccount) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  std::string la1 = kLa1Source;
+  auto with_destination = [&](const std::string& destination) {
+    std::string text = la1;
+    const std::string from = "/var/lib/govd/pulled/la1";
+    text.replace(text.find(from), from.size(), destination);
+    testing::WriteFile(path, CentralConfig(dir, text));
+    return LoadFile(path);
+  };
+  auto config = with_destination("s3://central-archive/from-la1/");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->sources[0].destination_bucket, "central-archive");
+  EXPECT_EQ(config->sources[0].destination_prefix, "from-la1/");
+  config = with_destination("s3://central-archive");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->sources[0].destination_prefix, "");
+  for (const char* bad : {"s3://Central_Archive/x/", "s3://central-archive/from-la1", "s3:///x/",
+                          "s3://central-archive/a/../b/"}) {
+    auto refused = with_destination(bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().where(), "source.la1.destination") << bad;
+    const std::string& why = refused.error().message();
+    EXPECT_TRUE(why.find("bucket name") != std::string::npos || why.find("prefix") != std::string::npos)
+        << bad << ": " << why;
+  }
+  // Two sources whose copies would mix: one prefix inside the other in the same bucket.
+  std::string la2 =
+      "[source.la2]\naccount = 333333333333\nbucket = la2-shared\nprefix = open/\n"
+      "destination = s3://central-archive/from-la1/la2/\n";
+  std::string text = la1;
+  text.replace(text.find("/var/lib/govd/pulled/la1"), 24, "s3://central-archive/from-la1/");
+  testing::WriteFile(path, CentralConfig(dir, text + la2));
+  auto overlapping = LoadFile(path);
+  ASSERT_FALSE(overlapping);
+  EXPECT_EQ(overlapping.error().where(), "source.la2.destination");
+  EXPECT_NE(overlapping.error().message().find("overlaps source la1"), std::string::npos)
+      << overlapping.error().message();
 }
 
 constexpr const char* kTenantSections =

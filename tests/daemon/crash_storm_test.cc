@@ -12,8 +12,10 @@
 // schema all or nothing, and the rerun that completes leaves it exactly current and usable.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -142,7 +144,10 @@ class LeaseSpy {
 bool KillAtLeaseClaim(Killer& killer, LeaseSpy& spy, testing::GovdProcess& govd,
                       std::chrono::steady_clock::time_point deadline, bool& quiet,
                       std::optional<int>& status) {
-  std::string worker = "govd@" + std::string(testing::kWorldAccount) + ":" + std::to_string(govd.pid());
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';  // as govd names itself in leases
+  std::string worker = "govd@" + std::string(testing::kWorldAccount) + ":" + host.data() + ":" +
+                       std::to_string(govd.pid());
   long requests_before = killer.requests();
   std::set<std::string> before = spy.Held(worker);
   for (int polls = 1; std::chrono::steady_clock::now() < deadline; ++polls) {
