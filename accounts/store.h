@@ -118,6 +118,7 @@ struct Organisation {
 struct GrantFilter {
   std::optional<GrantState> state;
   std::optional<std::string> bucket;
+  std::optional<std::string> grantee;  // the principal ARN exactly
   std::int64_t after_id = 0;  // paging: grants with a larger id
   int limit = 1000;
 };
@@ -212,6 +213,9 @@ class Store {
   // JSON (policy hashes, not secrets).
   Status RecordReconcile(std::string_view bucket, std::string_view action,
                          std::string_view before_json, std::string_view after_json);
+  // The same for the trust policy of the reader role `role` (object "role/ROLE").
+  Status RecordRoleReconcile(std::string_view role, std::string_view action,
+                             std::string_view before_json, std::string_view after_json);
 
   // --- Audit log (this tenant's chain) ---
   Result<std::vector<AuditRecord>> AuditLog(std::int64_t after_seq, int limit);

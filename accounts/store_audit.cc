@@ -57,17 +57,30 @@ Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& 
   return Ok();
 }
 
-Status Store::RecordReconcile(std::string_view bucket, std::string_view action,
-                              std::string_view before_json, std::string_view after_json) {
+namespace {
+
+Status RecordReconcileOf(Store::Impl& impl, const std::string& object, std::string_view action,
+                         std::string_view before_json, std::string_view after_json) {
   if (!action.starts_with("reconcile.")) {
     return InvalidArgument("reconcile actions start with \"reconcile.\", not \"" +
                                std::string(action) + "\"",
                            "action");
   }
-  AuditChange change{action, "bucket/" + std::string(bucket), std::string(before_json),
-                     std::string(after_json)};
-  return impl_->TxStatus("recording reconcile of bucket " + std::string(bucket),
-                         [&](pqxx::work& tx) { return AppendAudit(tx, *impl_, change); });
+  AuditChange change{action, object, std::string(before_json), std::string(after_json)};
+  return impl.TxStatus("recording reconcile of " + object,
+                       [&](pqxx::work& tx) { return AppendAudit(tx, impl, change); });
+}
+
+}  // namespace
+
+Status Store::RecordReconcile(std::string_view bucket, std::string_view action,
+                              std::string_view before_json, std::string_view after_json) {
+  return RecordReconcileOf(*impl_, "bucket/" + std::string(bucket), action, before_json, after_json);
+}
+
+Status Store::RecordRoleReconcile(std::string_view role, std::string_view action,
+                                  std::string_view before_json, std::string_view after_json) {
+  return RecordReconcileOf(*impl_, "role/" + std::string(role), action, before_json, after_json);
 }
 
 Result<std::vector<AuditRecord>> Store::AuditLog(std::int64_t after_seq, int limit) {

@@ -280,9 +280,9 @@ Result<std::vector<Grant>> Store::ListGrants(const GrantFilter& f) {
     for (const pqxx::row& row : tx.exec_params(
              std::string("SELECT ") + kGrantColumns +
                  " FROM govd.grants WHERE tenant = $1 AND ($2::text IS NULL OR state = $2) "
-                 "AND ($3::text IS NULL OR bucket = $3) AND grant_id > $4 "
-                 "ORDER BY grant_id LIMIT $5",
-             impl_->context.tenant, state, f.bucket, f.after_id, f.limit)) {
+                 "AND ($3::text IS NULL OR bucket = $3) AND ($6::text IS NULL OR grantee = $6) "
+                 "AND grant_id > $4 ORDER BY grant_id LIMIT $5",
+             impl_->context.tenant, state, f.bucket, f.after_id, f.limit, f.grantee)) {
       GOVD_ASSIGN_OR_RETURN(Grant g, GrantFromRow(row));
       out.push_back(std::move(g));
     }

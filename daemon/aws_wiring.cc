@@ -29,6 +29,10 @@ Result<accounts::AwsEndpoint> StsEndpointOf(const Config& config) {
                   "aws.sts-endpoint");
 }
 
+Result<accounts::AwsEndpoint> IamEndpointOf(const Config& config) {
+  return Endpoint(config.endpoints.iam, "iam", "us-east-1", accounts::DefaultIamEndpoint(), "aws.iam-endpoint");
+}
+
 accounts::CredentialsProviderPtr OwnCredentials(const Config& config, const accounts::CredentialSourceDeps& deps) {
   if (!config.static_keys) return accounts::MakeDefaultCredentialChain(deps);
   return StaticCredentials(*config.static_keys);

@@ -17,6 +17,8 @@ namespace govd::daemon {
 // The S3 endpoint; an override means an S3-compatible server, which govd addresses path-style.
 Result<accounts::AwsEndpoint> S3EndpointOf(const Config& config);
 Result<accounts::AwsEndpoint> StsEndpointOf(const Config& config);
+// IAM is global: signed for us-east-1 whatever the region, also at an overridden endpoint.
+Result<accounts::AwsEndpoint> IamEndpointOf(const Config& config);
 
 // The daemon's own identity. `deps` must outlive the provider.
 accounts::CredentialsProviderPtr OwnCredentials(const Config& config, const accounts::CredentialSourceDeps& deps);

@@ -187,7 +187,12 @@ Status BucketReconciler::Apply(const accounts::S3BucketRef& ref, const policy::B
 }
 
 Status BucketReconciler::FinishTransitions(std::vector<Grant>& grants, ReconcileOutcome& outcome) {
+  std::string waiting;
   for (auto& grant : grants) {
+    if ((grant.state == GrantState::kApplying || grant.state == GrantState::kRevoking) && WaitsForReaderTrust(grant)) {
+      waiting += (waiting.empty() ? "" : ", ") + std::to_string(grant.id);
+      continue;
+    }
     if (grant.state == GrantState::kApplying) {
       GOVD_ASSIGN_OR_RETURN(grant, store_.MarkActive(grant.id, grant.generation));
       outcome.activated.push_back(grant.id);
@@ -196,7 +201,23 @@ Status BucketReconciler::FinishTransitions(std::vector<Grant>& grants, Reconcile
       outcome.revoked.push_back(grant.id);
     }
   }
-  return Ok();
+  if (waiting.empty()) return Ok();
+  const ReaderTrustState& trust = *options_.reader_trust;
+  return Unavailable("grant(s) " + waiting + " wait for the trust policy of reader role " + trust.role_arn +
+                     (trust.in_sync ? " (it changed during this pass)" : ": " + trust.problem));
+}
+
+// A grant naming the reader role is done only when the role's trust agrees: an applying one
+// once the trusted principal may assume the role, a revoking one once that entry is gone (or
+// another live grant still needs it).
+bool BucketReconciler::WaitsForReaderTrust(const Grant& grant) const {
+  const ReaderTrustState* trust = options_.reader_trust;
+  if (trust == nullptr || grant.grantee != trust->role_arn) return false;
+  if (!trust->in_sync) return true;
+  if (grant.state == GrantState::kApplying) return !trust->allows;
+  bool needed_by_another = std::any_of(trust->needing.begin(), trust->needing.end(),
+                                       [&](std::int64_t id) { return id != grant.id; });
+  return trust->allows && !needed_by_another;
 }
 
 // A failure retrying cannot mend (a policy that does not parse, a grant that cannot be rendered,

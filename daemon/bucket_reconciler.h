@@ -16,6 +16,7 @@
 #include "accounts/store.h"
 #include "base/result.h"
 #include "daemon/bucket_policy_access.h"
+#include "daemon/reader_trust_reconciler.h"
 #include "policy/bucket_policy_plan.h"
 
 namespace govd::daemon {
@@ -42,6 +43,11 @@ std::string_view ReconcileOutcomeName(ReconcileOutcome::Kind kind);
 
 struct BucketReconcilerOptions {
   bool dry_run = false;  // plan only: no write to S3 and no grant transition
+  // The reader role's trust as this pass found it (null: no reader role managed). A grant naming
+  // the role becomes active only while the trust lets the trusted principal in, and revoked only
+  // once the entry is gone or another live grant needs it; until then Reconcile returns a
+  // retryable error after writing the bucket policy, so that the bucket is retried soon.
+  const ReaderTrustState* reader_trust = nullptr;
 };
 
 class BucketReconciler {
@@ -62,6 +68,7 @@ class BucketReconciler {
                              ReconcileOutcome& outcome);
   Status Apply(const accounts::S3BucketRef& ref, const policy::BucketPolicyPlan& plan);
   Status FinishTransitions(std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);
+  bool WaitsForReaderTrust(const accounts::Grant& grant) const;
   Result<ReconcileOutcome> FailBucket(const std::string& bucket, std::vector<accounts::Grant>& grants,
                                       const Error& cause);
 

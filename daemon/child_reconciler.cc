@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cstdio>
 #include <thread>
 
+#include "accounts/iam_client.h"
 #include "accounts/store.h"
 #include "daemon/aws_wiring.h"
 
@@ -54,6 +56,8 @@ struct ChildReconciler::Tenant {
   accounts::CredentialsProviderPtr credentials;  // null: the daemon's own
   std::unique_ptr<accounts::S3Client> s3;
   std::unique_ptr<S3BucketPolicyAccess> access;
+  std::optional<ReaderRole> reader_role;     // the own account's, when configured
+  std::unique_ptr<accounts::IamClient> iam;  // with reader_role
 };
 
 ChildReconciler::ChildReconciler(const Config& config)
@@ -102,6 +106,12 @@ Status ChildReconciler::AddTenant(const ManagedTenant& managed, const Config& co
       s3, accounts::AwsCallerDeps{transport_, tenant->retry, time_, credentials, observer},
       accounts::S3ClientOptions{.path_style = !config.endpoints.s3.empty()});
   tenant->access = std::make_unique<S3BucketPolicyAccess>(*tenant->s3);
+  if (managed.account == config.account_id && config.reader_role) {
+    GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint iam, IamEndpointOf(config));
+    tenant->reader_role = config.reader_role;
+    tenant->iam = std::make_unique<accounts::IamClient>(
+        iam, accounts::AwsCallerDeps{transport_, tenant->retry, time_, credentials, observer});
+  }
   tenants_.push_back(std::move(tenant));
   return Ok();
 }
@@ -124,7 +134,13 @@ Result<TenantPassReport> ChildReconciler::RunTenantPass(Tenant& tenant) {
                             [this] {
                               MarkProgress();
                               return stop_requested_.load();
-                            }};
+                            },
+                            nullptr};
+  std::optional<ReaderTrustReconciler> reader_trust;
+  if (tenant.reader_role) {
+    reader_trust.emplace(*store, *tenant.iam, *tenant.reader_role, tenant.account);
+    options.reader_trust = &*reader_trust;
+  }
   TenantPass pass(
       *store, *tenant.access, tenant.limiter, [] { return std::chrono::system_clock::now(); }, options);
   return pass.Run();

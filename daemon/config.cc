@@ -486,6 +486,31 @@ void WipeSecretValues(RawConfig& raw) noexcept {
   }
 }
 
+// [reader-role]: all of it or nothing, in child mode only.
+Result<std::optional<ReaderRole>> ReadReaderRole(const RawReader& reader, Mode mode) {
+  ReaderRole role;
+  GOVD_ASSIGN_OR_RETURN(role.name, reader.Optional("reader-role.name", ""));
+  GOVD_ASSIGN_OR_RETURN(role.trusted, reader.Optional("reader-role.trusted", ""));
+  GOVD_ASSIGN_OR_RETURN(role.external_id, reader.Optional("reader-role.external-id", ""));
+  if (role.name.empty()) {
+    if (!role.trusted.empty()) return InvalidArgument("needs reader-role.name", "reader-role.trusted");
+    if (!role.external_id.empty()) return InvalidArgument("needs reader-role.name", "reader-role.external-id");
+    return std::optional<ReaderRole>();
+  }
+  if (mode != Mode::kChild) return InvalidArgument("a reader role is managed by a child daemon only", "reader-role.name");
+  if (!std::regex_match(role.name, std::regex(R"([\w+=,.@-]{1,64})"))) {
+    return InvalidArgument("\"" + role.name + "\" is not an IAM role name ([A-Za-z0-9+=,.@_-], 1-64)", "reader-role.name");
+  }
+  if (role.trusted.empty()) return InvalidArgument("is required with reader-role.name", "reader-role.trusted");
+  if (!std::regex_match(role.trusted, std::regex(R"(arn:aws[a-z-]*:iam::[0-9]{12}:(root|(user|role)/[\w+=,.@/-]{1,512}))"))) {
+    return InvalidArgument("\"" + role.trusted + "\" is not the ARN of an account, user or role", "reader-role.trusted");
+  }
+  if (!role.external_id.empty() && !std::regex_match(role.external_id, std::regex(R"([\w+=,.@:/-]{2,1224})"))) {
+    return InvalidArgument("must be 2-1224 of [A-Za-z0-9+=,.@:/_-]", "reader-role.external-id");
+  }
+  return std::optional<ReaderRole>(std::move(role));
+}
+
 Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_TRY(CheckKeysKnown(raw));
   RawReader reader(raw);
@@ -506,6 +531,7 @@ Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_ASSIGN_OR_RETURN(config.log_level, ReadLogLevel(reader));
   GOVD_ASSIGN_OR_RETURN(config.sources, ReadSources(reader, config.mode));
   GOVD_ASSIGN_OR_RETURN(config.tenants, ReadTenants(reader, config.mode, config.account_id));
+  GOVD_ASSIGN_OR_RETURN(config.reader_role, ReadReaderRole(reader, config.mode));
   return config;
 }
 

@@ -108,6 +108,16 @@ struct ManagedTenant {
   std::optional<signer::Credentials> static_keys;  // wiped when dropped
 };
 
+// [reader-role] of a child daemon: the role of its account that the central account assumes to
+// read what was granted. govd owns one statement of the role's trust policy (Sid GovdReaderTrust):
+// it lets `trusted` assume the role while a live grant names the role as its grantee, and is
+// removed when the last such grant is revoked (reconcile.md, "The reader role").
+struct ReaderRole {
+  std::string name;         // the role's name in this account, e.g. govd-central-reader
+  std::string trusted;      // the principal ARN allowed to assume it, e.g. the central govd's role
+  std::string external_id;  // required of `trusted` as sts:ExternalId; empty: none
+};
+
 struct Config {
   // The two members without a meaningful default; everything else is set by ValidateConfig.
   Config(policy::AccountId account, RoleMap role_map) : account_id(std::move(account)), roles(std::move(role_map)) {}
@@ -139,6 +149,7 @@ struct Config {
   RoleMap roles;
   std::vector<PullSource> sources;  // central mode only; in file order of their names
   std::vector<ManagedTenant> tenants;  // child mode only: accounts managed besides account_id, in id order
+  std::optional<ReaderRole> reader_role;  // child mode only: the own account's reader role
 };
 
 // Every key govd knows, with a one-line description (for --help and docs).
@@ -148,7 +159,7 @@ struct ConfigKey {
   bool multiple;  // may be given more than once
 };
 
-inline constexpr std::array<ConfigKey, 25> kConfigKeys{{
+inline constexpr std::array<ConfigKey, 28> kConfigKeys{{
     {"mode", "central or child", false},
     {"account-id", "the 12-digit AWS account this daemon governs", false},
     {"region", "AWS region, e.g. eu-west-2", false},
@@ -173,6 +184,9 @@ inline constexpr std::array<ConfigKey, 25> kConfigKeys{{
     {"control.role", "\"uid:N|gid:N ROLE [TENANT]\", ROLE admin|operator|auditor; repeatable", true},
     {"control.four-eyes", "true: the uid that requested a grant cannot approve it (default false)", false},
     {"metrics.address", "host:port of the metrics listener (empty: none)", false},
+    {"reader-role.name", "child mode: the reader role whose trust policy govd manages (empty: none)", false},
+    {"reader-role.trusted", "the principal ARN the reader role's trust lets assume it (with reader-role.name)", false},
+    {"reader-role.external-id", "sts:ExternalId the trusted principal must send (optional)", false},
     {"log.level", "debug, info, notice, warning or error", false},
 }};
 

@@ -257,9 +257,28 @@ class Service {
                          " bucket lease(s) left by an earlier pass of this daemon that failed halfway",
                      {{"TENANT", tenant.tenant.str()}});
       }
+      if (tenant.report->reader_trust) RecordReaderTrust(tenant.tenant.str(), *tenant.report->reader_trust);
       for (const auto& bucket : tenant.report->buckets) RecordBucket(tenant.tenant.str(), bucket);
     }
     SetActivity(DescribePass(*report, took));
+  }
+
+  // Logs a change of the reader role's trust policy, and keeps why it could not be reconciled
+  // for /v1/status (grants naming the role wait meanwhile).
+  void RecordReaderTrust(const std::string& tenant, const ReaderTrustState& trust) {
+    const std::string key = "reader role " + trust.role_arn;
+    if (!trust.in_sync) {
+      state_.bucket_errors[key] = "error: " + trust.problem;
+      logger_->Log(LogLevel::kWarning, "trust policy of " + key + " not reconciled: " + trust.problem,
+                   {{"TENANT", tenant}});
+      return;
+    }
+    state_.bucket_errors.erase(key);
+    if (trust.applied) {
+      logger_->Log(LogLevel::kNotice,
+                   "trust policy of " + key + (trust.allows ? " lets the trusted principal in" : " lets it in no more"),
+                   {{"TENANT", tenant}});
+    }
   }
 
   // Logs a bucket that changed or failed, and keeps a failing one's reason for /v1/status.

@@ -27,6 +27,7 @@ Result<TenantPassReport> TenantPass::Run() {
   TenantPassReport report;
   GOVD_ASSIGN_OR_RETURN(report.leases_recovered, store_.ReleaseLeasesHeldBy(options_.worker));
   GOVD_ASSIGN_OR_RETURN(report.sweep, store_.Sweep());
+  if (options_.reader_trust != nullptr) report.reader_trust = options_.reader_trust->Reconcile();
   std::set<std::string> seen;
   for (;;) {
     GOVD_ASSIGN_OR_RETURN(std::vector<accounts::ReconcileLease> leases,
@@ -51,7 +52,8 @@ Result<TenantPassReport> TenantPass::Run() {
 }
 
 Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report) {
-  BucketReconciler reconciler(store_, policies_);
+  BucketReconciler reconciler(store_, policies_,
+                              {.dry_run = false, .reader_trust = report.reader_trust ? &*report.reader_trust : nullptr});
   Result<ReconcileOutcome> outcome = reconciler.Reconcile(lease.bucket, options_.owner);
   accounts::TimePoint next_due = clock_() + options_.resync;
   if (outcome && outcome->kind != ReconcileOutcome::Kind::kFailed) {

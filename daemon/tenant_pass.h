@@ -1,6 +1,7 @@
 // daemon/tenant_pass.h
 // One reconcile pass over one tenant (child account): free the leases a pass of its own left when
-// it failed halfway, sweep expired and stuck grants, then claim the tenant's due buckets in
+// it failed halfway, sweep expired and stuck grants, reconcile the reader role's trust policy
+// when the tenant has one (reader_trust_reconciler.h), then claim the tenant's due buckets in
 // batches (leases: replicas on the same database share the work and never hold one bucket twice)
 // and reconcile each. A bucket that succeeds is due again after the
 // resync interval, so that drift made by hand is found; one that fails is due again after its
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "daemon/bucket_policy_access.h"
 #include "daemon/bucket_reconciler.h"
 #include "daemon/rate_limiter.h"
+#include "daemon/reader_trust_reconciler.h"
 
 namespace govd::daemon {
 
@@ -31,6 +34,7 @@ struct TenantPassOptions {
   std::chrono::seconds resync{300};         // an in-sync bucket is checked again after this
   policy::AccountId owner;                  // the tenant's account: the expected owner of its buckets
   std::function<bool()> stop_requested;     // checked between buckets: a stopping daemon ends the pass
+  ReaderTrustReconciler* reader_trust = nullptr;  // the reader role's trust, before the buckets; null: none
 };
 
 struct BucketResult {
@@ -44,6 +48,7 @@ struct TenantPassReport {
   // back until their leases expire.
   int leases_recovered = 0;
   accounts::SweepReport sweep;
+  std::optional<ReaderTrustState> reader_trust;  // when the tenant has a reader role
   std::vector<BucketResult> buckets;
   int in_sync = 0;
   int applied = 0;

@@ -12,9 +12,11 @@
 #include <optional>
 
 #include "accounts/curl_transport.h"
+#include "accounts/iam_client.h"
 #include "accounts/s3_client.h"
 #include "policy/managed_statements.h"
 #include "policy/policy_canonical.h"
+#include "policy/reader_trust.h"
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/test_db.h"
 #include "tests/daemon/fake_clock.h"
@@ -303,6 +305,139 @@ TEST_F(BucketReconcilerTest, APassFreesTheLeaseItsOwnFailedPassLeftAndAppliesAtO
   auto next = pass.Run();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->leases_recovered, 0) << "a pass that ended normally leaves no lease behind";
+}
+
+// The reader role (reader_trust_reconciler.h) on RadosGW's IAM: la1's role, with a foreign
+// statement of its own, is granted read on reports/; its trust lets the central user in only
+// while the grant is live, and the grant is active or revoked only once the trust agrees.
+class ReaderTrustReconcileTest : public BucketReconcilerTest {
+ protected:
+  void SetUp() override {
+    BucketReconcilerTest::SetUp();
+    if (IsSkipped()) return;
+    iam_ = std::make_unique<accounts::IamClient>(
+        accounts::ParseEndpointUrl(env_["RGW_ENDPOINT"], "iam", "us-east-1").value(),
+        accounts::AwsCallerDeps{transport_, retry_, time_, la1_credentials_.get()});
+    role_name_ = "reader-" + bucket_;
+  }
+  Result<accounts::IamRole> CreateRole() {
+    accounts::CreateRoleRequest create;
+    create.name = role_name_;
+    create.assume_role_policy = R"({"Version":"2012-10-17","Statement":[{"Sid":"BreakGlass","Effect":"Allow",)"
+                                R"("Principal":{"AWS":["arn:aws:iam::222222222222:user/admin"]},)"
+                                R"("Action":["sts:AssumeRole"]}]})";
+    return iam_->CreateRole(create);
+  }
+  Json::Value Trust() {
+    auto role = iam_->GetRole(role_name_);
+    return role ? policy::testing::JsonOf(role->assume_role_policy) : Json::Value();
+  }
+  std::int64_t GrantToRole(const std::string& role_arn) {
+    accounts::GrantRequest request = accounts::testing::ReadRequest("reports/", bucket_);
+    request.grantee = role_arn;
+    auto grant = store_->RequestGrant(request);
+    EXPECT_TRUE(grant) << grant.error().ToString();
+    EXPECT_TRUE(store_->ApproveGrant(grant->id));
+    return grant->id;
+  }
+  TenantPassReport RunPass(ReaderTrustReconciler& trust) {
+    TenantPassOptions options{.worker = "test-worker",
+                              .batch = 16,
+                              .lease = std::chrono::seconds(60),
+                              .resync = std::chrono::seconds(300),
+                              .owner = policy::AccountId::Parse(kChildAccount).value(),
+                              .stop_requested = {},
+                              .reader_trust = &trust};
+    TenantPass with_trust(*store_, *access_, limiter_, [this] { return clock_.Now(); }, options);
+    auto report = with_trust.Run();
+    EXPECT_TRUE(report) << report.error().ToString();
+    return report ? *report : TenantPassReport{};
+  }
+  ReaderRole Role() const { return {role_name_, kCentralUser, ""}; }
+
+  std::unique_ptr<accounts::IamClient> iam_;
+  std::string role_name_;
+};
+
+TEST_F(ReaderTrustReconcileTest, TheTrustFollowsTheGrantAndTheGrantWaitsForTheTrust) {
+  auto role = CreateRole();
+  ASSERT_TRUE(role) << role.error().ToString();
+  ReaderTrustReconciler trust(*store_, *iam_, Role(), policy::AccountId::Parse(kChildAccount).value());
+  std::int64_t id = GrantToRole(role->arn);
+
+  TenantPassReport granted = RunPass(trust);
+  ASSERT_TRUE(granted.reader_trust.has_value());
+  EXPECT_TRUE(granted.reader_trust->in_sync) << granted.reader_trust->problem;
+  EXPECT_TRUE(granted.reader_trust->applied);
+  EXPECT_EQ(granted.reader_trust->role_arn, role->arn);
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kActive);
+  Json::Value live = Trust();
+  EXPECT_TRUE(policy::HasReaderTrustAllow(live, kCentralUser, "")) << policy::CompactJson(live);
+  EXPECT_NE(policy::CompactJson(live).find("BreakGlass"), std::string::npos) << "the foreign statement stays";
+
+  TenantPassReport steady = RunPass(trust);
+  ASSERT_TRUE(steady.reader_trust.has_value());
+  EXPECT_FALSE(steady.reader_trust->applied) << "in sync: nothing written";
+
+  ASSERT_TRUE(store_->RevokeGrant(id, "project over"));
+  TenantPassReport revoked = RunPass(trust);
+  ASSERT_TRUE(revoked.reader_trust.has_value());
+  EXPECT_TRUE(revoked.reader_trust->applied);
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kRevoked);
+  live = Trust();
+  EXPECT_FALSE(policy::HasReaderTrustAllow(live, kCentralUser, "")) << policy::CompactJson(live);
+  EXPECT_NE(policy::CompactJson(live).find("BreakGlass"), std::string::npos) << "the foreign statement stays";
+
+  auto audit = store_->AuditLog(0, 10'000);
+  ASSERT_TRUE(audit);
+  int trust_changes = 0;
+  for (const auto& record : *audit) {
+    if (record.action == "reconcile.trust" && record.object == "role/" + role_name_) ++trust_changes;
+  }
+  EXPECT_EQ(trust_changes, 2) << "the grant's entry, then its removal";
+}
+
+TEST_F(ReaderTrustReconcileTest, AGrantToTheRoleStaysApplyingWhileTheTrustCannotBeWritten) {
+  ReaderTrustReconciler trust(*store_, *iam_, Role(), policy::AccountId::Parse(kChildAccount).value());
+  // The role does not exist yet: IAM answers NoSuchEntity.
+  std::int64_t id = GrantToRole("arn:aws:iam::" + std::string(kChildAccount) + ":role/" + role_name_);
+  TenantPassReport first = RunPass(trust);
+  ASSERT_TRUE(first.reader_trust.has_value());
+  EXPECT_FALSE(first.reader_trust->in_sync);
+  EXPECT_NE(first.reader_trust->problem.find(role_name_), std::string::npos) << first.reader_trust->problem;
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kApplying) << "not active without the trust";
+  ASSERT_EQ(first.buckets.size(), 1U);
+  ASSERT_FALSE(first.buckets[0].outcome);
+  EXPECT_NE(first.buckets[0].outcome.error().message().find("wait for the trust policy"), std::string::npos)
+      << first.buckets[0].outcome.error().ToString();
+  EXPECT_TRUE(ActualPolicy().isObject()) << "the bucket policy is written all the same";
+
+  auto role = CreateRole();
+  ASSERT_TRUE(role) << role.error().ToString();
+  clock_.Advance(std::chrono::seconds(2));  // past the bucket's backoff
+  TenantPassReport second = RunPass(trust);
+  ASSERT_TRUE(second.reader_trust.has_value());
+  EXPECT_TRUE(second.reader_trust->in_sync) << second.reader_trust->problem;
+  EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kActive);
+  EXPECT_TRUE(policy::HasReaderTrustAllow(Trust(), kCentralUser, ""));
+}
+
+TEST_F(ReaderTrustReconcileTest, WithNoGrantAndNoForeignStatementNobodyMayAssumeTheRole) {
+  accounts::CreateRoleRequest create;
+  create.name = role_name_;
+  create.assume_role_policy = R"({"Version":"2012-10-17","Statement":[{"Sid":"GovdManagedReaderTrust",)"
+                              R"("Effect":"Allow","Principal":{"AWS":")" + std::string(kCentralUser) +
+                              R"("},"Action":"sts:AssumeRole"}]})";
+  ASSERT_TRUE(iam_->CreateRole(create));
+  ReaderTrustReconciler trust(*store_, *iam_, Role(), policy::AccountId::Parse(kChildAccount).value());
+  TenantPassReport report = RunPass(trust);  // a leftover entry that no grant explains
+  ASSERT_TRUE(report.reader_trust.has_value());
+  EXPECT_TRUE(report.reader_trust->in_sync) << report.reader_trust->problem;
+  EXPECT_TRUE(report.reader_trust->applied);
+  Json::Value live = Trust();
+  EXPECT_FALSE(policy::HasReaderTrustAllow(live, kCentralUser, "")) << policy::CompactJson(live);
+  ASSERT_EQ(live["Statement"].size(), 1U) << policy::CompactJson(live);
+  EXPECT_EQ(live["Statement"][0]["Effect"].asString(), "Deny");
 }
 
 // govctl plan's engine: a dry run over every bucket of the tenant, due or not.

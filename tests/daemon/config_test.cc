@@ -356,6 +356,45 @@ TEST(ConfigLoaderTest, ChildTenantsAreReadFromTheirSectionsInAccountOrder) {
   EXPECT_FALSE(config->tenants[1].static_keys);
 }
 
+TEST(ConfigLoaderTest, AChildsReaderRoleIsReadWhole) {
+  testing::TempDir dir;
+  std::string path = dir.File("govd.conf");
+  auto load = [&](const std::string& text) {
+    testing::WriteFile(path, text);
+    return LoadFile(path);
+  };
+  const std::string role =
+      "[reader-role]\nname = govd-central-reader\ntrusted = arn:aws:iam::111111111111:role/govd-central\n"
+      "external-id = leeds-central-7\n";
+  auto config = load(testing::MinimalConfig(dir, role));
+  ASSERT_TRUE(config) << config.error().ToString();
+  ASSERT_TRUE(config->reader_role.has_value());
+  EXPECT_EQ(config->reader_role->name, "govd-central-reader");
+  EXPECT_EQ(config->reader_role->trusted, "arn:aws:iam::111111111111:role/govd-central");
+  EXPECT_EQ(config->reader_role->external_id, "leeds-central-7");
+  config = load(testing::MinimalConfig(dir, ""));
+  ASSERT_TRUE(config);
+  EXPECT_FALSE(config->reader_role.has_value()) << "unset: govd changes no IAM role";
+
+  auto failing_key = [&](const std::string& text) {
+    auto refused = load(text);
+    return refused ? std::string("(valid)") : refused.error().where();
+  };
+  EXPECT_EQ(failing_key(CentralConfig(dir, role)), "reader-role.name");  // a central daemon has none
+  EXPECT_EQ(failing_key(testing::MinimalConfig(dir, "[reader-role]\nname = govd-central-reader\n")),
+            "reader-role.trusted");
+  EXPECT_EQ(failing_key(testing::MinimalConfig(dir, "[reader-role]\ntrusted = arn:aws:iam::111111111111:root\n")),
+            "reader-role.trusted");  // without a name
+  EXPECT_EQ(failing_key(testing::MinimalConfig(dir, "[reader-role]\nname = bad name\n"
+                                                    "trusted = arn:aws:iam::111111111111:root\n")),
+            "reader-role.name");
+  EXPECT_EQ(failing_key(testing::MinimalConfig(dir, "[reader-role]\nname = r\ntrusted = central\n")),
+            "reader-role.trusted");
+  EXPECT_EQ(failing_key(testing::MinimalConfig(dir, "[reader-role]\nname = r\n"
+                                                    "trusted = arn:aws:iam::111111111111:root\nexternal-id = x\n")),
+            "reader-role.external-id");  // too short
+}
+
 TEST(ConfigLoaderTest, BadTenantsNameTheirKey) {
   testing::TempDir dir;
   std::string path = dir.File("govd.conf");

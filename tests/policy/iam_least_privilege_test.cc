@@ -26,6 +26,7 @@ constexpr std::string_view kExternalId = "govd-example-external-id";
 // Who makes the call, and so which documents decide it.
 enum class Caller {
   kChild,          // the child govd with child-govd.json
+  kChildReaderRole,  // a child govd with [reader-role]: child-govd.json and child-govd-reader-trust.json
   kCentral,        // a central-account principal with central-govd.json, against the reader role's trust policy
   kReaderSession,  // the central govd's session of the reader role, with reader-role-permissions.json
 };
@@ -72,6 +73,17 @@ std::vector<Call> ChildCalls() {
   };
 }
 
+// A child govd with [reader-role] also makes these (daemon/reader_trust_reconciler.cc).
+std::vector<Call> ChildReaderRoleCalls() {
+  return {
+      {"ReaderTrustReconciler -> GetRole", Caller::kChildReaderRole, kChildGovd, "iam:GetRole", kReaderRole, {}},
+      {"ReaderTrustReconciler -> UpdateAssumeRolePolicy", Caller::kChildReaderRole, kChildGovd,
+       "iam:UpdateAssumeRolePolicy", kReaderRole, {}},
+      S3("and still the bucket policies", Caller::kChildReaderRole, kChildGovd, "s3:PutBucketPolicy",
+         "arn:aws:s3:::govd-example-shared"),
+  };
+}
+
 // Every call a central govd makes. Must list every call in accounts/*client*.h that govd uses in
 // central mode (today: StsClient::AssumeRole with ExternalId through AssumeRoleProvider in
 // daemon/central_puller.cc; S3Client::ListAllObjects (ListObjectsV2) and GetObject through
@@ -111,6 +123,12 @@ std::vector<Call> NeedlessCalls() {
       {"child manages no IAM roles", Caller::kChild, kChildGovd, "iam:PutRolePolicy", kReaderRole, {}},
       {"child manages no IAM roles", Caller::kChild, kChildGovd, "iam:UpdateAssumeRolePolicy", kReaderRole, {}},
       {"child manages no IAM roles", Caller::kChild, kChildGovd, "iam:CreateRole",
+       "arn:aws:iam::111122223333:role/anything", {}},
+      {"reader-role child: no role's permissions", Caller::kChildReaderRole, kChildGovd, "iam:PutRolePolicy",
+       kReaderRole, {}},
+      {"reader-role child: no other role's trust", Caller::kChildReaderRole, kChildGovd, "iam:UpdateAssumeRolePolicy",
+       "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole", {}},
+      {"reader-role child: no new roles", Caller::kChildReaderRole, kChildGovd, "iam:CreateRole",
        "arn:aws:iam::111122223333:role/anything", {}},
       {"child assumes no roles", Caller::kChild, kChildGovd, "sts:AssumeRole", kReaderRole,
        {{"sts:ExternalId", kExternalId}}},
@@ -160,6 +178,13 @@ Result<PolicySet> PoliciesOf(Caller caller) {
     case Caller::kChild: {
       GOVD_ASSIGN_OR_RETURN(NamedPolicy child, Load("child-govd.json", PolicyKind::kIdentity));
       set.identity.push_back(std::move(child));
+      break;
+    }
+    case Caller::kChildReaderRole: {
+      GOVD_ASSIGN_OR_RETURN(NamedPolicy child, Load("child-govd.json", PolicyKind::kIdentity));
+      GOVD_ASSIGN_OR_RETURN(NamedPolicy trust, Load("child-govd-reader-trust.json", PolicyKind::kIdentity));
+      set.identity.push_back(std::move(child));
+      set.identity.push_back(std::move(trust));
       break;
     }
     case Caller::kCentral: {
@@ -219,13 +244,17 @@ void ExpectAllowed(const std::vector<Call>& calls) {
 }
 
 TEST(IamLeastPrivilegeTest, ExampleDocumentsParse) {
-  for (Caller caller : {Caller::kChild, Caller::kCentral, Caller::kReaderSession}) {
+  for (Caller caller : {Caller::kChild, Caller::kChildReaderRole, Caller::kCentral, Caller::kReaderSession}) {
     auto policies = PoliciesOf(caller);
     EXPECT_TRUE(policies.has_value()) << policies.error().ToString();
   }
 }
 
 TEST(IamLeastPrivilegeTest, ChildPolicyAllowsEveryCallOfAChildGovd) { ExpectAllowed(ChildCalls()); }
+
+TEST(IamLeastPrivilegeTest, ReaderRolePolicyAllowsEveryCallOfAChildGovdWithAReaderRole) {
+  ExpectAllowed(ChildReaderRoleCalls());
+}
 
 TEST(IamLeastPrivilegeTest, CentralPoliciesAllowEveryCallOfACentralGovd) { ExpectAllowed(CentralCalls()); }
 
