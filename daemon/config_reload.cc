@@ -22,6 +22,11 @@ bool SameTenants(const std::vector<ManagedTenant>& a, const std::vector<ManagedT
                     });
 }
 
+bool SameReaderRole(const std::optional<ReaderRole>& a, const std::optional<ReaderRole>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || (a->name == b->name && a->trusted == b->trusted && a->external_id == b->external_id);
+}
+
 }  // namespace
 
 ReloadPlan PlanReload(const Config& running, const Config& fresh) {
@@ -50,6 +55,8 @@ ReloadPlan PlanReload(const Config& running, const Config& fresh) {
   keep(running.metrics_address == fresh.metrics_address, "metrics.address", next.metrics_address,
        running.metrics_address);
   keep(SameTenants(running.tenants, fresh.tenants), "tenant.*", next.tenants, running.tenants);
+  keep(SameReaderRole(running.reader_role, fresh.reader_role), "reader-role.*", next.reader_role,
+       running.reader_role);
   keep(running.concurrency == fresh.concurrency, "reconcile.concurrency", next.concurrency, running.concurrency);
   return plan;
 }

@@ -217,6 +217,20 @@ TEST(ConfigReloadTest, ChangedSecretNeedsARestartAndTheRunningKeysStay) {
   EXPECT_EQ(plan.config.static_keys->secret_access_key(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 }
 
+TEST(ConfigReloadTest, AChangedReaderRoleNeedsARestartAndTheRunningOneStays) {
+  RawConfig with_role = With("reader-role.name", {"govd-central-reader"});
+  with_role.values["reader-role.trusted"].values = {"arn:aws:iam::111111111111:role/govd-central"};
+  RawConfig other = with_role;
+  other.values["reader-role.trusted"].values = {"arn:aws:iam::111111111111:root"};
+  auto running = ValidateConfig(with_role);
+  auto fresh = ValidateConfig(other);
+  ASSERT_TRUE(running && fresh) << (running ? fresh.error() : running.error()).ToString();
+  ReloadPlan plan = PlanReload(*running, *fresh);
+  EXPECT_EQ(plan.needs_restart, (std::vector<std::string>{"reader-role.*"}));
+  ASSERT_TRUE(plan.config.reader_role);
+  EXPECT_EQ(plan.config.reader_role->trusted, "arn:aws:iam::111111111111:role/govd-central");
+}
+
 TEST(ConfigLoaderTest, CommandLineOverridesFileAndUnknownFileKeysAreNamed) {
   testing::TempDir dir;
   std::string path = dir.File("govd.conf");
