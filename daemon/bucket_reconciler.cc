@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "policy/guardrail_check.h"
 #include "policy/managed_statements.h"
 #include "policy/parser.h"
 #include "policy/policy_canonical.h"
@@ -94,6 +95,7 @@ Result<ReconcileOutcome> BucketReconciler::Reconcile(const std::string& bucket, 
   if (!options_.dry_run) {
     GOVD_TRY(StartApplying(grants));
     GOVD_TRY(FailDeletedGrantees(*actual, grants, outcome));
+    GOVD_TRY(FailGuardrailDenied(owner, grants, outcome));
   }
   auto plan = policy::PlanBucketPolicy(*actual, SharesOf(grants));
   if (!plan) return FailBucket(bucket, grants, plan.error());
@@ -166,6 +168,28 @@ Status BucketReconciler::FailDeletedGrantees(const Json::Value& actual, std::vec
     if (!IsDesired(grant) || std::find(deleted.begin(), deleted.end(), grant.grantee) == deleted.end()) continue;
     GOVD_ASSIGN_OR_RETURN(grant, store_.MarkFailed(grant.id, grant.generation,
                                                    "grantee deleted: AWS replaced it by a unique id in the bucket policy"));
+    outcome.failed.push_back(grant.id);
+  }
+  return Ok();
+}
+
+// A grant being applied whose access the organisation's guardrails refuse would put a statement
+// into the policy that cannot work: it fails with the engine's reason, and the others go on.
+// Active grants are left as they are (a guardrail attached later shows in audits instead).
+Status BucketReconciler::FailGuardrailDenied(const policy::AccountId& owner, std::vector<Grant>& grants,
+                                             ReconcileOutcome& outcome) {
+  if (!options_.guardrails) return Ok();
+  const policy::OrgSnapshot* org = nullptr;
+  for (auto& grant : grants) {
+    if (grant.state != GrantState::kApplying) continue;
+    if (org == nullptr) {
+      GOVD_ASSIGN_OR_RETURN(org, options_.guardrails());
+    }
+    policy::BucketShare share{grant.bucket, grant.prefix, grant.grantee,
+                              grant.actions == accounts::GrantActions::kReadList};
+    GOVD_ASSIGN_OR_RETURN(std::optional<std::string> denial, policy::GuardrailDenial(*org, share, owner.str()));
+    if (!denial) continue;
+    GOVD_ASSIGN_OR_RETURN(grant, store_.MarkFailed(grant.id, grant.generation, *denial));
     outcome.failed.push_back(grant.id);
   }
   return Ok();

@@ -1,14 +1,15 @@
 // daemon/bucket_reconciler.h
 // One level-triggered reconcile pass over one shared bucket's policy (ARCHITECTURE.md, "The
-// reconcile loop"): read the grants and the actual policy afresh, render the desired managed
-// statements, and when the two differ write foreign + desired (never wider, checked), re-read to
-// verify, record the change and its drift in the audit log; only then move grants
-// applying -> active and revoking -> revoked. A crash anywhere leaves a state the next pass
+// reconcile loop"): read the grants and the actual policy afresh, fail the grants being applied
+// that the organisation's guardrails refuse, render the desired managed statements, and when the
+// two differ write foreign + desired (never wider, checked), re-read to verify, record the change
+// and its drift in the audit log; only then move grants applying -> active and revoking -> revoked. A crash anywhere leaves a state the next pass
 // repairs: nothing is marked done before S3 shows it.
 // Thread safety: one reconciler per thread (the Store is one connection). Never logs policies or
 // credentials; the audit log gets policy hashes, Sids and grant ids.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "daemon/bucket_policy_access.h"
 #include "daemon/reader_trust_reconciler.h"
 #include "policy/bucket_policy_plan.h"
+#include "policy/org_snapshot.h"
 
 namespace govd::daemon {
 
@@ -48,6 +50,10 @@ struct BucketReconcilerOptions {
   // once the entry is gone or another live grant needs it; until then Reconcile returns a
   // retryable error after writing the bucket policy, so that the bucket is retried soon.
   const ReaderTrustState* reader_trust = nullptr;
+  // The organisation as the policy engine sees it (its guardrails as SCPs), asked for only when a
+  // grant is being applied. A grant whose access the guardrails refuse fails with the engine's
+  // reason and gets no statement (policy/guardrail_check.h). Empty: no guardrail check.
+  std::function<Result<const policy::OrgSnapshot*>()> guardrails = nullptr;
 };
 
 class BucketReconciler {
@@ -65,6 +71,8 @@ class BucketReconciler {
   Status StartApplying(std::vector<accounts::Grant>& grants);
   Result<Json::Value> ReadPolicy(const accounts::S3BucketRef& ref);
   Status FailDeletedGrantees(const Json::Value& actual, std::vector<accounts::Grant>& grants,
+                             ReconcileOutcome& outcome);
+  Status FailGuardrailDenied(const policy::AccountId& owner, std::vector<accounts::Grant>& grants,
                              ReconcileOutcome& outcome);
   Status Apply(const accounts::S3BucketRef& ref, const policy::BucketPolicyPlan& plan);
   Status FinishTransitions(std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "daemon/api_simulate.h"
+
 namespace govd::daemon {
 namespace {
 
@@ -25,6 +27,7 @@ Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolic
 
 Result<TenantPassReport> TenantPass::Run() {
   TenantPassReport report;
+  guardrails_.reset();  // read afresh: a guardrail attached since the last pass counts
   GOVD_ASSIGN_OR_RETURN(report.leases_recovered, store_.ReleaseLeasesHeldBy(options_.worker));
   GOVD_ASSIGN_OR_RETURN(report.sweep, store_.Sweep());
   if (options_.reader_trust != nullptr) report.reader_trust = options_.reader_trust->Reconcile();
@@ -53,7 +56,9 @@ Result<TenantPassReport> TenantPass::Run() {
 
 Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report) {
   BucketReconciler reconciler(store_, policies_,
-                              {.dry_run = false, .reader_trust = report.reader_trust ? &*report.reader_trust : nullptr});
+                              {.dry_run = false,
+                               .reader_trust = report.reader_trust ? &*report.reader_trust : nullptr,
+                               .guardrails = [this] { return Guardrails(); }});
   Result<ReconcileOutcome> outcome = reconciler.Reconcile(lease.bucket, options_.owner);
   accounts::TimePoint next_due = clock_() + options_.resync;
   if (outcome && outcome->kind != ReconcileOutcome::Kind::kFailed) {
@@ -69,6 +74,14 @@ Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, Tenant
   // A lease lost (it expired and another daemon took the bucket) is that daemon's work now.
   if (!released && released.error().code() != ErrorCode::kFailedPrecondition) return released;
   return Ok();
+}
+
+Result<const policy::OrgSnapshot*> TenantPass::Guardrails() {
+  if (!guardrails_) {
+    GOVD_ASSIGN_OR_RETURN(accounts::Organisation org, store_.ReadOrganisation());
+    GOVD_ASSIGN_OR_RETURN(guardrails_, SnapshotOf(org));
+  }
+  return &*guardrails_;
 }
 
 }  // namespace govd::daemon

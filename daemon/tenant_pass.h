@@ -24,6 +24,7 @@
 #include "daemon/bucket_reconciler.h"
 #include "daemon/rate_limiter.h"
 #include "daemon/reader_trust_reconciler.h"
+#include "policy/org_snapshot.h"
 
 namespace govd::daemon {
 
@@ -78,12 +79,15 @@ class TenantPass {
 
  private:
   Status ReconcileLeased(const accounts::ReconcileLease& lease, TenantPassReport& report);
+  // The organisation's guardrails, read from the store once per pass, when first needed.
+  Result<const policy::OrgSnapshot*> Guardrails();
 
   accounts::Store& store_;
   BucketPolicyAccess& policies_;
   RetryRateLimiter& limiter_;
   Clock clock_;
   TenantPassOptions options_;
+  std::optional<policy::OrgSnapshot> guardrails_;
 };
 
 }  // namespace govd::daemon

@@ -307,6 +307,33 @@ TEST_F(BucketReconcilerTest, APassFreesTheLeaseItsOwnFailedPassLeftAndAppliesAtO
   EXPECT_EQ(next->leases_recovered, 0) << "a pass that ended normally leaves no lease behind";
 }
 
+TEST_F(BucketReconcilerTest, AGrantTheGuardrailsRefuseFailsWithTheReasonAndGetsNoStatement) {
+  // The central account may not read anyone's reports/ (an SCP-like guardrail on the account).
+  ASSERT_TRUE(store_->AttachGuardrail(
+      {accounts::GuardrailTarget::kAccount, "111111111111", "NoReports",
+       R"({"Version":"2012-10-17","Statement":[{"Sid":"NoReports","Effect":"Deny","Action":"s3:GetObject",)"
+       R"("Resource":"arn:aws:s3:::*/reports/*"}]})"}));
+  std::int64_t refused = GrantReports();
+  accounts::GrantRequest maps = accounts::testing::ReadRequest("maps/", bucket_);
+  maps.grantee = kCentralUser;
+  auto allowed = store_->RequestGrant(maps);
+  ASSERT_TRUE(allowed) << allowed.error().ToString();
+  ASSERT_TRUE(store_->ApproveGrant(allowed->id));
+
+  TenantPass pass = Pass();
+  auto report = pass.Run();
+  ASSERT_TRUE(report) << report.error().ToString();
+  auto failed = store_->GetGrant(refused);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, GrantState::kFailed);
+  EXPECT_NE(failed->state_reason.find("guardrails refuse s3:GetObject"), std::string::npos) << failed->state_reason;
+  EXPECT_NE(failed->state_reason.find("NoReports"), std::string::npos) << failed->state_reason;
+  EXPECT_EQ(store_->GetGrant(allowed->id)->state, GrantState::kActive) << "the bucket's other grant goes on";
+  std::string written = policy::CompactJson(ActualPolicy());
+  EXPECT_NE(written.find("/maps/*"), std::string::npos) << written;
+  EXPECT_EQ(written.find("/reports/*"), std::string::npos) << "no statement for the refused grant: " << written;
+}
+
 // The reader role (reader_trust_reconciler.h) on RadosGW's IAM: la1's role, with a foreign
 // statement of its own, is granted read on reports/; its trust lets the central user in only
 // while the grant is live, and the grant is active or revoked only once the trust agrees.
