@@ -2,7 +2,9 @@
 //   (a) a 50-statement bucket policy with conditions (the request matches statement 37),
 //   (b) a full cross-account request: 3 SCP levels, identity policies, a boundary, a bucket policy,
 //       an RCP level;
-// plus parsing and compiling the 50-statement policy. Run from a Release build.
+// plus parsing and compiling the 50-statement policy, the reconciler's guardrail check of one
+// read+list grant (3 SCP levels of 10 Deny statements each), and planning a reader role's trust
+// policy (10 foreign statements). Run from a Release build.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -10,7 +12,9 @@
 #include <string>
 
 #include "policy/evaluator.h"
+#include "policy/guardrail_check.h"
 #include "policy/parser.h"
+#include "policy/reader_trust.h"
 
 namespace govd::policy {
 namespace {
@@ -147,6 +151,57 @@ void BM_ParseBucketPolicy50(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * json.size()));
 }
 BENCHMARK(BM_ParseBucketPolicy50);
+
+// Root -> ou-central -> account 111111111111; each level FullAWSAccess and 10 Deny statements
+// on other prefixes (none refuses the grant, so every statement is looked at).
+OrgSnapshot GuardrailOrg() {
+  auto level = [](const std::string& name) {
+    std::string json = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"})";
+    for (int i = 0; i < 10; ++i) {
+      json += R"(,{"Sid":"Deny)" + Num(i) + R"(","Effect":"Deny","Action":["s3:GetObject","s3:ListBucket"],)"
+              R"("Resource":"arn:aws:s3:::*/)" + name + "-" + Num(i) + R"(/*",)"
+              R"("Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-other"}}})";
+    }
+    return std::vector<NamedPolicy>{{name, MustParse(json + "]}", PolicyKind::kScp)}};
+  };
+  OrgSnapshot org;
+  org.org_id = "o-la1exmpl42";
+  org.units = {{"r-root", "Root", "", level("root")}, {"ou-central", "Central", "r-root", level("ou")}};
+  org.accounts = {{"111111111111", "central", "ou-central", level("account")}};
+  return org;
+}
+
+void BM_GuardrailCheckOfOneGrant(benchmark::State& state) {
+  OrgSnapshot org = GuardrailOrg();
+  BucketShare share{"la1-shared", "shared/reports/", "arn:aws:iam::111111111111:role/govd-central-reader", true};
+  for (auto _ : state) {
+    auto denial = GuardrailDenial(org, share, "222222222222");
+    if (!denial || denial->has_value()) std::abort();
+    benchmark::DoNotOptimize(denial);
+  }
+}
+BENCHMARK(BM_GuardrailCheckOfOneGrant);
+
+void BM_PlanReaderTrust10Foreign(benchmark::State& state) {
+  Json::Value actual(Json::objectValue);
+  actual["Version"] = "2012-10-17";
+  for (int i = 0; i < 10; ++i) {
+    Json::Value statement(Json::objectValue);
+    statement["Sid"] = "Foreign" + Num(i);
+    statement["Effect"] = "Allow";
+    statement["Principal"]["AWS"] = "arn:aws:iam::222222222222:role/admin-" + Num(i);
+    statement["Action"] = "sts:AssumeRole";
+    actual["Statement"].append(statement);
+  }
+  auto granted = PlanReaderTrust(actual, true, "arn:aws:iam::111111111111:role/govd-central", "leeds-7");
+  if (!granted) std::abort();
+  for (auto _ : state) {
+    auto plan = PlanReaderTrust(granted->document, true, "arn:aws:iam::111111111111:role/govd-central", "leeds-7");
+    if (!plan || plan->change) std::abort();  // in sync: the steady state of every pass
+    benchmark::DoNotOptimize(plan);
+  }
+}
+BENCHMARK(BM_PlanReaderTrust10Foreign);
 
 }  // namespace
 }  // namespace govd::policy
