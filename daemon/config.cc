@@ -498,14 +498,17 @@ Result<std::optional<ReaderRole>> ReadReaderRole(const RawReader& reader, Mode m
     return std::optional<ReaderRole>();
   }
   if (mode != Mode::kChild) return InvalidArgument("a reader role is managed by a child daemon only", "reader-role.name");
-  if (!std::regex_match(role.name, std::regex(R"([\w+=,.@-]{1,64})"))) {
+  // Lengths first: std::regex matches recursively, and a value may be up to the file's size.
+  if (role.name.size() > 64 || !std::regex_match(role.name, std::regex(R"([\w+=,.@-]{1,64})"))) {
     return InvalidArgument("\"" + role.name + "\" is not an IAM role name ([A-Za-z0-9+=,.@_-], 1-64)", "reader-role.name");
   }
   if (role.trusted.empty()) return InvalidArgument("is required with reader-role.name", "reader-role.trusted");
-  if (!std::regex_match(role.trusted, std::regex(R"(arn:aws[a-z-]*:iam::[0-9]{12}:(root|(user|role)/[\w+=,.@/-]{1,512}))"))) {
+  static const std::regex kPrincipalArn(R"(arn:aws[a-z-]*:iam::[0-9]{12}:(root|(user|role)/[\w+=,.@/-]{1,512}))");
+  if (role.trusted.size() > 2048 || !std::regex_match(role.trusted, kPrincipalArn)) {
     return InvalidArgument("\"" + role.trusted + "\" is not the ARN of an account, user or role", "reader-role.trusted");
   }
-  if (!role.external_id.empty() && !std::regex_match(role.external_id, std::regex(R"([\w+=,.@:/-]{2,1224})"))) {
+  if (!role.external_id.empty() &&
+      (role.external_id.size() > 1224 || !std::regex_match(role.external_id, std::regex(R"([\w+=,.@:/-]{2,1224})")))) {
     return InvalidArgument("must be 2-1224 of [A-Za-z0-9+=,.@:/_-]", "reader-role.external-id");
   }
   return std::optional<ReaderRole>(std::move(role));
