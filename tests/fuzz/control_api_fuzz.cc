@@ -88,6 +88,9 @@ std::optional<http::request<http::string_body>> ReadRequest(std::string_view byt
     bytes.remove_prefix(used);
   }
   if (!parser.is_done()) {
+    // As http::read: the end of the stream before any byte was parsed is no request, and
+    // put_eof() requires got_some() (Beast asserts it).
+    if (!parser.got_some()) return std::nullopt;
     parser.put_eof(error);
     if (error || !parser.is_done()) return std::nullopt;
   }
