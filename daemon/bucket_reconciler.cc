@@ -1,16 +1,13 @@
 #include "daemon/bucket_reconciler.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
-#include <memory>
 #include <set>
 
+#include "daemon/policy_document.h"
 #include "policy/guardrail_check.h"
 #include "policy/managed_statements.h"
 #include "policy/parser.h"
 #include "policy/policy_canonical.h"
-#include "signer/crypto.h"
 
 namespace govd::daemon {
 namespace {
@@ -36,12 +33,6 @@ std::vector<policy::BucketShare> SharesOf(const std::vector<Grant>& grants) {
   return shares;
 }
 
-// What the audit log keeps of a document: the hash of its canonical form, never its text.
-Json::Value PolicyHash(const Json::Value& document) {
-  if (document.isNull()) return Json::Value();
-  return signer::Sha256Hex(policy::CompactJson(policy::CanonicalPolicy(document)));
-}
-
 Json::Value StringList(const std::vector<std::string>& items) {
   Json::Value list(Json::arrayValue);
   for (const auto& item : items) list.append(item);
@@ -49,14 +40,7 @@ Json::Value StringList(const std::vector<std::string>& items) {
 }
 
 Result<Json::Value> ParseActualPolicy(const std::string& bucket, const std::string& text) {
-  Json::CharReaderBuilder builder;
-  builder["rejectDupKeys"] = true;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value document;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &document, &errors)) {
-    return FailedPrecondition("the policy of bucket " + bucket + " is not valid JSON: " + errors);
-  }
+  GOVD_ASSIGN_OR_RETURN(Json::Value document, ParseStrictJson(text, "the policy of bucket " + bucket));
   // AWS names a deleted grantee by its unique id, which is no ARN; FailDeletedGrantees handles it.
   auto parsed = policy::ParsePolicyValue(policy::WithoutUniqueIdPrincipals(document), policy::PolicyKind::kResource);
   if (!parsed) return parsed.error().WithContext("the policy of bucket " + bucket + " is not a valid bucket policy");

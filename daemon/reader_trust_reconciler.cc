@@ -1,36 +1,20 @@
 // daemon/reader_trust_reconciler.cc: GetRole, plan, UpdateAssumeRolePolicy, read back, record.
 #include "daemon/reader_trust_reconciler.h"
 
-#include <json/reader.h>
-
-#include <memory>
-
+#include "daemon/policy_document.h"
 #include "policy/policy_canonical.h"
 #include "policy/reader_trust.h"
-#include "signer/crypto.h"
 
 namespace govd::daemon {
 namespace {
 
 Result<Json::Value> ParseTrust(const std::string& role, const std::string& text) {
-  Json::CharReaderBuilder builder;
-  builder["rejectDupKeys"] = true;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value document;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &document, &errors)) {
-    return FailedPrecondition("the trust policy of role " + role + " is not valid JSON: " + errors);
-  }
-  return document;
+  return ParseStrictJson(text, "the trust policy of role " + role);
 }
 
 bool IsLive(accounts::GrantState state) {
   return state == accounts::GrantState::kApproved || state == accounts::GrantState::kApplying ||
          state == accounts::GrantState::kActive;
-}
-
-std::string PolicyHash(const Json::Value& document) {
-  return signer::Sha256Hex(policy::CompactJson(policy::CanonicalPolicy(document)));
 }
 
 }  // namespace
