@@ -98,6 +98,8 @@ bool IsTerminal(GrantState state) {
 
 bool IsInFlight(GrantState state) { return state == S::kApplying || state == S::kRevoking; }
 
+bool IsLive(GrantState state) { return state == S::kApproved || state == S::kApplying || state == S::kActive; }
+
 Status CheckTransition(GrantState from, GrantState to) {
   for (const auto& [a, b] : kTransitions) {
     if (a == from && b == to) return Ok();

@@ -38,6 +38,8 @@ std::string_view GrantStateName(GrantState state);
 Result<GrantState> ParseGrantState(std::string_view name);
 bool IsTerminal(GrantState state);
 bool IsInFlight(GrantState state);
+// Approved, applying or active: the grant is (about to be) in effect, so what it needs must be.
+bool IsLive(GrantState state);
 
 // OK when `from -> to` is a legal transition; otherwise kFailedPrecondition naming both states
 // and the legal successors of `from`.

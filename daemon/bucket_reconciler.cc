@@ -18,10 +18,7 @@ using PlanAction = policy::BucketPolicyPlan::Action;
 
 // Approved grants count too: a real pass moves them to applying before it plans, a dry run plans
 // as if it had.
-bool IsDesired(const Grant& grant) {
-  return grant.state == GrantState::kApproved || grant.state == GrantState::kApplying ||
-         grant.state == GrantState::kActive;
-}
+bool IsDesired(const Grant& grant) { return accounts::IsLive(grant.state); }
 
 std::vector<policy::BucketShare> SharesOf(const std::vector<Grant>& grants) {
   std::vector<policy::BucketShare> shares;

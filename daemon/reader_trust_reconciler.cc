@@ -12,11 +12,6 @@ Result<Json::Value> ParseTrust(const std::string& role, const std::string& text)
   return ParseStrictJson(text, "the trust policy of role " + role);
 }
 
-bool IsLive(accounts::GrantState state) {
-  return state == accounts::GrantState::kApproved || state == accounts::GrantState::kApplying ||
-         state == accounts::GrantState::kActive;
-}
-
 }  // namespace
 
 ReaderTrustState ReaderTrustReconciler::Reconcile() {
@@ -38,7 +33,7 @@ Status ReaderTrustReconciler::ReconcileInto(ReaderTrustState& state) {
   for (;;) {
     GOVD_ASSIGN_OR_RETURN(std::vector<accounts::Grant> page, store_.ListGrants(filter));
     for (const auto& grant : page) {
-      if (IsLive(grant.state)) state.needing.insert(grant.id);
+      if (accounts::IsLive(grant.state)) state.needing.insert(grant.id);
     }
     if (static_cast<int>(page.size()) < filter.limit) break;
     filter.after_id = page.back().id;
