@@ -35,6 +35,14 @@ class RawReader {
     return std::optional<std::string>(value->values.front());
   }
 
+  // The same without a copy: for a secret, as a copy would be freed without being wiped.
+  Result<std::string_view> SingleView(const std::string& key) const {
+    const RawValue* value = Find(key);
+    if (value == nullptr) return std::string_view();
+    if (value->values.size() > 1) return InvalidArgument("given more than once", key);
+    return std::string_view(value->values.front());
+  }
+
   Result<std::string> Required(const std::string& key) const {
     GOVD_ASSIGN_OR_RETURN(std::optional<std::string> value, Single(key));
     if (!value || value->empty()) return InvalidArgument("is required", key);
@@ -145,14 +153,14 @@ Result<std::optional<signer::Credentials>> ReadStaticKeys(const RawReader& reade
   GOVD_TRY(CheckSecretSource(reader, id_key));
   GOVD_TRY(CheckSecretSource(reader, secret_key));
   GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional(id_key, ""));
-  GOVD_ASSIGN_OR_RETURN(std::string secret, reader.Optional(secret_key, ""));
+  GOVD_ASSIGN_OR_RETURN(std::string_view secret, reader.SingleView(secret_key));
   if (id.empty() && secret.empty()) return std::optional<signer::Credentials>();
   if (id.empty()) return InvalidArgument("is required when " + secret_key + " is set", id_key);
   if (secret.empty()) return InvalidArgument("is required when " + id_key + " is set", secret_key);
   if (!std::regex_match(id, std::regex("[A-Z0-9]{16,128}"))) {
     return InvalidArgument("must be 16 to 128 upper-case letters or digits", id_key);
   }
-  return std::optional<signer::Credentials>(std::in_place, std::move(id), std::move(secret));
+  return std::optional<signer::Credentials>(std::in_place, std::move(id), std::string(secret));
 }
 
 Result<std::string> ReadSocketPath(const RawReader& reader, const policy::AccountId& account) {

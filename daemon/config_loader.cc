@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <istream>
+#include <map>
 #include <sstream>
 #include <streambuf>
 
@@ -98,16 +99,8 @@ Result<po::variables_map> ParseArgs(const std::vector<std::string>& args) {
   }
 }
 
-// Boost keeps its own copies of every value it reads: the parsed options (values and original
-// tokens) and the variables map. The secret keys' copies are overwritten before Boost frees them.
-void WipeSecrets(po::parsed_options& parsed) noexcept {
-  for (po::option& option : parsed.options) {
-    if (!IsSecretKey(option.string_key)) continue;
-    for (std::string& value : option.value) signer::WipeString(value);
-    for (std::string& token : option.original_tokens) signer::WipeString(token);
-  }
-}
-
+// Boost keeps its own copies of every value it reads in the variables map. The command line's
+// secrets (which ValidateConfig refuses) are overwritten there before Boost frees them.
 void WipeSecrets(po::variables_map& vm) noexcept {
   for (auto& [key, value] : vm) {
     if (!IsSecretKey(key)) continue;
@@ -115,8 +108,8 @@ void WipeSecrets(po::variables_map& vm) noexcept {
   }
 }
 
-// A read-only stream over text that the caller owns, without copying it (the text may hold a
-// secret that the caller wipes). Nothing writes through the pointers: the buffer only gets.
+// A read-only stream over text that the caller owns, without copying it. Nothing writes through
+// the pointers: the buffer only gets.
 class TextStreamBuf : public std::streambuf {
  public:
   explicit TextStreamBuf(std::string_view text) {
@@ -124,6 +117,87 @@ class TextStreamBuf : public std::streambuf {
     setg(begin, begin, begin + text.size());
   }
 };
+
+// Boost's config parser copies every line it reads, several times (the line, its trimmed forms,
+// the key and value, the parsed options, the variables map), and frees the copies without wiping
+// them. So Boost never sees a secret: RedactConfigSecrets finds the secret keys' values by the
+// rules Boost applies, and hands Boost the text with each of them replaced by kRedacted. The
+// secrets stay views into the caller's text (which the caller wipes) until RestoreSecrets writes
+// each into its one place in the RawConfig, which wipes its secrets when it goes.
+constexpr std::string_view kRedacted = "(redacted)";
+
+// One secret key's value, in the order of the file.
+struct SecretValue {
+  std::string key;
+  std::string_view value;  // into the text given to RedactConfigSecrets
+};
+
+struct RedactedConfigText {
+  std::string text;
+  std::vector<SecretValue> secrets;
+};
+
+// Boost's trim: " \t\r\n" on both ends.
+std::string_view TrimConfigSpace(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
+// Boost's rules, line by line: a line ends at '\n'; '#' starts a comment; a line is then trimmed,
+// and is empty, "[NAME]" (the prefix "NAME." for the keys after it) or "KEY = VALUE" (both
+// trimmed, the first '=' splits). Anything else is left to Boost's own error. Each line is passed
+// on as Boost would read it: trimmed and without its comment. "[]" is refused here: Boost would
+// read the byte before an empty prefix.
+Result<RedactedConfigText> RedactConfigSecrets(std::string_view text, const std::string& origin) {
+  RedactedConfigText redacted;
+  redacted.text.reserve(text.size());
+  std::string prefix;
+  for (std::size_t line_number = 1; !text.empty(); ++line_number) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    const std::string_view rest = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    const std::string_view content = TrimConfigSpace(line.substr(0, line.find('#')));
+    const std::size_t equals = content.find('=');
+    const bool section = !content.empty() && content.front() == '[' && content.back() == ']';
+    if (section && content.size() == 2) {
+      return InvalidArgument("line " + std::to_string(line_number) + ": a [section] needs a name", origin);
+    }
+    if (section) {
+      prefix = content.substr(1, content.size() - 2);
+      if (prefix.back() != '.') prefix += '.';
+    }
+    std::string key;
+    if (!section && equals != std::string_view::npos)
+      key = prefix + std::string(TrimConfigSpace(content.substr(0, equals)));
+    if (IsSecretKey(key)) {
+      redacted.secrets.push_back(
+          {.key = std::move(key), .value = TrimConfigSpace(content.substr(equals + 1))});
+      redacted.text.append(content.substr(0, equals + 1)).append(kRedacted);
+    } else {
+      redacted.text.append(content);  // without its comment, which may hold anything
+    }
+    redacted.text.push_back('\n');
+    text = rest;
+  }
+  return redacted;
+}
+
+// Puts each secret, in file order, where Boost put its kRedacted.
+Status RestoreSecrets(const std::vector<SecretValue>& secrets, RawConfig& raw) {
+  std::map<std::string_view, std::size_t> restored;  // per key
+  for (const SecretValue& secret : secrets) {
+    auto found = raw.values.find(secret.key);
+    std::size_t& index = restored[secret.key];
+    if (found == raw.values.end() || index >= found->second.values.size() ||
+        found->second.values[index] != kRedacted) {
+      return Internal("a secret's place was not found after parsing", secret.key);
+    }
+    found->second.values[index++].assign(secret.value);
+  }
+  return Ok();
+}
 
 constexpr off_t kMaxConfigBytes = 1 << 20;
 
@@ -159,8 +233,9 @@ Status ReadFile(const std::string& path, RawConfig& raw) {
 }  // namespace
 
 Result<RawConfig> ParseConfigText(std::string_view text, const std::string& origin) {
+  GOVD_ASSIGN_OR_RETURN(RedactedConfigText redacted, RedactConfigSecrets(text, origin));
   try {
-    TextStreamBuf buffer(text);
+    TextStreamBuf buffer(redacted.text);
     std::istream in(&buffer);
     po::variables_map vm;
     const po::options_description options = ConfigOptions();  // `parsed` points into it
@@ -169,8 +244,7 @@ Result<RawConfig> ParseConfigText(std::string_view text, const std::string& orig
     RawConfig raw;
     Collect(vm, ValueSource::kFile, raw);
     CollectUnregistered(parsed, raw);
-    WipeSecrets(vm);
-    WipeSecrets(parsed);
+    GOVD_TRY(RestoreSecrets(redacted.secrets, raw));
     return raw;
   } catch (const po::error& e) {
     return InvalidArgument(OptionErrorText(e), origin);

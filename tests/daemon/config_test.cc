@@ -524,6 +524,36 @@ TEST(ConfigLoaderTest, WipingARawConfigEmptiesOnlyTheSecretValues) {
   EXPECT_FALSE(IsSecretKey("secret-access-key")) << "only where govd reads one";
 }
 
+// Boost's parser never sees a secret (it would free copies of it unwiped): govd reads the secret
+// keys' values itself, by Boost's rules, and gives the rest of the text to Boost. The values must
+// be what Boost would read. (secret_memory_test checks that no copy is left in freed memory.)
+TEST(ConfigLoaderTest, SecretsAreReadByBoostsRulesWithoutBoost) {
+  auto raw = ParseConfigText(
+      "aws.secret-access-key = top level \t # comment = x\n"
+      "[tenant.222222222222]  # the first tenant\n"
+      "secret-access-key=a=b#c\r\n"
+      "[tenant.333333333333.]\n  secret-access-key =   \n"
+      "[control]\nrole = uid:0 admin # secret-access-key = no\n",
+      "t.conf");
+  ASSERT_TRUE(raw) << raw.error().ToString();
+  EXPECT_EQ(raw->values.at("aws.secret-access-key").values, std::vector<std::string>{"top level"});
+  EXPECT_EQ(raw->values.at("tenant.222222222222.secret-access-key").values, std::vector<std::string>{"a=b"});
+  EXPECT_EQ(raw->values.at("tenant.333333333333.secret-access-key").values, std::vector<std::string>{""});
+  EXPECT_EQ(raw->values.at("control.role").values, std::vector<std::string>{"uid:0 admin"});
+  EXPECT_FALSE(raw->values.contains("secret-access-key"));
+  // A secret given twice stays twice, in order, for ValidateConfig to refuse.
+  auto twice =
+      ParseConfigText("[tenant.222222222222]\nsecret-access-key = one\nsecret-access-key = two\n", "t.conf");
+  ASSERT_TRUE(twice) << twice.error().ToString();
+  EXPECT_EQ(twice->values.at("tenant.222222222222.secret-access-key").values,
+            (std::vector<std::string>{"one", "two"}));
+  // Boost would read the byte before an empty section name.
+  auto nameless = ParseConfigText("region = eu-west-2\n\n  [] # none\nsecret-access-key = x\n", "t.conf");
+  ASSERT_FALSE(nameless);
+  EXPECT_EQ(nameless.error().where(), "t.conf");
+  EXPECT_EQ(nameless.error().message(), "line 3: a [section] needs a name");
+}
+
 TEST(ConfigLoaderTest, AConfigPathThatIsNotARegularFileIsRefused) {
   testing::TempDir dir;
   auto config = LoadFile(dir.path());

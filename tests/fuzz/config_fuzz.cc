@@ -3,11 +3,17 @@
 // escaping exception), and no error may repeat the static secret key: when the secret's value
 // appears only once in the text (on its own line), it must not appear in any error message, unless
 // it is part of the message's own wording (the same error for a different secret still holds it).
+// ParseConfigText keeps secrets away from Boost's parser: the secret keys' values it reads must be
+// exactly those Boost itself reads from the same text.
+#include <boost/program_options.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/config.h"
 #include "daemon/config_loader.h"
@@ -55,9 +61,28 @@ void RequireNoSecret(const Error& error, const RawConfig& raw, const std::string
   Require(!again.has_value() && Holds(again.error(), secret));
 }
 
+// Boost, given the text itself with every key unregistered, reads the same secret values.
+void RequireSecretsAsBoostReadsThem(std::string_view text, const RawConfig& raw) {
+  namespace po = boost::program_options;
+  std::map<std::string, std::vector<std::string>> boost_secrets;
+  std::istringstream in{std::string(text)};
+  for (const po::option& option :
+       po::parse_config_file(in, po::options_description(), /*allow_unregistered=*/true).options) {
+    if (!IsSecretKey(option.string_key)) continue;
+    auto& values = boost_secrets[option.string_key];
+    values.insert(values.end(), option.value.begin(), option.value.end());
+  }
+  std::map<std::string, std::vector<std::string>> govd_secrets;
+  for (const auto& [key, value] : raw.values) {
+    if (IsSecretKey(key)) govd_secrets[key] = value.values;
+  }
+  Require(govd_secrets == boost_secrets);
+}
+
 void Check(std::string_view text) {
   Result<RawConfig> raw = ParseConfigText(text, "fuzz.conf");
   if (!raw) return;
+  RequireSecretsAsBoostReadsThem(text, *raw);
   for (const auto& [key, value] : raw->values)
     Require(value.source == ValueSource::kFile && !value.values.empty());
   const std::string secret = DistinctSecret(*raw, text);
