@@ -35,6 +35,22 @@ std::string OutcomeOf(const AwsResult<HttpResponse>& result) {
   return code.empty() ? "transport error" : code;
 }
 
+// The request's copy of the session token (X-Amz-Security-Token) is wiped when the attempt ends.
+class SessionTokenWiper {
+ public:
+  explicit SessionTokenWiper(HttpRequest& http) : http_(http) {}
+  SessionTokenWiper(const SessionTokenWiper&) = delete;
+  SessionTokenWiper& operator=(const SessionTokenWiper&) = delete;
+  ~SessionTokenWiper() {
+    for (auto& [name, value] : http_.headers) {
+      if (name == "X-Amz-Security-Token") signer::WipeString(value);
+    }
+  }
+
+ private:
+  HttpRequest& http_;
+};
+
 bool IsTransportRetryable(const Error& error) {
   return error.code() == ErrorCode::kUnavailable || error.code() == ErrorCode::kDeadlineExceeded;
 }
@@ -75,6 +91,7 @@ AwsResult<HttpResponse> AwsCaller::CallOnce(const AwsRequest& request, int attem
                                             bool& timed_out) {
   retryable = false;
   GOVD_ASSIGN_OR_RETURN(HttpRequest http, BuildSigned(request, attempt));
+  const SessionTokenWiper wiper(http);
   auto response = deps_.transport.Send(http);
   if (!response) {
     retryable = IsTransportRetryable(response.error());

@@ -4,7 +4,10 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 #include <utility>
+
+#include "signer/credentials.h"
 
 namespace govd::accounts {
 namespace {
@@ -54,7 +57,7 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   std::size_t n = size * count;
   if (t.request->body_file && IsSuccessStatus(t.curl)) return WriteToFile(t, data, n) ? n : 0;
   if (t.response.body.size() + n > t.options->max_response_bytes) return t.too_large = true, 0;
-  t.response.body.append(data, n);
+  signer::AppendWiping(t.response.body, std::string_view(data, n));  // an STS answer holds secrets
   return n;
 }
 
@@ -83,13 +86,16 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 Slist BuildHeaderList(const HttpHeaders& headers) {
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) {
-    std::string line = name;
+    std::string line;
+    line.reserve(name.size() + 2 + value.size());
+    line.append(name);
     if (value.empty()) {
       line += ';';  // curl's way of sending a header with an empty value
     } else {
       line.append(": ").append(value);
     }
     list = curl_slist_append(list, line.c_str());
+    signer::WipeString(line);  // X-Amz-Security-Token's line holds the session token
   }
   // libcurl would otherwise add these; neither is signed and Expect costs a round trip.
   list = curl_slist_append(list, "Expect:");

@@ -1,6 +1,9 @@
 #include "accounts/query_protocol.h"
 
+#include <utility>
+
 #include "signer/canonical_request.h"
+#include "signer/credentials.h"
 
 namespace govd::accounts {
 std::string EncodeForm(const QueryParams& params) {
@@ -22,13 +25,25 @@ AwsResult<XmlElement> CallQueryAction(AwsCaller& caller, const std::string& acti
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
   request.body = EncodeForm(form);
   GOVD_AWS_ASSIGN_OR_RETURN(HttpResponse response, caller.Call(request));
-  GOVD_ASSIGN_OR_RETURN(XmlElement root, ParseXml(response.body));
+  Result<XmlElement> parsed = ParseXml(response.body);
+  signer::WipeString(response.body);  // an STS answer holds a secret key and a session token
+  GOVD_ASSIGN_OR_RETURN(XmlElement root, std::move(parsed));
   if (root.name != action + "Response") {
-    return InvalidArgument(caller.endpoint().signing_service + " " + action + ": answer has root <" + root.name +
+    const std::string root_name = root.name;
+    WipeXmlTree(root);
+    return InvalidArgument(caller.endpoint().signing_service + " " + action + ": answer has root <" + root_name +
                            ">, expected <" + action + "Response>");
   }
-  const XmlElement* result = root.Child(action + "Result");
-  return result != nullptr ? *result : XmlElement{};
+  // Moved out, not copied: the caller wipes what it took (StsClient), and the rest is wiped here.
+  XmlElement result;
+  for (XmlElement& child : root.children) {
+    if (child.name == action + "Result") {
+      result = std::move(child);
+      break;
+    }
+  }
+  WipeXmlTree(root);
+  return result;
 }
 
 }  // namespace govd::accounts

@@ -8,17 +8,20 @@ namespace {
 
 constexpr std::string_view kStsVersion = "2011-06-15";
 
+// Reads the credentials without a copy of the secret or the token outside signer::Credentials.
 Result<AssumedRole> ReadAssumedRole(const XmlElement& result, std::string_view action) {
   const XmlElement* credentials = result.Child("Credentials");
   std::string where = std::string(action) + "Result/Credentials";
-  if (credentials == nullptr || credentials->ChildText("AccessKeyId").empty() ||
-      credentials->ChildText("SecretAccessKey").empty()) {
+  const XmlElement* secret = credentials != nullptr ? credentials->Child("SecretAccessKey") : nullptr;
+  if (credentials == nullptr || credentials->ChildText("AccessKeyId").empty() || secret == nullptr ||
+      secret->text.empty()) {
     return InvalidArgument("STS answer has no credentials", where);
   }
+  const XmlElement* token = credentials->Child("SessionToken");
   GOVD_ASSIGN_OR_RETURN(auto expiration, ParseIso8601(credentials->ChildText("Expiration"), where + "/Expiration"));
   AssumedRole role{
-      .credentials = {signer::Credentials(credentials->ChildText("AccessKeyId"), credentials->ChildText("SecretAccessKey"),
-                                          credentials->ChildText("SessionToken")),
+      .credentials = {signer::Credentials(credentials->ChildText("AccessKeyId"), secret->text,
+                                          token != nullptr ? token->text : std::string()),
                       expiration},
       .assumed_role_arn = {},
       .assumed_role_id = {},
@@ -38,8 +41,10 @@ AwsResult<AssumedRole> StsClient::AssumeRole(const AssumeRoleRequest& request) {
   if (request.duration_seconds) params.emplace_back("DurationSeconds", std::to_string(*request.duration_seconds));
   if (request.source_identity) params.emplace_back("SourceIdentity", *request.source_identity);
   GOVD_AWS_ASSIGN_OR_RETURN(XmlElement result, CallQueryAction(caller_, "AssumeRole", kStsVersion, params));
-  GOVD_ASSIGN_OR_RETURN(AssumedRole role, ReadAssumedRole(result, "AssumeRole"));
-  return role;
+  Result<AssumedRole> role = ReadAssumedRole(result, "AssumeRole");
+  WipeXmlTree(result);
+  GOVD_ASSIGN_OR_RETURN(AssumedRole assumed, std::move(role));
+  return assumed;
 }
 
 AwsResult<AssumedRole> StsClient::AssumeRoleWithWebIdentity(const std::string& role_arn,
@@ -49,8 +54,10 @@ AwsResult<AssumedRole> StsClient::AssumeRoleWithWebIdentity(const std::string& r
                      {"WebIdentityToken", web_identity_token}};
   GOVD_AWS_ASSIGN_OR_RETURN(XmlElement result,
                             CallQueryAction(caller_, "AssumeRoleWithWebIdentity", kStsVersion, params));
-  GOVD_ASSIGN_OR_RETURN(AssumedRole role, ReadAssumedRole(result, "AssumeRoleWithWebIdentity"));
-  return role;
+  Result<AssumedRole> role = ReadAssumedRole(result, "AssumeRoleWithWebIdentity");
+  WipeXmlTree(result);
+  GOVD_ASSIGN_OR_RETURN(AssumedRole assumed, std::move(role));
+  return assumed;
 }
 
 AwsResult<CallerIdentity> StsClient::GetCallerIdentity() {

@@ -1,9 +1,16 @@
 #include "accounts/xml_document.h"
 
 #include <expat.h>
+#include <malloc.h>
+#include <openssl/crypto.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
+
+#include "signer/credentials.h"
 
 namespace govd::accounts {
 
@@ -38,6 +45,26 @@ std::vector<const XmlElement*> XmlElement::ChildrenNamed(std::string_view child_
 
 namespace {
 
+// expat's memory: its buffers hold the document, so each is wiped before it is freed.
+void* PlainMalloc(std::size_t size) { return std::malloc(size); }
+
+void WipingFree(void* block) {
+  if (block == nullptr) return;
+  OPENSSL_cleanse(block, malloc_usable_size(block));
+  std::free(block);
+}
+
+void* WipingRealloc(void* block, std::size_t size) {
+  if (block == nullptr) return std::malloc(size);
+  void* grown = std::malloc(size);
+  if (grown == nullptr) return nullptr;  // as realloc: the old block stays
+  std::memcpy(grown, block, std::min(size, malloc_usable_size(block)));
+  WipingFree(block);
+  return grown;
+}
+
+const XML_Memory_Handling_Suite kWipingMemory{&PlainMalloc, &WipingRealloc, &WipingFree};
+
 struct ParserDeleter {
   void operator()(XML_ParserStruct* parser) const { XML_ParserFree(parser); }
 };
@@ -66,7 +93,7 @@ class TreeBuilder {
     if (!stack_.empty()) stack_.pop_back();
   }
   void Text(const char* data, int length) {
-    if (!stack_.empty()) stack_.back()->text.append(data, static_cast<std::size_t>(length));
+    if (!stack_.empty()) signer::AppendWiping(stack_.back()->text, std::string_view(data, static_cast<std::size_t>(length)));
   }
   void Fail(std::string rule) {
     if (!failure_) failure_ = std::move(rule);
@@ -117,7 +144,7 @@ Result<XmlElement> ParseXml(std::string_view xml) {
   if (xml.size() > kMaxXmlBytes) {
     return Error(ErrorCode::kResourceExhausted, "XML response larger than 8 MiB");
   }
-  std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate("UTF-8"));
+  std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate_MM("UTF-8", &kWipingMemory, nullptr));
   if (!parser) return Internal("XML_ParserCreate failed");
   TreeBuilder builder(parser.get());
   InstallHandlers(parser.get(), builder);
@@ -128,6 +155,11 @@ Result<XmlElement> ParseXml(std::string_view xml) {
                            LineOf(parser.get()));
   }
   return builder.TakeRoot();
+}
+
+void WipeXmlTree(XmlElement& element) noexcept {
+  signer::WipeString(element.text);
+  for (XmlElement& child : element.children) WipeXmlTree(child);
 }
 
 }  // namespace govd::accounts

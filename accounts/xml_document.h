@@ -37,7 +37,12 @@ inline constexpr std::size_t kMaxXmlDepth = 32;
 inline constexpr std::size_t kMaxXmlElements = 200'000;
 
 // Parses `xml` into its root element. kInvalidArgument, naming the line and the rule broken, for
-// malformed XML, any DOCTYPE, or a document over the limits above.
+// malformed XML, any DOCTYPE, or a document over the limits above. The parser's own buffers, and
+// the text buffers it outgrows, are wiped before they are freed (an STS answer holds a secret key
+// and a session token); the caller wipes the tree and `xml` once read (WipeXmlTree).
 Result<XmlElement> ParseXml(std::string_view xml);
+
+// Overwrites the text of `element` and of every element under it, and empties them.
+void WipeXmlTree(XmlElement& element) noexcept;
 
 }  // namespace govd::accounts

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace govd::signer {
@@ -10,6 +11,17 @@ void WipeString(std::string& s) noexcept {
   s.resize(s.capacity());
   OPENSSL_cleanse(s.data(), s.size());
   s.clear();
+}
+
+void AppendWiping(std::string& s, std::string_view more) {
+  if (more.size() > s.capacity() - s.size()) {
+    std::string grown;
+    grown.reserve(std::max(s.size() + more.size(), 2 * s.capacity()));
+    grown.append(s);
+    WipeString(s);
+    s = std::move(grown);
+  }
+  s.append(more);
 }
 
 Credentials::Credentials(std::string access_key_id, std::string secret_access_key,

@@ -17,6 +17,10 @@ namespace govd::signer {
 // secret passes through (e.g. the config file's text).
 void WipeString(std::string& s) noexcept;
 
+// Appends `more` to `s`. When `s` must grow, its old buffer is wiped before it is freed: for the
+// buffers that collect a secret piece by piece (an HTTP answer's body, an XML element's text).
+void AppendWiping(std::string& s, std::string_view more);
+
 class Credentials {
  public:
   Credentials(std::string access_key_id, std::string secret_access_key,

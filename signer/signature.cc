@@ -143,6 +143,7 @@ Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningP
                                     payload_hash};
   GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
   result.signature = SignatureHex(params, credentials, cache, scope, canonical.text, trace);
+  if (credentials.has_session_token()) WipeString(canonical.text);  // it holds the token
   result.signed_header_names = std::move(canonical.signed_names);
   added.push_back({"Authorization", AuthorizationValue(credentials.access_key_id(), scope,
                                                        result.signed_header_names, result.signature)});

@@ -1,25 +1,18 @@
-// Whether a secret outlives its use in freed heap memory. This test binary replaces the global
-// operator new and delete: while a test watches, every block given back is searched for the
-// secrets before it is freed (and every block is zeroed when freed, so that an old block reused
-// by the code under test cannot bring back a copy the test itself made). Loading a config with
-// static keys, signing with them and dropping them must give back no block that still holds a
-// secret. Memory that C libraries take with malloc, and the stack, are not watched.
-#include <gtest/gtest.h>
-#include <malloc.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
-#include <new>
+// Static keys do not outlive their use in freed memory: loading a config file with an account's
+// and a tenant's secret, signing with both and dropping them gives back no heap block that still
+// holds a secret (tests/freed_memory_watch.h records every block freed meanwhile).
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "daemon/config.h"
 #include "daemon/config_loader.h"
 #include "signer/signature.h"
 #include "tests/daemon/govd_test_process.h"
+#include "tests/freed_memory_watch.h"
 
 namespace {
 
@@ -27,68 +20,24 @@ namespace {
 constexpr std::string_view kAwsSecret = "GovdWatchedSecret/aws/0123456789abcdefghijKLMN";
 constexpr std::string_view kTenantSecret = "GovdWatchedSecret/tenant/0123456789abcdefghiJ";
 
-std::atomic<bool> watching{false};
-std::atomic<int> freed_blocks_holding_a_secret{0};
-
-bool Holds(const void* block, std::size_t size, std::string_view needle) {
-  return memmem(block, size, needle.data(), needle.size()) != nullptr;
-}
-
-void* Allocate(std::size_t size) noexcept { return std::malloc(size == 0 ? 1 : size); }
-
-void Release(void* block) noexcept {
-  if (block == nullptr) return;
-  const std::size_t size = malloc_usable_size(block);
-  if (watching.load() && (Holds(block, size, kAwsSecret) || Holds(block, size, kTenantSecret))) {
-    freed_blocks_holding_a_secret.fetch_add(1);
-  }
-  explicit_bzero(block, size);  // a memset before free() may be left out by the compiler
-  std::free(block);
-}
-
-// Counts, from its construction to its end, the freed blocks that held a secret.
-class FreedMemoryWatch {
- public:
-  FreedMemoryWatch() {
-    freed_blocks_holding_a_secret.store(0);
-    watching.store(true);
-  }
-  FreedMemoryWatch(const FreedMemoryWatch&) = delete;
-  FreedMemoryWatch& operator=(const FreedMemoryWatch&) = delete;
-  ~FreedMemoryWatch() { watching.store(false); }
-  static int BlocksHoldingASecret() { return freed_blocks_holding_a_secret.load(); }
-};
-
 // Keeps the compiler from dropping an allocation the test makes on purpose.
 void Escape(const void* pointer) { asm volatile("" : : "g"(pointer) : "memory"); }
 
 }  // namespace
 
-// Every non-aligned form, so that the sanitizers' own forms never see a block from std::malloc.
-void* operator new(std::size_t size) {
-  void* block = Allocate(size);
-  if (block == nullptr) throw std::bad_alloc();
-  return block;
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept { return Allocate(size); }
-void* operator new[](std::size_t size, const std::nothrow_t& /*tag*/) noexcept { return Allocate(size); }
-void operator delete(void* block) noexcept { Release(block); }
-void operator delete[](void* block) noexcept { Release(block); }
-void operator delete(void* block, std::size_t /*size*/) noexcept { Release(block); }
-void operator delete[](void* block, std::size_t /*size*/) noexcept { Release(block); }
-void operator delete(void* block, const std::nothrow_t& /*tag*/) noexcept { Release(block); }
-void operator delete[](void* block, const std::nothrow_t& /*tag*/) noexcept { Release(block); }
-
 namespace govd::daemon {
 namespace {
+
+using govd::testing::FreedMemoryWatch;
 
 TEST(SecretMemoryTest, TheWatchSeesASecretLeftInAFreedBlock) {
   FreedMemoryWatch watch;
   auto* copy = new std::string(kAwsSecret);
   Escape(copy->data());
   delete copy;
-  EXPECT_EQ(FreedMemoryWatch::BlocksHoldingASecret(), 1);
+  watch.Stop();
+  EXPECT_EQ(watch.BlocksHolding(kAwsSecret), 1);
+  EXPECT_EQ(watch.BlocksHolding(kTenantSecret), 0);
 }
 
 TEST(SecretMemoryTest, LoadingSigningWithAndDroppingStaticKeysLeavesNoCopyInFreedMemory) {
@@ -131,7 +80,11 @@ TEST(SecretMemoryTest, LoadingSigningWithAndDroppingStaticKeysLeavesNoCopyInFree
     signer::Credentials moved = std::move(copied);
     Escape(&moved);
   }
-  EXPECT_EQ(FreedMemoryWatch::BlocksHoldingASecret(), 0);
+  watch.Stop();
+  ASSERT_FALSE(watch.Overflowed());
+  EXPECT_GT(watch.blocks(), 100U) << "the watch saw the config being loaded";
+  EXPECT_EQ(watch.BlocksHolding(kAwsSecret), 0);
+  EXPECT_EQ(watch.BlocksHolding(kTenantSecret), 0);
 }
 
 }  // namespace
