@@ -31,8 +31,8 @@ AwsResult<XmlElement> CallQueryAction(AwsCaller& caller, const std::string& acti
   if (root.name != action + "Response") {
     const std::string root_name = root.name;
     WipeXmlTree(root);
-    return InvalidArgument(caller.endpoint().signing_service + " " + action + ": answer has root <" + root_name +
-                           ">, expected <" + action + "Response>");
+    return InvalidArgument(caller.endpoint().signing_service + " " + action + ": answer has root <" +
+                           root_name + ">, expected <" + action + "Response>");
   }
   // Moved out, not copied: the caller wipes what it took (StsClient), and the rest is wiped here.
   XmlElement result;

@@ -93,7 +93,8 @@ class TreeBuilder {
     if (!stack_.empty()) stack_.pop_back();
   }
   void Text(const char* data, int length) {
-    if (!stack_.empty()) signer::AppendWiping(stack_.back()->text, std::string_view(data, static_cast<std::size_t>(length)));
+    if (stack_.empty()) return;
+    signer::AppendWiping(stack_.back()->text, std::string_view(data, static_cast<std::size_t>(length)));
   }
   void Fail(std::string rule) {
     if (!failure_) failure_ = std::move(rule);
@@ -144,7 +145,8 @@ Result<XmlElement> ParseXml(std::string_view xml) {
   if (xml.size() > kMaxXmlBytes) {
     return Error(ErrorCode::kResourceExhausted, "XML response larger than 8 MiB");
   }
-  std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate_MM("UTF-8", &kWipingMemory, nullptr));
+  std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(
+      XML_ParserCreate_MM("UTF-8", &kWipingMemory, nullptr));
   if (!parser) return Internal("XML_ParserCreate failed");
   TreeBuilder builder(parser.get());
   InstallHandlers(parser.get(), builder);
