@@ -3,9 +3,9 @@
 #include <json/json.h>
 
 #include <array>
-#include <memory>
 
 #include "accounts/xml_document.h"
+#include "base/json_text.h"
 
 namespace govd::accounts {
 namespace {
@@ -31,11 +31,9 @@ void ReadXmlError(std::string_view body, AwsErrorDetail& detail) {
 
 // JSON 1.1: {"__type": "com.amazonaws...#AccessDeniedException", "message": "..."}.
 void ReadJsonError(std::string_view body, AwsErrorDetail& detail) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  if (!reader->parse(body.data(), body.data() + body.size(), &value, &errors) || !value.isObject()) return;
+  Result<Json::Value> parsed = ParseJsonText(body, "the error body");
+  if (!parsed || !parsed->isObject()) return;
+  const Json::Value& value = *parsed;
   std::string type = value.get("__type", "").asString();
   detail.code = type.substr(type.find('#') + 1);
   detail.message = value.isMember("message") ? value["message"].asString() : value.get("Message", "").asString();

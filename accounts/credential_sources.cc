@@ -4,13 +4,13 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <memory>
 #include <set>
 #include <sstream>
 
 #include "accounts/iso8601.h"
 #include "accounts/shared_config.h"
 #include "accounts/sts_client.h"
+#include "base/json_text.h"
 
 namespace govd::accounts {
 namespace {
@@ -140,13 +140,11 @@ EnvLookup ProcessEnvironment() {
 }
 
 Result<AwsCredentials> ParseCredentialsDocument(std::string_view json, std::string_view source) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value doc;
-  std::string errors;
-  if (!reader->parse(json.data(), json.data() + json.size(), &doc, &errors) || !doc.isObject()) {
+  Result<Json::Value> parsed = ParseJsonText(json, "credentials document");
+  if (!parsed || !parsed->isObject()) {
     return InvalidArgument(std::string(source) + ": credentials document is not a JSON object");
   }
+  const Json::Value& doc = *parsed;
   if (doc.isMember("Code") && JsonText(doc, "Code") != "Success") {
     return Unavailable(std::string(source) + ": credentials document has Code " + JsonText(doc, "Code"));
   }

@@ -2,7 +2,7 @@
 
 #include <json/json.h>
 
-#include <memory>
+#include "base/json_text.h"
 
 namespace govd::accounts {
 namespace {
@@ -10,13 +10,10 @@ namespace {
 constexpr std::size_t kMaxPages = 10'000;
 
 Result<Json::Value> ParseJsonObject(std::string_view text, const std::string& operation) {
-  Json::CharReaderBuilder builder;
-  builder["allowComments"] = false;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors) || !value.isObject()) {
-    return InvalidArgument("organizations " + operation + ": answer is not a JSON object: " + errors);
+  Result<Json::Value> value =
+      ParseJsonText(text, "organizations " + operation + ": the answer", {.strict = true});
+  if (value && !value->isObject()) {
+    return InvalidArgument("organizations " + operation + ": the answer is not a JSON object");
   }
   return value;
 }

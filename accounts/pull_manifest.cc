@@ -1,7 +1,6 @@
 // accounts/pull_manifest.cc: the pull manifest's JSON form, its atomic file, and file digests.
 #include "accounts/pull_manifest.h"
 
-#include <json/reader.h>
 #include <json/value.h>
 #include <json/writer.h>
 #include <openssl/evp.h>
@@ -12,6 +11,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "base/json_text.h"
 #include "signer/crypto.h"
 
 namespace govd::accounts {
@@ -39,18 +39,6 @@ Result<PullManifestEntry> ParseEntry(const Json::Value& value, const std::string
   return entry;
 }
 
-Result<Json::Value> ParseJson(std::string_view text) {
-  Json::CharReaderBuilder builder;
-  Json::CharReaderBuilder::strictMode(&builder.settings_);
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value root;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors)) {
-    return InvalidArgument("the pull manifest is not valid JSON: " + errors);
-  }
-  return root;
-}
-
 }  // namespace
 
 bool operator==(const PullManifestEntry& a, const PullManifestEntry& b) {
@@ -74,7 +62,7 @@ std::string SerializePullManifest(const PullManifest& manifest) {
 }
 
 Result<PullManifest> ParsePullManifest(std::string_view text) {
-  GOVD_ASSIGN_OR_RETURN(Json::Value root, ParseJson(text));
+  GOVD_ASSIGN_OR_RETURN(Json::Value root, ParseJsonText(text, "the pull manifest", {.strict = true}));
   if (!root.isObject()) return InvalidArgument("the pull manifest must be a JSON object", "");
   if (!root["version"].isInt() || root["version"].asInt() != kManifestVersion) {
     return InvalidArgument("unsupported pull manifest version (expected 1)", "/version");

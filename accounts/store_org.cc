@@ -1,12 +1,11 @@
 // accounts/store_org.cc: OUs, accounts, guardrails, roles, buckets and prefixes of the tenant.
-#include <json/reader.h>
 
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "accounts/store_impl.h"
+#include "base/json_text.h"
 #include "policy/parser.h"
 #include "signer/crypto.h"
 
@@ -69,15 +68,12 @@ Json::Value IdentityPoliciesJson(const std::vector<NamedDocument>& policies) {
 }
 
 Result<std::vector<NamedDocument>> ParseIdentityPolicies(const std::string& arn, const std::string& text) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value list;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &list, &errors) || !list.isArray()) {
+  Result<Json::Value> list = ParseJsonText(text, "identity policies");
+  if (!list || !list->isArray()) {
     return Internal("the identity policies of role " + arn + " in the database are not a JSON array");
   }
   std::vector<NamedDocument> out;
-  for (const Json::Value& v : list) out.push_back({v["name"].asString(), v["document"].asString()});
+  for (const Json::Value& v : *list) out.push_back({v["name"].asString(), v["document"].asString()});
   return out;
 }
 

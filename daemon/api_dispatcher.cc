@@ -1,9 +1,10 @@
 #include "daemon/api_dispatcher.h"
 
-#include <json/reader.h>
 #include <json/writer.h>
 
 #include <exception>
+
+#include "base/json_text.h"
 
 namespace govd::daemon {
 namespace {
@@ -41,18 +42,7 @@ ApiResponse ErrorResponse(const Error& error) {
 }
 
 Result<Json::Value> ParseJsonText(std::string_view text, std::string_view what) {
-  Json::CharReaderBuilder builder;
-  builder["collectComments"] = false;
-  builder["rejectDupKeys"] = true;
-  builder["failIfExtra"] = true;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors)) {
-    while (!errors.empty() && errors.back() == '\n') errors.pop_back();
-    return InvalidArgument(std::string(what) + " is not valid JSON: " + errors);
-  }
-  return value;
+  return govd::ParseJsonText(text, what, {.reject_duplicate_keys = true, .fail_if_extra = true});
 }
 
 Result<Json::Value> ParseJsonBody(std::string_view text) {

@@ -1,7 +1,5 @@
 #include "daemon/audit_handlers.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
 #include <charconv>
 #include <ctime>
@@ -11,6 +9,7 @@
 #include <set>
 
 #include "accounts/iso8601.h"
+#include "base/json_text.h"
 #include "daemon/audit_view.h"
 #include "policy/access_analysis.h"
 #include "policy/audit_report.h"
@@ -346,24 +345,22 @@ Result<std::vector<accounts::AuditRecord>> WholeAuditLog(accounts::Store& store)
 }
 
 // The document an audit row keeps as `before` or `after` (null when it is not a JSON object).
-Json::Value RowDocument(const std::string& text, Json::CharReader& reader) {
-  Json::Value doc;
-  if (!reader.parse(text.data(), text.data() + text.size(), &doc, nullptr) || !doc.isObject()) return {};
-  return doc;
+Json::Value RowDocument(const std::string& text) {
+  Result<Json::Value> doc = govd::ParseJsonText(text, "the audit row's document");
+  return doc && doc->isObject() ? *doc : Json::Value();
 }
 
 // The grant an audit row leaves behind ("grant/N" rows carry the grant as after document).
-Json::Value GrantAfter(const accounts::AuditRecord& r, Json::CharReader& reader) {
-  return r.object.starts_with("grant/") ? RowDocument(r.after_json, reader) : Json::Value();
+Json::Value GrantAfter(const accounts::AuditRecord& r) {
+  return r.object.starts_with("grant/") ? RowDocument(r.after_json) : Json::Value();
 }
 
 // When each grant was active, from its transitions in the audit log.
 std::vector<policy::GrantSpan> GrantHistory(const std::vector<accounts::AuditRecord>& log) {
   std::map<std::string, policy::GrantSpan> open;
   std::vector<policy::GrantSpan> spans;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
   for (const auto& r : log) {
-    Json::Value grant = GrantAfter(r, *reader);
+    Json::Value grant = GrantAfter(r);
     if (grant.isNull()) continue;
     std::string state = grant["state"].asString();
     auto it = open.find(r.object);
@@ -394,9 +391,8 @@ std::vector<std::string> Unexplained(const Json::Value& sids, const std::set<std
 std::vector<policy::DriftRepair> DriftRepairs(const std::vector<accounts::AuditRecord>& log) {
   std::map<std::string, std::set<std::string>> explained;  // bucket -> Sids of grants in transition
   std::vector<policy::DriftRepair> repairs;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
   for (const auto& r : log) {
-    if (Json::Value grant = GrantAfter(r, *reader); !grant.isNull()) {
+    if (Json::Value grant = GrantAfter(r); !grant.isNull()) {
       static const std::set<std::string> kTransitions = {"approved", "applying", "revoking", "expired", "failed"};
       if (!kTransitions.contains(grant["state"].asString())) continue;
       for (std::string_view kind : {"Read", "List"}) {
@@ -404,7 +400,7 @@ std::vector<policy::DriftRepair> DriftRepairs(const std::vector<accounts::AuditR
       }
     } else if (r.action == "reconcile.apply" && r.object.starts_with("bucket/")) {
       std::string bucket = r.object.substr(7);
-      Json::Value before = RowDocument(r.before_json, *reader);
+      Json::Value before = RowDocument(r.before_json);
       policy::DriftRepair repair{r.at_us / 1'000'000, bucket, Unexplained(before["drift_missing"], explained[bucket]),
                                  Unexplained(before["drift_unexpected"], explained[bucket])};
       explained.erase(bucket);

@@ -1,9 +1,6 @@
 #include "daemon/audit_view.h"
 
-#include <json/reader.h>
-
-#include <memory>
-
+#include "base/json_text.h"
 #include "policy/managed_statements.h"
 #include "policy/parser.h"
 
@@ -80,13 +77,8 @@ std::vector<policy::DesiredGrant> DesiredGrants(const std::vector<Grant>& grants
 }
 
 Result<Json::Value> ParseDocument(const std::string& bucket, const std::string& text) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value document;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &document, &errors)) {
-    return FailedPrecondition("the policy of bucket " + bucket + " is not valid JSON: " + errors);
-  }
+  Result<Json::Value> document = govd::ParseJsonText(text, "the policy of bucket " + bucket);
+  if (!document) return FailedPrecondition(document.error().message());
   return document;
 }
 

@@ -1,7 +1,5 @@
 #include "daemon/grant_handlers.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -10,6 +8,7 @@
 #include <vector>
 
 #include "accounts/iso8601.h"
+#include "base/json_text.h"
 #include "daemon/grant_conditions.h"
 #include "signer/canonical_request.h"
 
@@ -152,14 +151,10 @@ struct HistoryEntry {
 };
 
 Result<Json::Value> ParseAuditJson(const accounts::AuditRecord& record) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  const std::string& text = record.after_json;
-  if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors) || !value.isObject()) {
-    return Internal("audit row " + std::to_string(record.seq) + " does not hold a grant: " + errors);
-  }
+  Result<Json::Value> value = govd::ParseJsonText(record.after_json, "the grant");
+  if (!value) return Internal("audit row " + std::to_string(record.seq) + ": " + value.error().message());
+  if (!value->isObject())
+    return Internal("audit row " + std::to_string(record.seq) + " does not hold a grant");
   return value;
 }
 

@@ -1,23 +1,14 @@
 #include "daemon/policy_document.h"
 
-#include <json/reader.h>
-
-#include <memory>
-
+#include "base/json_text.h"
 #include "policy/policy_canonical.h"
 #include "signer/crypto.h"
 
 namespace govd::daemon {
 
 Result<Json::Value> ParseStrictJson(const std::string& text, const std::string& what) {
-  Json::CharReaderBuilder builder;
-  builder["rejectDupKeys"] = true;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value document;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &document, &errors)) {
-    return FailedPrecondition(what + " is not valid JSON: " + errors);
-  }
+  Result<Json::Value> document = govd::ParseJsonText(text, what, {.reject_duplicate_keys = true});
+  if (!document) return FailedPrecondition(document.error().message());
   return document;
 }
 

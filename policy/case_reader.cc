@@ -1,29 +1,15 @@
 #include "policy/case_reader.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
-#include <memory>
 
+#include "base/json_text.h"
 #include "policy/parser.h"
 
 namespace govd::policy {
 namespace {
 
 Result<Json::Value> ParseJson(std::string_view text) {
-  Json::CharReaderBuilder builder;
-  Json::CharReaderBuilder::strictMode(&builder.settings_);
-  builder.settings_["stackLimit"] = 64;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value value;
-  std::string errors;
-  try {
-    if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors)) {
-      return InvalidArgument("not valid JSON: " + errors);
-    }
-  } catch (const Json::Exception& e) {
-    return InvalidArgument(std::string("not valid JSON: ") + e.what());
-  }
+  GOVD_ASSIGN_OR_RETURN(Json::Value value, ParseJsonText(text, "the case", {.strict = true}));
   if (!value.isObject()) return InvalidArgument("a case must be a JSON object");
   return value;
 }

@@ -1,11 +1,10 @@
 // policy/json_position.cc
 #include "policy/json_position.h"
 
-#include <json/reader.h>
-
 #include <charconv>
-#include <memory>
 #include <vector>
+
+#include "base/json_text.h"
 
 namespace govd::policy {
 namespace {
@@ -66,16 +65,13 @@ TextPosition PositionOfOffset(std::string_view text, std::size_t offset) {
 }
 
 Result<JsonPositions> JsonPositions::Parse(std::string_view text) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value root;
-  std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors)) {
-    auto position = PositionInJsonError(errors);
+  Result<Json::Value> root = ParseJsonText(text, "the document");
+  if (!root) {
+    auto position = PositionInJsonError(root.error().message());
     std::string where = position ? "line " + std::to_string(position->line) : std::string();
-    return InvalidArgument("not JSON: " + errors, where);
+    return InvalidArgument(root.error().message(), where);
   }
-  return JsonPositions(std::string(text), std::move(root));
+  return JsonPositions(std::string(text), std::move(*root));
 }
 
 TextPosition JsonPositions::Locate(std::string_view pointer) const {

@@ -1,13 +1,11 @@
 #include "policy/parser.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <memory>
 #include <set>
 
+#include "base/json_text.h"
 #include "policy/arn.h"
 
 namespace govd::policy {
@@ -415,19 +413,7 @@ Result<Policy> ParsePolicy(std::string_view json, PolicyKind kind) {
     return InvalidArgument("the policy is " + std::to_string(json.size()) + " bytes; at most " +
                            std::to_string(kMaxPolicyBytes) + " are accepted");
   }
-  Json::CharReaderBuilder builder;
-  Json::CharReaderBuilder::strictMode(&builder.settings_);
-  builder.settings_["stackLimit"] = 64;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value document;
-  std::string errors;
-  try {
-    if (!reader->parse(json.data(), json.data() + json.size(), &document, &errors)) {
-      return InvalidArgument("the policy is not valid JSON: " + errors);
-    }
-  } catch (const Json::Exception& e) {
-    return InvalidArgument(std::string("the policy is not valid JSON: ") + e.what());
-  }
+  GOVD_ASSIGN_OR_RETURN(Json::Value document, ParseJsonText(json, "the policy", {.strict = true}));
   return ParsePolicyValue(document, kind);
 }
 

@@ -49,6 +49,16 @@ TEST(AwsErrorTest, Json11Form) {
   EXPECT_TRUE(IsRetryableAwsError(detail));
 }
 
+// Found by xml_fuzz: a JSON error body nested past jsoncpp's stack limit made jsoncpp throw, and
+// the exception ended govd. It is now an unreadable body like any other.
+TEST(AwsErrorTest, AJsonErrorBodyNestedPastTheLimitIsUnreadableNotFatal) {
+  std::string body = "{\"__type\":" + std::string(5000, '[');
+  auto detail = ParseAwsErrorResponse("organizations", "ListAccounts", Response(400, body));
+  EXPECT_EQ(detail.http_status, 400);
+  EXPECT_TRUE(detail.code.empty());
+  EXPECT_EQ(MakeAwsError(detail).error.code(), ErrorCode::kInvalidArgument);
+}
+
 TEST(AwsErrorTest, RetryClassification) {
   auto retryable = [](long status, std::string code) {  // NOLINT(google-runtime-int)
     AwsErrorDetail d;
