@@ -48,8 +48,8 @@ int HttpStatusFor(ErrorCode code);
 // {"error": {"code": "permission denied", "message": ..., "where": ...}} with its HTTP status.
 ApiResponse ErrorResponse(const Error& error);
 
-// Parses JSON text strictly (no comments, no duplicate keys, nothing after the value); errors
-// name `what` ("the organisation file") and say where the text stops making sense.
+// govd::ParseJsonText (base/json_text.h) refusing duplicate keys and anything after the value;
+// errors name `what` ("the organisation file") and say where the text stops making sense.
 Result<Json::Value> ParseJsonText(std::string_view text, std::string_view what);
 
 // ParseJsonText for a request body.
