@@ -28,19 +28,18 @@ class RawReader {
     return it == raw_.values.end() || it->second.values.empty() ? nullptr : &it->second;
   }
 
-  Result<std::optional<std::string>> Single(const std::string& key) const {
+  // The one value of `key` (nullopt when unset), without a copy: a secret is read this way, as a
+  // copy would be freed without being wiped.
+  Result<std::optional<std::string_view>> SingleView(const std::string& key) const {
     const RawValue* value = Find(key);
-    if (value == nullptr) return std::optional<std::string>();
+    if (value == nullptr) return std::optional<std::string_view>();
     if (value->values.size() > 1) return InvalidArgument("given more than once", key);
-    return std::optional<std::string>(value->values.front());
+    return std::optional<std::string_view>(value->values.front());
   }
 
-  // The same without a copy: for a secret, as a copy would be freed without being wiped.
-  Result<std::string_view> SingleView(const std::string& key) const {
-    const RawValue* value = Find(key);
-    if (value == nullptr) return std::string_view();
-    if (value->values.size() > 1) return InvalidArgument("given more than once", key);
-    return std::string_view(value->values.front());
+  Result<std::optional<std::string>> Single(const std::string& key) const {
+    GOVD_ASSIGN_OR_RETURN(std::optional<std::string_view> view, SingleView(key));
+    return view ? std::optional<std::string>(*view) : std::nullopt;
   }
 
   Result<std::string> Required(const std::string& key) const {
@@ -153,7 +152,8 @@ Result<std::optional<signer::Credentials>> ReadStaticKeys(const RawReader& reade
   GOVD_TRY(CheckSecretSource(reader, id_key));
   GOVD_TRY(CheckSecretSource(reader, secret_key));
   GOVD_ASSIGN_OR_RETURN(std::string id, reader.Optional(id_key, ""));
-  GOVD_ASSIGN_OR_RETURN(std::string_view secret, reader.SingleView(secret_key));
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string_view> secret_value, reader.SingleView(secret_key));
+  const std::string_view secret = secret_value.value_or("");
   if (id.empty() && secret.empty()) return std::optional<signer::Credentials>();
   if (id.empty()) return InvalidArgument("is required when " + secret_key + " is set", id_key);
   if (secret.empty()) return InvalidArgument("is required when " + id_key + " is set", secret_key);
