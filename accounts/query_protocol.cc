@@ -36,8 +36,9 @@ AwsResult<XmlElement> CallQueryAction(AwsCaller& caller, const std::string& acti
   }
   // Moved out, not copied: the caller wipes what it took (StsClient), and the rest is wiped here.
   XmlElement result;
+  const std::string result_name = action + "Result";
   for (XmlElement& child : root.children) {
-    if (child.name == action + "Result") {
+    if (child.name == result_name) {
       result = std::move(child);
       break;
     }
