@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "policy/access_analysis.h"
-#include "policy/parser.h"
+#include "policy/analysis/access_analysis.h"
+#include "policy/engine/parser.h"
 
 namespace govd::policy {
 namespace {

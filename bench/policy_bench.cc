@@ -11,10 +11,10 @@
 #include <iostream>
 #include <string>
 
-#include "policy/evaluator.h"
-#include "policy/guardrail_check.h"
-#include "policy/parser.h"
-#include "policy/reader_trust.h"
+#include "policy/engine/evaluator.h"
+#include "policy/managed/guardrail_check.h"
+#include "policy/engine/parser.h"
+#include "policy/managed/reader_trust.h"
 
 namespace govd::policy {
 namespace {

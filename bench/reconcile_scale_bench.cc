@@ -26,13 +26,13 @@
 #include <unistd.h>
 #include <vector>
 
-#include "accounts/aws_call_observer.h"
-#include "accounts/migrations.h"
-#include "accounts/s3_client.h"
-#include "accounts/store.h"
-#include "daemon/child_reconciler.h"
-#include "daemon/config.h"
-#include "policy/policy_canonical.h"
+#include "accounts/aws/aws_call_observer.h"
+#include "accounts/store/migrations.h"
+#include "accounts/aws/s3_client.h"
+#include "accounts/store/store.h"
+#include "daemon/reconcile/child_reconciler.h"
+#include "daemon/service/config.h"
+#include "policy/engine/policy_canonical.h"
 #include "tests/accounts/rgw_env.h"
 
 namespace govd::daemon {

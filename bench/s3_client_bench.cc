@@ -12,8 +12,8 @@
 
 #include <optional>
 
-#include "accounts/curl_transport.h"
-#include "accounts/s3_client.h"
+#include "accounts/aws/curl_transport.h"
+#include "accounts/aws/s3_client.h"
 #include "tests/accounts/rgw_env.h"
 
 namespace govd::accounts {

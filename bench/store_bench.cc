@@ -16,9 +16,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "accounts/migrations.h"
-#include "accounts/store.h"
-#include "accounts/tenant_admin.h"
+#include "accounts/store/migrations.h"
+#include "accounts/store/store.h"
+#include "accounts/store/tenant_admin.h"
 
 namespace govd::accounts {
 namespace {

@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include "accounts/curl_transport.h"
-#include "accounts/s3_client.h"
+#include "accounts/aws/curl_transport.h"
+#include "accounts/aws/s3_client.h"
 #include "tests/accounts/rgw_env.h"
 
 namespace govd::accounts::testing {

@@ -20,10 +20,10 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/process_hardening.h"
+#include "daemon/service/process_hardening.h"
 #include "tests/accounts/rgw_shared_prefix.h"
-#include "tests/accounts/test_db.h"
-#include "tests/daemon/govd_test_process.h"
+#include "tests/accounts/store/test_db.h"
+#include "tests/daemon/support/govd_test_process.h"
 
 namespace govd::daemon {
 namespace {

@@ -21,13 +21,13 @@
 #include <thread>
 #include <vector>
 
-#include "accounts/curl_transport.h"
-#include "accounts/s3_client.h"
-#include "policy/managed_statements.h"
-#include "policy/policy_canonical.h"
+#include "accounts/aws/curl_transport.h"
+#include "accounts/aws/s3_client.h"
+#include "policy/managed/managed_statements.h"
+#include "policy/engine/policy_canonical.h"
 #include "tests/accounts/rgw_env.h"
-#include "tests/accounts/test_db.h"
-#include "tests/daemon/govd_test_process.h"
+#include "tests/accounts/store/test_db.h"
+#include "tests/daemon/support/govd_test_process.h"
 #include "tests/policy/json_text.h"
 
 namespace govd::daemon {

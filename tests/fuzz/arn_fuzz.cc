@@ -1,4 +1,4 @@
-// libFuzzer target for the ARN and account id parsers (policy/arn.h): any bytes must give a value
+// libFuzzer target for the ARN and account id parsers (policy/engine/arn.h): any bytes must give a value
 // or an Error, and what is accepted must hold the parsers' promises: an ARN prints back to the
 // same text, a principal ARN is an ARN with a 12-digit account and no region, and its name and
 // session are non-empty pieces of the resource; an account id is exactly 12 digits.
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "policy/arn.h"
+#include "policy/engine/arn.h"
 
 namespace govd::policy {
 namespace {

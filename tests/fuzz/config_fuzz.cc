@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/config.h"
-#include "daemon/config_loader.h"
+#include "daemon/service/config.h"
+#include "daemon/service/config_loader.h"
 
 namespace govd::daemon {
 namespace {

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "policy/evaluator.h"
-#include "policy/parser.h"
+#include "policy/engine/evaluator.h"
+#include "policy/engine/parser.h"
 
 namespace govd::policy {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "accounts/aws_error.h"
-#include "accounts/xml_document.h"
+#include "accounts/aws/aws_error.h"
+#include "accounts/aws/xml_document.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

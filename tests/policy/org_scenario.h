@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "policy/org_snapshot.h"
-#include "policy/parser.h"
+#include "policy/engine/org_snapshot.h"
+#include "policy/engine/parser.h"
 
 namespace govd::policy::testing {
 

@@ -1,0 +1,67 @@
+// accounts/store/store_impl.h
+// Internals shared by the store_*.cc files: the connection and context behind a Store, the
+// audit append every change calls inside its transaction, and row <-> value mapping.
+// Not part of the public API. Same thread-safety contract as Store.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <json/json.h>
+#include <pqxx/pqxx>
+
+#include "accounts/store/pg.h"
+#include "accounts/store/store.h"
+
+namespace govd::accounts {
+
+struct Store::Impl {
+  std::unique_ptr<pqxx::connection> conn;
+  StoreContext context;
+  StoreOptions options;
+
+  TimePoint Now() const { return options.clock(); }
+
+  template <typename T, typename Body>
+  Result<T> Tx(std::string_view doing, Body&& body) {
+    return pg::InTransaction<T>(*conn, doing, std::forward<Body>(body));
+  }
+
+  // Tx for a body that returns Status.
+  template <typename Body>
+  Status TxStatus(std::string_view doing, Body&& body) {
+    Result<bool> done = Tx<bool>(doing, [&](pqxx::work& tx) -> Result<bool> {
+      GOVD_TRY(body(tx));
+      return true;
+    });
+    if (!done) return done.error();
+    return Ok();
+  }
+};
+
+// True when the query returns a row.
+template <typename... Args>
+bool RowExists(pqxx::work& tx, const std::string& sql, Args&&... args) {
+  return !tx.exec_params(sql, std::forward<Args>(args)...).empty();
+}
+
+// One audit row, chained to the tenant's previous row. Call inside the transaction of the change
+// it records; serialises appends per tenant with a transaction-scoped advisory lock.
+struct AuditChange {
+  std::string_view action;
+  std::string object;
+  std::string before_json = "null";
+  std::string after_json = "null";
+};
+Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& change);
+
+// Compact JSON text, object keys sorted: the before/after of audit rows.
+std::string JsonText(const Json::Value& value);
+
+// The grant columns, in the order GrantFromRow reads them.
+extern const char* const kGrantColumns;
+Result<Grant> GrantFromRow(const pqxx::row& row);
+std::string GrantJson(const Grant& grant);
+
+}  // namespace govd::accounts

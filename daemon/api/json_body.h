@@ -1,0 +1,27 @@
+// daemon/api/json_body.h
+// JSON text on the control API's wire, as the server and govctl both read and write it: strict
+// parsing (no duplicate keys, nothing after the value) with errors that say where the text stops
+// making sense, and compact one-line output.
+// Pure, thread safe. Never echoes the text it refuses.
+#pragma once
+
+#include <json/value.h>
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace govd::daemon {
+
+// govd::ParseJsonText (base/json_text.h) refusing duplicate keys and anything after the value;
+// errors name `what` ("the organisation file") and say where the text stops making sense.
+Result<Json::Value> ParseJsonText(std::string_view text, std::string_view what);
+
+// ParseJsonText for a request body.
+Result<Json::Value> ParseJsonBody(std::string_view text);
+
+// Compact one-line JSON text, newline-terminated.
+std::string WriteJson(const Json::Value& value);
+
+}  // namespace govd::daemon

@@ -1,0 +1,99 @@
+// govctl: the command-line tool for govd's users (local authorities, the central organisation,
+// security teams). `govctl COMMAND --help` describes each command.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "base/version.h"
+#include "daemon/cli/govctl_audit.h"
+#include "daemon/cli/govctl_command.h"
+#include "daemon/cli/govctl_grant.h"
+#include "daemon/cli/govctl_org.h"
+#include "daemon/cli/govctl_plan.h"
+#include "daemon/cli/govctl_policy.h"
+#include "daemon/cli/govctl_pull.h"
+#include "daemon/cli/govctl_reconcile.h"
+#include "daemon/cli/govctl_sign.h"
+#include "daemon/cli/govctl_simulate.h"
+#include "daemon/cli/govctl_status.h"
+
+namespace govd::daemon {
+namespace {
+
+constexpr std::array kCommands{
+    GovctlCommand{"audit", "audit log, findings, who can access what, report (security teams)", RunAuditCommand},
+    GovctlCommand{"grant", "request, approve, reject, revoke, list and show grants", RunGrantCommand},
+    GovctlCommand{"org", "show the organisation govd manages (`govctl org show`)", RunOrgCommand},
+    GovctlCommand{"plan", "show what the next reconcile pass would change, writing nothing", RunPlanCommand},
+    GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
+    GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
+    GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
+    GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand},
+    GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
+    GovctlCommand{"status", "show what govd is doing", RunStatusCommand},
+};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";
+  for (const auto& command : kCommands) {
+    out << "  " << command.name << std::string(14 - std::min<std::size_t>(13, command.name.size()), ' ')
+        << command.summary << "\n";
+  }
+  out << "\n`govctl COMMAND --help` describes one command.\n";
+}
+
+// `govctl --socket PATH --json status` means `govctl status --socket PATH --json`: options before
+// the command move after it, where every command parses them.
+std::vector<char*> MoveGlobalOptionsAfterCommand(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  std::size_t end = 1;
+  while (end < args.size() && (std::strcmp(args[end], "--json") == 0 || std::strncmp(args[end], "--socket=", 9) == 0 ||
+                               (std::strcmp(args[end], "--socket") == 0 && end + 1 < args.size()))) {
+    end += std::strcmp(args[end], "--socket") == 0 ? 2 : 1;
+  }
+  std::rotate(args.begin() + 1, args.begin() + static_cast<std::ptrdiff_t>(end), args.end());
+  return args;
+}
+
+int Main(int original_argc, char** original_argv) {
+  std::vector<char*> arguments = MoveGlobalOptionsAfterCommand(original_argc, original_argv);
+  int argc = static_cast<int>(arguments.size());
+  char** argv = arguments.data();
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return kExitUsage;
+  }
+  std::string_view first = argv[1];
+  if (first == "--help" || first == "-h") {
+    PrintUsage(std::cout);
+    return kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "govctl " << kVersion << "\n";
+    return kExitOk;
+  }
+  for (const auto& command : kCommands) {
+    if (command.name == first) {
+      return command.run(CommandArgs(argv + 2, static_cast<std::size_t>(argc - 2)), std::cout, std::cerr);
+    }
+  }
+  std::cerr << "govctl: unknown command \"" << first << "\"\n";
+  PrintUsage(std::cerr);
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace govd::daemon
+
+int main(int argc, char** argv) {
+  try {
+    return govd::daemon::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "govctl: " << e.what() << "\n";
+    return govd::daemon::kExitFailure;
+  }
+}

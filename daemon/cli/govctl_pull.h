@@ -1,0 +1,21 @@
+// daemon/cli/govctl_pull.h
+// `govctl pull`: central mode's pull of a prefix a child account granted, into a local directory
+// (accounts/pull/prefix_pull.h; docs/pull.md). Talks to S3 directly with the caller's AWS credentials
+// (the AWS CLI's default chain); does not need govd.
+//   govctl pull --bucket [ACCOUNT:]BUCKET --prefix P --to DIR [--endpoint URL] [--path-style]
+//               [--region R] [--expected-owner ACCOUNT] [--grant ID]
+// Never prints credentials.
+#pragma once
+
+#include <iosfwd>
+
+#include "daemon/cli/govctl_command.h"
+
+namespace govd::daemon {
+
+// Exit code of `govctl pull` when S3 refused access: the grant was revoked or never given.
+inline constexpr int kExitAccessRevoked = 3;
+
+int RunPullCommand(CommandArgs args, std::ostream& out, std::ostream& err);
+
+}  // namespace govd::daemon

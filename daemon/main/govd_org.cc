@@ -1,0 +1,135 @@
+// daemon/main/govd_org.cc: the `govd org import` subcommand.
+#include "daemon/main/govd_org.h"
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "daemon/server/org_import.h"
+
+namespace govd::daemon {
+namespace {
+
+namespace po = boost::program_options;
+
+struct OrgArgs {
+  std::string action;
+  std::string file;
+  std::string db;
+  std::string tenant;
+  bool dry_run = false;
+  bool help = false;
+};
+
+po::options_description OrgOptions() {
+  po::options_description options("govd org import options");
+  options.add_options()("db", po::value<std::string>(), "libpq conninfo of the database")(
+      "tenant", po::value<std::string>(), "the tenant: the 12-digit account id of the govd that uses it")(
+      "dry-run", "only say what would be created; write nothing")("help,h", "show this help and exit");
+  return options;
+}
+
+OrgArgs ParseArgs(int argc, const char* const* argv) {
+  po::options_description all = OrgOptions();
+  all.add_options()("action", po::value<std::string>())("file", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("action", 1).add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  OrgArgs args;
+  for (auto [key, slot] : {std::pair{"action", &args.action}, {"file", &args.file}, {"db", &args.db}, {"tenant", &args.tenant}}) {
+    if (vm.count(key) != 0U) *slot = vm[key].as<std::string>();
+  }
+  args.dry_run = vm.count("dry-run") != 0U;
+  args.help = vm.count("help") != 0U;
+  return args;
+}
+
+Result<std::string> ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read \"" + path.string() + "\"");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The file and the documents it names (relative to the file's folder), checked on their own.
+Result<OrgSpec> LoadOrgFile(const std::string& path) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+  std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  auto spec = ParseOrgFile(text, [&folder](const std::string& document) {
+    std::filesystem::path p(document);
+    return ReadText(p.is_absolute() ? p : folder / p);
+  });
+  if (!spec) return spec.error().WithContext(path);
+  return spec;
+}
+
+Result<std::unique_ptr<accounts::Store>> OpenStore(const OrgArgs& args) {
+  GOVD_ASSIGN_OR_RETURN(policy::AccountId tenant, policy::AccountId::Parse(args.tenant));
+  accounts::StoreOptions options;
+  options.clock = [] { return std::chrono::system_clock::now(); };
+  auto store = accounts::Store::Open(args.db, {tenant.str(), "govd org import"}, options);
+  if (!store) return store.error().WithContext("database");
+  return store;
+}
+
+int Import(const OrgArgs& args, std::ostream& out, std::ostream& err) {
+  auto fail = [&err](const Error& error, std::string_view what) {
+    err << "govd org import: " << what << error.ToString() << "\n";
+    return 1;
+  };
+  auto spec = LoadOrgFile(args.file);
+  if (!spec) return fail(spec.error(), "refused, nothing written: ");
+  auto store = OpenStore(args);
+  if (!store) return fail(store.error(), "");
+  auto stored = (*store)->ReadOrganisation();
+  if (!stored) return fail(stored.error(), "");
+  auto plan = PlanOrgImport(*spec, *stored);
+  if (!plan) return fail(plan.error().WithContext(args.file), "refused, nothing written: ");
+  if (plan->changes() == 0) {
+    out << "nothing to change: tenant " << args.tenant << " already holds all " << plan->unchanged << " elements of "
+        << args.file << "\n";
+    return 0;
+  }
+  if (args.dry_run) {
+    for (const auto& line : DescribeOrgImport(*plan)) out << "would " << line << "\n";
+    out << "dry run: " << plan->creations() << " to create, " << plan->role_updates.size() << " to update, "
+        << plan->unchanged << " already present; nothing written\n";
+    return 0;
+  }
+  Status applied = ApplyOrgImport(**store, *plan, [&out](const std::string& line) { out << "done: " << line << "\n"; });
+  if (!applied) return fail(applied.error(), "stopped (run it again to finish): ");
+  out << "imported " << args.file << " into tenant " << args.tenant << ": " << plan->creations() << " created, ";
+  if (!plan->role_updates.empty()) out << plan->role_updates.size() << " updated, ";
+  out << plan->unchanged << " already present\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunOrgImportCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  OrgArgs args;
+  try {
+    args = ParseArgs(argc, argv);
+  } catch (const std::exception& e) {
+    err << "govd org: " << e.what() << "\n";
+    return 2;
+  }
+  if (args.help) {
+    out << "usage: govd org import --db CONNINFO --tenant ACCOUNT [--dry-run] FILE.json\n\n" << OrgOptions();
+    return 0;
+  }
+  if (args.action != "import" || args.file.empty() || args.db.empty() || args.tenant.empty()) {
+    err << "govd org: usage: govd org import --db CONNINFO --tenant ACCOUNT [--dry-run] FILE.json\n";
+    return 2;
+  }
+  return Import(args, out, err);
+}
+
+}  // namespace govd::daemon

@@ -1,0 +1,34 @@
+// policy/engine/statement_match.h
+// Whether one statement applies to one prepared request: Action/NotAction, Resource/NotResource,
+// Principal/NotPrincipal and every Condition. Shared by the compiled and the reference evaluator.
+// Pure, thread safe.
+#pragma once
+
+#include <optional>
+
+#include "policy/engine/authz_request.h"
+#include "policy/engine/policy.h"
+
+namespace govd::policy {
+
+// How a statement's Principal names the requester; the decision rules treat these differently
+// (an account only delegates; a role ARN grant is still capped by boundary and session policy).
+enum class PrincipalMatch {
+  kUnscoped,  // the statement has no Principal element (identity, boundary, session, SCP)
+  kAccount,   // the requester's account (12 digits or :root)
+  kAny,       // "*" (also anonymous), or everyone outside a NotPrincipal list
+  kRole,      // the role ARN (matches its sessions too)
+  kUser,      // the IAM user ARN
+  kSession,   // the assumed-role session ARN
+};
+
+bool ActionMatches(const Statement& statement, const PreparedRequest& request);
+bool ResourceMatches(const Statement& statement, const PreparedRequest& request);
+bool ConditionsHold(const Statement& statement, const PreparedRequest& request);
+// nullopt: the Principal/NotPrincipal element does not cover the requester.
+std::optional<PrincipalMatch> MatchPrincipal(const Statement& statement, const PreparedRequest& request);
+
+// All of the above; nullopt when the statement does not apply.
+std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request);
+
+}  // namespace govd::policy

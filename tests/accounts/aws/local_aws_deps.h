@@ -1,0 +1,24 @@
+// tests/accounts/aws/local_aws_deps.h
+// What a client needs to talk to a LocalHttpServer in a unit test: a real curl transport, a fake
+// clock (retry sleeps are recorded, not slept), jitter at its maximum, and fixed credentials.
+#pragma once
+
+#include <optional>
+
+#include "accounts/aws/aws_caller.h"
+#include "accounts/aws/curl_transport.h"
+#include "tests/accounts/aws/fake_time.h"
+
+namespace govd::accounts::testing {
+
+struct LocalAwsDeps {
+  AwsCallerDeps Deps() { return {transport, retry, time, &credentials}; }
+
+  CurlTransport transport;
+  FakeTimeSource time;
+  MaxRandomSource random;
+  RetryStrategy retry{RetryOptions{}, random};
+  StaticCredentialsProvider credentials{{signer::Credentials("AKIDCENTRAL", "secret"), std::nullopt}};
+};
+
+}  // namespace govd::accounts::testing

@@ -1,0 +1,125 @@
+// `govctl pull` as a process against the RadosGW of the "rgw" fixture: the central user pulls the
+// prefix la1 granted, with credentials from the environment; progress lines on a non-terminal;
+// exit codes 0 (done), 2 (usage), 3 (access revoked, with the message naming bucket and grant).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "accounts/pull/pull_manifest.h"
+#include "tests/accounts/rgw_shared_prefix.h"
+
+namespace govd::daemon {
+namespace {
+
+using accounts::testing::RgwSharedPrefix;
+
+struct GovctlRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class GovctlPullTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto env = accounts::testing::LoadRgwEnv();
+    if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
+    shared_.emplace(*env);
+    ASSERT_EQ(shared_->CreateAndGrant(), "");
+    dir_ = std::filesystem::path(::testing::TempDir()) / ("govctl-pull-" + shared_->CrossTenantName());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs govctl with the central user's keys in its environment (not on its command line).
+  GovctlRun Run(std::vector<std::string> args) {
+    args.insert(args.begin(), GOVCTL_BINARY);
+    std::string out = (dir_ / "stdout").string();
+    std::string err = (dir_ / "stderr").string();
+    pid_t pid = fork();
+    if (pid == 0) {
+      RedirectAndExec(args, out, err);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
+  }
+
+  void RedirectAndExec(std::vector<std::string>& args, const std::string& out, const std::string& err) {
+    dup2(open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 1);
+    dup2(open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 2);
+    setenv("AWS_ACCESS_KEY_ID", shared_->env().at("RGW_CENTRAL_ACCESS_KEY").c_str(), 1);
+    setenv("AWS_SECRET_ACCESS_KEY", shared_->env().at("RGW_CENTRAL_SECRET_KEY").c_str(), 1);
+    unsetenv("AWS_SESSION_TOKEN");
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+
+  std::vector<std::string> PullArgs() {
+    return {"pull",  "--bucket",   shared_->CrossTenantName(), "--prefix", "reports/", "--to", (dir_ / "out").string(),
+            "--endpoint", shared_->env().at("RGW_ENDPOINT"), "--grant", "g-42"};
+  }
+
+  std::optional<RgwSharedPrefix> shared_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(GovctlPullTest, PullsThenSkipsThenReportsRevocationWithExitCode3) {
+  GovctlRun first = Run(PullArgs());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("3 downloaded"), std::string::npos) << first.out;
+  EXPECT_NE(first.err.find("pulled 3/3 objects"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("pulled 0/3 objects, 0 B/"), std::string::npos) << first.err;
+  EXPECT_EQ(first.err.find('\r'), std::string::npos) << "a progress bar on a file";
+  EXPECT_EQ(ReadFile(dir_ / "out/reports/2026/q3.csv"), "region,total\nnorth,42\n");
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / accounts::kPullManifestName));
+  EXPECT_EQ(first.err.find(shared_->env().at("RGW_CENTRAL_SECRET_KEY")), std::string::npos);
+
+  GovctlRun second = Run(PullArgs());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("0 downloaded (0 B), 3 already present, 0 failed"), std::string::npos) << second.out;
+
+  ASSERT_EQ(shared_->Revoke(), "");
+  GovctlRun revoked = Run(PullArgs());
+  EXPECT_EQ(revoked.exit_code, 3) << revoked.err;
+  EXPECT_NE(revoked.err.find("access to " + shared_->CrossTenantName() + "/reports/ was revoked or denied (grant g-42)"),
+            std::string::npos)
+      << revoked.err;
+  EXPECT_EQ(revoked.err.find(shared_->env().at("RGW_CENTRAL_SECRET_KEY")), std::string::npos);
+  EXPECT_EQ(ReadFile(dir_ / "out/reports/q1.csv"), "region,total\nnorth,1\n");
+}
+
+TEST_F(GovctlPullTest, UsageErrorsExitWith2) {
+  EXPECT_EQ(Run({"pull", "--bucket", "b", "--to", "x"}).exit_code, 2);
+  EXPECT_EQ(Run({"pull", "--bucket", "notanaccount:b", "--prefix", "p/", "--to", "x"}).exit_code, 2);
+  GovctlRun unknown = Run({"pull", "--bucket", "b", "--prefix", "p/", "--to", "x", "--frobnicate", "1"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown option --frobnicate"), std::string::npos) << unknown.err;
+  GovctlRun help = Run({"pull", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("usage:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace govd::daemon

@@ -1,0 +1,3 @@
+// A daemon header; daemon/ may use base/.
+#pragma once
+#include "base/low.h"
