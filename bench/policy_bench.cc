@@ -12,8 +12,8 @@
 #include <string>
 
 #include "policy/engine/evaluator.h"
-#include "policy/managed/guardrail_check.h"
 #include "policy/engine/parser.h"
+#include "policy/managed/guardrail_check.h"
 #include "policy/managed/reader_trust.h"
 
 namespace govd::policy {

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "accounts/aws/aws_call_observer.h"
-#include "accounts/store/migrations.h"
 #include "accounts/aws/s3_client.h"
+#include "accounts/store/migrations.h"
 #include "accounts/store/store.h"
 #include "daemon/reconcile/child_reconciler.h"
 #include "daemon/service/config.h"
@@ -104,16 +104,16 @@ void Must(const Status& status, const std::string& what) {
 // per bucket (the central account reads shared/reports/).
 void SeedTenant(const std::string& conninfo, const std::string& endpoint, const TenantUser& user, int buckets) {
   accounts::StoreOptions options;
-  options.clock = [] { return std::chrono::system_clock::now(); };
+  options.clock = &SystemTime();
   auto store = Must(accounts::Store::Open(conninfo, {user.account, "uid:0/admin"}, options), "open store");
   auto account = Must(policy::AccountId::Parse(user.account), "account");
   Must(store->CreateRoot("r-root", "Organisation"), "root");
   Must(store->CreateOu("ou-las", "r-root", "Local authorities"), "ou");
   Must(store->RegisterAccount({account, "tenant " + user.account, accounts::AccountKind::kChild, "ou-las"}), "account");
   accounts::CurlTransport transport;
-  accounts::SeededRandomSource random(1);
+  SeededRandom random(1);
   accounts::RetryStrategy retry({}, random);
-  accounts::SystemTimeSource time;
+  SystemClock time;
   accounts::StaticCredentialsProvider credentials({signer::Credentials(user.access_key, user.secret_key), std::nullopt});
   accounts::S3Client s3(Must(accounts::ParseEndpointUrl(endpoint, "s3", "us-east-1"), "endpoint"),
                         {transport, retry, time, &credentials}, accounts::S3ClientOptions{.path_style = true});

@@ -33,8 +33,8 @@ void BM_GetBucketPolicy(benchmark::State& state, bool reuse) {
   CurlTransportOptions options;
   options.reuse_connections = reuse;
   CurlTransport transport(options);
-  SystemTimeSource time;
-  SeededRandomSource random(1);
+  SystemClock time;
+  SeededRandom random(1);
   RetryStrategy retry({.max_attempts = 1}, random);
   StaticCredentialsProvider la1(
       {signer::Credentials((*env)["RGW_LA1_ACCESS_KEY"], (*env)["RGW_LA1_SECRET_KEY"]), std::nullopt});

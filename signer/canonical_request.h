@@ -14,19 +14,11 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/uri.h"
 #include "signer/signable_request.h"
 #include "signer/signing_params.h"
 
 namespace govd::signer {
-
-// RFC 3986 percent-encoding as SigV4 wants it: every byte but A-Z a-z 0-9 - . _ ~ becomes %XX
-// (upper-case hex); '/' is kept when keep_slash. Appends to `out`.
-void AppendUriEncoded(std::string& out, std::string_view bytes, bool keep_slash);
-std::string UriEncode(std::string_view bytes);      // query names/values ('/' -> %2F)
-std::string UriEncodePath(std::string_view bytes);  // raw path or S3 key -> wire path
-
-// The inverse of UriEncode: decodes %XX escapes; invalid escapes and '+' are kept as they are.
-std::string PercentDecode(std::string_view text);
 
 // Splits a query string as it appears on the wire ("a=1&b=%2F&c") into DECODED parameters
 // (a missing '=' gives an empty value; empty pairs are skipped; '+' stays '+'). Invalid

@@ -12,7 +12,7 @@ std::string BuildQueryString(const std::vector<signer::QueryParam>& query) {
   std::string out;
   for (const auto& param : query) {
     out += out.empty() ? "?" : "&";
-    out += signer::UriEncode(param.name) + "=" + signer::UriEncode(param.value);
+    out += govd::UriEncode(param.name) + "=" + govd::UriEncode(param.value);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // accounts/aws/aws_caller.h
 // Runs one AWS API operation against one service endpoint: resolves credentials, signs the
-// request with SigV4 (govd::signer) at the TimeSource's date, sends it through the HttpTransport,
-// and retries transient failures per the RetryStrategy (sleeping through the TimeSource); each try
+// request with SigV4 (govd::signer) at the Clock's date, sends it through the HttpTransport,
+// and retries transient failures per the RetryStrategy (sleeping through the Clock); each try
 // carries the SDKs' `amz-sdk-request: attempt=N; max=M` header. A non-2xx
 // answer becomes an AwsError with the parsed AWS code, message and request id.
 // Thread safety: Call() may run concurrently; the transport, provider, strategy and time source
@@ -19,7 +19,7 @@
 #include "accounts/aws/credentials_provider.h"
 #include "accounts/aws/http_transport.h"
 #include "accounts/aws/retry_strategy.h"
-#include "accounts/aws/time_source.h"
+#include "base/clock.h"
 #include "signer/signable_request.h"
 #include "signer/signing_key.h"
 
@@ -40,7 +40,7 @@ struct AwsRequest {
 struct AwsCallerDeps {
   HttpTransport& transport;
   RetryStrategy& retry;
-  TimeSource& time;
+  const Clock& time;
   // nullptr sends unsigned requests (STS AssumeRoleWithWebIdentity needs no credentials).
   CredentialsProvider* credentials = nullptr;
   // nullptr: nobody counts the calls. Told about every attempt, retries included.

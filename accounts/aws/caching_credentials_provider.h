@@ -13,13 +13,13 @@
 #include <optional>
 
 #include "accounts/aws/credentials_provider.h"
-#include "accounts/aws/time_source.h"
+#include "base/clock.h"
 
 namespace govd::accounts {
 
 class CachingCredentialsProvider final : public CredentialsProvider {
  public:
-  CachingCredentialsProvider(CredentialsProviderPtr inner, TimeSource& time,
+  CachingCredentialsProvider(CredentialsProviderPtr inner, const Clock& time,
                              std::chrono::seconds refresh_before = std::chrono::minutes(5))
       : inner_(std::move(inner)), time_(time), refresh_before_(refresh_before) {}
 
@@ -33,7 +33,7 @@ class CachingCredentialsProvider final : public CredentialsProvider {
   bool Usable(std::chrono::system_clock::time_point now) const;  // REQUIRES: mutex_ held
 
   CredentialsProviderPtr inner_;
-  TimeSource& time_;
+  const Clock& time_;
   std::chrono::seconds refresh_before_;
   std::mutex mutex_;
   std::condition_variable refreshed_;

@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "base/iso8601.h"
 #include "accounts/aws/shared_config.h"
 #include "accounts/aws/sts_client.h"
+#include "base/iso8601.h"
 #include "base/json_text.h"
 
 namespace govd::accounts {
@@ -35,7 +35,7 @@ Result<std::string> ReadSmallFile(const std::string& path, std::string_view what
   return content;
 }
 
-std::string SessionName(TimeSource& time) {
+std::string SessionName(const Clock& time) {
   return "govd-" + std::to_string(std::chrono::system_clock::to_time_t(time.Now()));
 }
 

@@ -25,7 +25,7 @@
 #include "accounts/aws/credentials_provider.h"
 #include "accounts/aws/http_transport.h"
 #include "accounts/aws/retry_strategy.h"
-#include "accounts/aws/time_source.h"
+#include "base/clock.h"
 
 namespace govd::accounts {
 
@@ -40,7 +40,7 @@ struct CredentialSourceDeps {
   EnvLookup env;
   HttpTransport& transport;
   RetryStrategy& retry;
-  TimeSource& time;
+  const Clock& time;
   AwsEndpoint sts_endpoint;  // where role_arn profiles and web identity go
 };
 

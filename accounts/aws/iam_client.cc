@@ -1,7 +1,7 @@
 #include "accounts/aws/iam_client.h"
 
 #include "accounts/aws/query_protocol.h"
-#include "signer/canonical_request.h"
+#include "base/uri.h"
 
 namespace govd::accounts {
 namespace {
@@ -18,7 +18,7 @@ Result<IamRole> ReadRole(const XmlElement& result, std::string_view action) {
   out.arn = role->ChildText("Arn");
   out.role_id = role->ChildText("RoleId");
   out.path = role->ChildText("Path");
-  out.assume_role_policy = signer::PercentDecode(role->ChildText("AssumeRolePolicyDocument"));
+  out.assume_role_policy = govd::PercentDecode(role->ChildText("AssumeRolePolicyDocument"));
   std::string duration = role->ChildText("MaxSessionDuration");
   out.max_session_duration = duration.empty() ? 0 : std::atoi(duration.c_str());
   return out;
@@ -63,7 +63,7 @@ AwsResult<std::string> IamClient::GetRolePolicy(const std::string& role_name, co
   GOVD_AWS_ASSIGN_OR_RETURN(
       XmlElement result,
       CallQueryAction(caller_, "GetRolePolicy", kIamVersion, {{"RoleName", role_name}, {"PolicyName", policy_name}}));
-  return signer::PercentDecode(result.ChildText("PolicyDocument"));
+  return govd::PercentDecode(result.ChildText("PolicyDocument"));
 }
 
 }  // namespace govd::accounts

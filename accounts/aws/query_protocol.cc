@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "signer/canonical_request.h"
+#include "base/uri.h"
 #include "signer/credentials.h"
 
 namespace govd::accounts {
@@ -10,7 +10,7 @@ std::string EncodeForm(const QueryParams& params) {
   std::string out;
   for (const auto& [name, value] : params) {
     if (!out.empty()) out += '&';
-    out += signer::UriEncode(name) + "=" + signer::UriEncode(value);
+    out += govd::UriEncode(name) + "=" + govd::UriEncode(value);
   }
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/backoff.h"
+
 namespace govd::accounts {
 
 bool RetryStrategy::AcquireRetry(int attempt, bool was_timeout) {
@@ -14,11 +16,7 @@ bool RetryStrategy::AcquireRetry(int attempt, bool was_timeout) {
 }
 
 std::chrono::milliseconds RetryStrategy::Delay(int attempt) {
-  // Cap the exponent so that the shift cannot overflow; max_delay caps the result anyway.
-  int exponent = std::clamp(attempt - 1, 0, 30);
-  auto ceiling = std::min<std::int64_t>(options_.max_delay.count(),
-                                        options_.base_delay.count() * (std::int64_t{1} << exponent));
-  return std::chrono::milliseconds(random_.UniformUpTo(static_cast<std::uint64_t>(ceiling)));
+  return Backoff{options_.base_delay, options_.max_delay}.Delay(attempt - 1, random_);
 }
 
 void RetryStrategy::RecordSuccess() {

@@ -1,6 +1,6 @@
 // accounts/aws/retry_strategy.h
 // When and how long to wait before retrying an AWS call: exponential backoff with full jitter
-// (delay = random in [0, min(max_delay, base_delay * 2^attempt)]), at most max_attempts tries, and
+// (base/backoff.h: random in [0, min(max_delay, base_delay * 2^(attempt-1))]), at most max_attempts tries, and
 // a retry budget shared by all calls through one strategy (a token bucket as in the AWS SDKs: each
 // retry costs tokens, each success returns one), so that an outage does not multiply the load by
 // max_attempts. Only failures AWS documents as transient are retried; see IsRetryableAwsError.
@@ -10,7 +10,7 @@
 #include <chrono>
 #include <mutex>
 
-#include "accounts/aws/random_source.h"
+#include "base/random.h"
 
 namespace govd::accounts {
 
@@ -25,7 +25,7 @@ struct RetryOptions {
 
 class RetryStrategy {
  public:
-  RetryStrategy(RetryOptions options, RandomSource& random) : options_(options), random_(random) {}
+  RetryStrategy(RetryOptions options, Random& random) : options_(options), random_(random) {}
 
   // Whether attempt number `attempt` (1 = the first try, which failed) may be followed by another
   // try; if so, takes the retry's cost from the budget.
@@ -40,7 +40,7 @@ class RetryStrategy {
 
  private:
   RetryOptions options_;
-  RandomSource& random_;
+  Random& random_;
   mutable std::mutex mutex_;
   int tokens_ = options_.budget_tokens;  // guarded by mutex_
 };

@@ -73,9 +73,9 @@ AwsRequest S3Client::BucketRequest(std::string operation, std::string method, co
   AwsRequest request;
   request.operation = std::move(operation);
   request.method = std::move(method);
-  std::string object_path = key.empty() ? "" : "/" + signer::UriEncodePath(key);
+  std::string object_path = key.empty() ? "" : "/" + govd::UriEncodePath(key);
   if (options_.path_style) {
-    request.path = "/" + signer::UriEncode(bucket.name) + (object_path.empty() ? "" : object_path);
+    request.path = "/" + govd::UriEncode(bucket.name) + (object_path.empty() ? "" : object_path);
   } else {
     request.host_prefix = bucket.name + ".";
     request.path = object_path.empty() ? "/" : object_path;

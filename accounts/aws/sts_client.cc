@@ -1,7 +1,7 @@
 #include "accounts/aws/sts_client.h"
 
-#include "base/iso8601.h"
 #include "accounts/aws/query_protocol.h"
+#include "base/iso8601.h"
 
 namespace govd::accounts {
 namespace {

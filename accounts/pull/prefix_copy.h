@@ -17,8 +17,8 @@
 #include <filesystem>
 #include <string>
 
-#include "accounts/pull/prefix_pull.h"
 #include "accounts/aws/s3_client.h"
+#include "accounts/pull/prefix_pull.h"
 #include "base/result.h"
 
 namespace govd::accounts {

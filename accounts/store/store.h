@@ -5,7 +5,7 @@
 // value, rolled back (nothing written) when it returns an error. Every change writes its audit
 // row in the same transaction. Schema, lifecycle, isolation and leasing: docs/store.md.
 //
-//   StoreOptions options{.clock = SystemClock};
+//   StoreOptions options{.clock = &SystemTime()};
 //   GOVD_ASSIGN_OR_RETURN(auto store, Store::Open(conninfo, {"la-leeds", "uid:1000"}, options));
 //   GOVD_ASSIGN_OR_RETURN(Grant g, store->RequestGrant(request));
 //
@@ -27,6 +27,7 @@
 #include "accounts/store/audit_chain.h"
 #include "accounts/store/finding_record.h"
 #include "accounts/store/grant.h"
+#include "base/clock.h"
 #include "base/result.h"
 #include "policy/engine/arn.h"
 
@@ -38,10 +39,8 @@ struct StoreContext {
   std::string actor;
 };
 
-using Clock = std::function<TimePoint()>;
-
 struct StoreOptions {
-  Clock clock;  // required: every time the store records or compares comes from it
+  const Clock* clock = nullptr;  // required: every time the store records or compares comes from it
   // How long a grant may stay applying/revoking before Sweep() acts on it.
   std::chrono::seconds in_flight_timeout{600};
 };

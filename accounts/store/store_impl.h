@@ -21,7 +21,7 @@ struct Store::Impl {
   StoreContext context;
   StoreOptions options;
 
-  TimePoint Now() const { return options.clock(); }
+  TimePoint Now() const { return options.clock->Now(); }
 
   template <typename T, typename Body>
   Result<T> Tx(std::string_view doing, Body&& body) {

@@ -22,4 +22,10 @@ std::string WriteJson(const Json::Value& value) {
   return Json::writeString(builder, value) + "\n";
 }
 
+Json::Value StringList(const std::vector<std::string>& items) {
+  Json::Value list(Json::arrayValue);
+  for (const auto& item : items) list.append(item);
+  return list;
+}
+
 }  // namespace govd::daemon

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -23,5 +24,8 @@ Result<Json::Value> ParseJsonBody(std::string_view text);
 
 // Compact one-line JSON text, newline-terminated.
 std::string WriteJson(const Json::Value& value);
+
+// A JSON array of the strings, in order.
+Json::Value StringList(const std::vector<std::string>& items);
 
 }  // namespace govd::daemon

@@ -7,10 +7,10 @@
 #include <ostream>
 #include <vector>
 
+#include "base/uri.h"
 #include "daemon/api/json_body.h"
 #include "daemon/cli/control_client.h"
 #include "daemon/cli/govctl_options.h"
-#include "signer/canonical_request.h"
 
 namespace govd::daemon {
 namespace {
@@ -108,7 +108,7 @@ std::string Query(const std::vector<std::pair<std::string, std::string>>& params
   std::string query;
   for (const auto& [name, value] : params) {
     if (value.empty()) continue;
-    query += (query.empty() ? "?" : "&") + name + "=" + signer::UriEncode(value);
+    query += (query.empty() ? "?" : "&") + name + "=" + govd::UriEncode(value);
   }
   return query;
 }
@@ -227,7 +227,7 @@ Status RunArchive(const AuditClient& client, const AuditArgs& args, std::ostream
   if (args.common.positional.size() != 2) return InvalidArgument("archive takes one FINDING_ID", "FINDING_ID");
   GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
   const std::string& id = args.common.positional[1];
-  GOVD_ASSIGN_OR_RETURN(Json::Value body, client.Call("POST", tenant + "/findings/" + signer::UriEncode(id) + "/archive"));
+  GOVD_ASSIGN_OR_RETURN(Json::Value body, client.Call("POST", tenant + "/findings/" + govd::UriEncode(id) + "/archive"));
   if (args.common.json) {
     out << WriteJson(body);
   } else {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "base/uri.h"
 #include "daemon/api/json_body.h"
 #include "daemon/cli/govctl_options.h"
 #include "policy/engine/arn.h"
-#include "signer/canonical_request.h"
 
 namespace govd::daemon {
 namespace {
@@ -221,7 +221,7 @@ std::string ListQuery(const GrantArgs& args) {
   for (const auto& [flag, name] : std::array<std::pair<std::string_view, std::string_view>, 2>{
            {{"--state", "state"}, {"--bucket", "bucket"}}}) {
     if (auto it = args.flags.find(flag); it != args.flags.end()) {
-      query += (query.empty() ? "?" : "&") + std::string(name) + "=" + signer::UriEncode(it->second);
+      query += (query.empty() ? "?" : "&") + std::string(name) + "=" + govd::UriEncode(it->second);
     }
   }
   return query;

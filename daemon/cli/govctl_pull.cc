@@ -15,8 +15,8 @@
 
 #include "accounts/aws/credential_chain.h"
 #include "accounts/aws/curl_transport.h"
-#include "accounts/pull/prefix_pull.h"
 #include "accounts/aws/s3_client.h"
+#include "accounts/pull/prefix_pull.h"
 #include "policy/engine/arn.h"
 
 namespace govd::daemon {
@@ -204,8 +204,8 @@ int Pull(const PullArgs& args, std::ostream& out, std::ostream& err) {
     return kExitUsage;
   }
   accounts::CurlTransport transport;
-  accounts::SystemTimeSource time;
-  accounts::SeededRandomSource random(std::random_device{}());
+  SystemClock time;
+  SeededRandom random(std::random_device{}());
   accounts::RetryStrategy retry(accounts::RetryOptions{}, random);
   // The AWS CLI's search order: environment, web identity, profile, container, instance metadata.
   auto provider = accounts::MakeDefaultCredentialChain(

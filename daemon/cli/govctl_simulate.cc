@@ -12,8 +12,8 @@
 
 #include "base/result.h"
 #include "daemon/api/json_body.h"
-#include "daemon/cli/govctl_options.h"
 #include "daemon/api/simulate_report.h"
+#include "daemon/cli/govctl_options.h"
 #include "policy/engine/case_reader.h"
 #include "policy/engine/evaluator.h"
 #include "policy/engine/parser.h"

@@ -15,28 +15,28 @@
 #include <string_view>
 
 #include "base/version.h"
+#include "daemon/api/text_report.h"
+#include "daemon/main/govd_migrate.h"
+#include "daemon/main/govd_org.h"
+#include "daemon/reconcile/central_puller.h"
+#include "daemon/reconcile/child_reconciler.h"
+#include "daemon/reconcile/grant_wakeup.h"
+#include "daemon/reconcile/reconcile_scheduler.h"
 #include "daemon/server/api_handlers.h"
 #include "daemon/server/api_org.h"
 #include "daemon/server/api_plan.h"
-#include "daemon/api/text_report.h"
 #include "daemon/server/api_simulate.h"
 #include "daemon/server/api_store.h"
 #include "daemon/server/api_worker.h"
 #include "daemon/server/audit_handlers.h"
-#include "daemon/reconcile/central_puller.h"
-#include "daemon/reconcile/child_reconciler.h"
+#include "daemon/server/control_server.h"
+#include "daemon/server/grant_handlers.h"
 #include "daemon/service/config_loader.h"
 #include "daemon/service/config_reload.h"
-#include "daemon/server/control_server.h"
-#include "daemon/main/govd_migrate.h"
-#include "daemon/main/govd_org.h"
-#include "daemon/server/grant_handlers.h"
-#include "daemon/reconcile/grant_wakeup.h"
 #include "daemon/service/logger.h"
 #include "daemon/service/metrics.h"
 #include "daemon/service/metrics_server.h"
 #include "daemon/service/process_hardening.h"
-#include "daemon/reconcile/reconcile_scheduler.h"
 #include "daemon/service/service_signals.h"
 #include "daemon/service/systemd_notifier.h"
 #include "daemon/service/watchdog_pinger.h"
@@ -93,7 +93,7 @@ class Service {
         logger_(MakeLogger(std::getenv("JOURNAL_STREAM"))),
         dispatcher_(config_.roles),
         scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
-                   [this] { return uniform_(random_); }),
+                   random_),
         server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [this] { return PassAlive(); }),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
@@ -149,7 +149,7 @@ class Service {
     std::set<std::string> tenants;
     for (const policy::AccountId& tenant : child_->tenants()) tenants.insert(tenant.str());
     wakeup_ = std::make_unique<GrantWakeup>(config_.database_conninfo, std::move(tenants), wake, lost,
-                                            steady_, jitter_);
+                                            SystemTime(), random_);
   }
 
   TenantPolicyAccess PolicyAccessOfChild() {
@@ -359,8 +359,7 @@ class Service {
   LoggerPtr logger_;
   SystemdNotifier notifier_;
   ServiceState state_;
-  std::mt19937_64 random_{std::random_device{}()};
-  std::uniform_real_distribution<double> uniform_{0.0, 1.0};
+  SeededRandom random_{std::random_device{}()};  // jitter of passes and of the LISTEN connection's retries
   ApiDispatcher dispatcher_;
   ReconcileScheduler scheduler_;
   ControlServer server_;
@@ -372,8 +371,6 @@ class Service {
   std::unique_ptr<ChildReconciler> child_;  // null: central mode, or no database configured
   std::unique_ptr<CentralPuller> central_;  // null: child mode
   std::unique_ptr<ApiStore> api_store_;     // null: no database configured (grant endpoints answer 501)
-  SystemClock steady_;
-  SystemRandom jitter_;
   std::unique_ptr<GrantWakeup> wakeup_;      // null unless child mode with a database
   std::optional<std::chrono::steady_clock::time_point> pass_started_;  // a child pass is running
   std::chrono::milliseconds pass_stall_limit_{PassStallLimit(config_)};

@@ -73,7 +73,7 @@ Result<OrgSpec> LoadOrgFile(const std::string& path) {
 Result<std::unique_ptr<accounts::Store>> OpenStore(const OrgArgs& args) {
   GOVD_ASSIGN_OR_RETURN(policy::AccountId tenant, policy::AccountId::Parse(args.tenant));
   accounts::StoreOptions options;
-  options.clock = [] { return std::chrono::system_clock::now(); };
+  options.clock = &SystemTime();
   auto store = accounts::Store::Open(args.db, {tenant.str(), "govd org import"}, options);
   if (!store) return store.error().WithContext("database");
   return store;

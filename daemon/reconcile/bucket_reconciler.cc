@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "daemon/api/json_body.h"
 #include "daemon/reconcile/policy_document.h"
-#include "policy/managed/guardrail_check.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/parser.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/guardrail_check.h"
+#include "policy/managed/managed_statements.h"
 
 namespace govd::daemon {
 namespace {
@@ -28,12 +29,6 @@ std::vector<policy::BucketShare> SharesOf(const std::vector<Grant>& grants) {
     }
   }
   return shares;
-}
-
-Json::Value StringList(const std::vector<std::string>& items) {
-  Json::Value list(Json::arrayValue);
-  for (const auto& item : items) list.append(item);
-  return list;
 }
 
 Result<Json::Value> ParseActualPolicy(const std::string& bucket, const std::string& text) {

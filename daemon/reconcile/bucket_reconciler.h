@@ -18,8 +18,8 @@
 #include "base/result.h"
 #include "daemon/reconcile/bucket_policy_access.h"
 #include "daemon/reconcile/reader_trust_reconciler.h"
-#include "policy/managed/bucket_policy_plan.h"
 #include "policy/engine/org_snapshot.h"
+#include "policy/managed/bucket_policy_plan.h"
 
 namespace govd::daemon {
 

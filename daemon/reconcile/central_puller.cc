@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <system_error>
 
-#include "accounts/pull/prefix_copy.h"
 #include "accounts/aws/s3_client.h"
+#include "accounts/pull/prefix_copy.h"
 #include "daemon/reconcile/aws_wiring.h"
 
 namespace govd::daemon {
@@ -49,7 +49,7 @@ Result<std::unique_ptr<CentralPuller>> CentralPuller::Create(const Config& confi
   puller->path_style_ = !config.endpoints.s3.empty();
   puller->account_ = config.account_id;
   puller->own_credentials_ = OwnCredentials(config, {accounts::ProcessEnvironment(), puller->transport_, puller->retry_,
-                                                     puller->time_, puller->sts_endpoint_});
+                                                     SystemTime(), puller->sts_endpoint_});
   return puller;
 }
 
@@ -58,7 +58,7 @@ accounts::CredentialsProvider& CentralPuller::CredentialsFor(const PullSource& s
   auto key = std::pair{source.role_arn, source.external_id};
   auto found = roles_.find(key);
   if (found != roles_.end()) return *found->second;
-  auto assumed = AssumedRoleCredentials(sts_endpoint_, {transport_, retry_, time_, own_credentials_.get()},
+  auto assumed = AssumedRoleCredentials(sts_endpoint_, {transport_, retry_, SystemTime(), own_credentials_.get()},
                                         source.role_arn, source.external_id,
                                         "govd-central-" + std::to_string(::getpid()));
   return *roles_.emplace(key, std::move(assumed)).first->second;
@@ -70,7 +70,7 @@ SourcePullOutcome CentralPuller::PullOne(const PullSource& source, const std::st
   outcome.account = source.account.str();
   outcome.bucket = source.bucket;
   outcome.prefix = prefix;
-  accounts::S3Client s3(s3_endpoint_, {transport_, retry_, time_, &CredentialsFor(source)},
+  accounts::S3Client s3(s3_endpoint_, {transport_, retry_, SystemTime(), &CredentialsFor(source)},
                         {.path_style = path_style_});
   NoProgress quiet;
   accounts::S3BucketRef from{source.bucket, source.account};
@@ -78,7 +78,7 @@ SourcePullOutcome CentralPuller::PullOne(const PullSource& source, const std::st
   if (source.destination_bucket.empty()) {
     report = accounts::PullPrefix(s3, from, prefix, source.destination, {}, quiet);
   } else {  // the central account's own bucket, written with the daemon's own identity
-    accounts::S3Client own(s3_endpoint_, {transport_, retry_, time_, own_credentials_.get()},
+    accounts::S3Client own(s3_endpoint_, {transport_, retry_, SystemTime(), own_credentials_.get()},
                            {.path_style = path_style_});
     accounts::BucketDestination to{&own, {source.destination_bucket, account_}, source.destination_prefix};
     std::error_code no_tmp;

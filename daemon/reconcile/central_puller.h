@@ -21,10 +21,10 @@
 
 #include "accounts/aws/credentials_provider.h"
 #include "accounts/aws/curl_transport.h"
-#include "accounts/pull/prefix_pull.h"
-#include "accounts/aws/random_source.h"
 #include "accounts/aws/retry_strategy.h"
-#include "accounts/aws/time_source.h"
+#include "accounts/pull/prefix_pull.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
 #include "daemon/service/config.h"
 
@@ -70,9 +70,8 @@ class CentralPuller {
   accounts::CredentialsProvider& CredentialsFor(const PullSource& source);
 
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_{0};
+  SeededRandom random_{std::random_device{}()};
   accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
-  accounts::SystemTimeSource time_;
   accounts::AwsEndpoint s3_endpoint_;
   accounts::AwsEndpoint sts_endpoint_;
   bool path_style_ = false;

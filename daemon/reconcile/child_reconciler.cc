@@ -45,13 +45,11 @@ std::string LeaseWorkerName(const policy::AccountId& account) {
 // What one tenant's passes need, kept across passes: its identity, S3 client, retry budget and
 // per-bucket backoff.
 struct ChildReconciler::Tenant {
-  Tenant(policy::AccountId id, const accounts::RetryOptions& retry_options, const SystemClock& steady)
-      : account(std::move(id)), retry(retry_options, random), limiter(RateLimiterOptions{}, steady, jitter) {}
+  Tenant(policy::AccountId id, const accounts::RetryOptions& retry_options, Random& random)
+      : account(std::move(id)), retry(retry_options, random), limiter(RateLimiterOptions{}, SystemTime(), random) {}
 
   policy::AccountId account;
-  accounts::SeededRandomSource random{static_cast<std::uint64_t>(::getpid())};
   accounts::RetryStrategy retry;
-  SystemRandom jitter;
   RetryRateLimiter limiter;
   accounts::CredentialsProviderPtr credentials;  // null: the daemon's own
   std::unique_ptr<accounts::S3Client> s3;
@@ -80,7 +78,7 @@ Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& c
   std::unique_ptr<ChildReconciler> child(new ChildReconciler(config));
   GOVD_ASSIGN_OR_RETURN(child->sts_endpoint_, StsEndpointOf(config));
   child->own_credentials_ = OwnCredentials(config, {accounts::ProcessEnvironment(), child->transport_,
-                                                    child->own_retry_, child->time_, child->sts_endpoint_});
+                                                    child->own_retry_, SystemTime(), child->sts_endpoint_});
   GOVD_TRY(
       child->AddTenant({.account = config.account_id, .role_arn = {}, .external_id = {}, .static_keys = {}},
                        config, observer));
@@ -92,25 +90,25 @@ Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& c
 Status ChildReconciler::AddTenant(const ManagedTenant& managed, const Config& config,
                                   accounts::AwsCallObserver* observer) {
   GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint s3, S3EndpointOf(config));
-  auto tenant = std::make_unique<Tenant>(managed.account, retry_options_, steady_);
+  auto tenant = std::make_unique<Tenant>(managed.account, retry_options_, random_);
   if (managed.static_keys) {
     tenant->credentials = StaticCredentials(*managed.static_keys);
   } else if (!managed.role_arn.empty()) {
     tenant->credentials = AssumedRoleCredentials(
-        sts_endpoint_, {transport_, own_retry_, time_, own_credentials_.get()}, managed.role_arn, managed.external_id,
+        sts_endpoint_, {transport_, own_retry_, SystemTime(), own_credentials_.get()}, managed.role_arn, managed.external_id,
         "govd-" + account_.str() + "-" + std::to_string(::getpid()));
   }
   accounts::CredentialsProvider* credentials =
       tenant->credentials ? tenant->credentials.get() : own_credentials_.get();
   tenant->s3 = std::make_unique<accounts::S3Client>(
-      s3, accounts::AwsCallerDeps{transport_, tenant->retry, time_, credentials, observer},
+      s3, accounts::AwsCallerDeps{transport_, tenant->retry, SystemTime(), credentials, observer},
       accounts::S3ClientOptions{.path_style = !config.endpoints.s3.empty()});
   tenant->access = std::make_unique<S3BucketPolicyAccess>(*tenant->s3);
   if (managed.account == config.account_id && config.reader_role) {
     GOVD_ASSIGN_OR_RETURN(accounts::AwsEndpoint iam, IamEndpointOf(config));
     tenant->reader_role = config.reader_role;
     tenant->iam = std::make_unique<accounts::IamClient>(
-        iam, accounts::AwsCallerDeps{transport_, tenant->retry, time_, credentials, observer});
+        iam, accounts::AwsCallerDeps{transport_, tenant->retry, SystemTime(), credentials, observer});
   }
   tenants_.push_back(std::move(tenant));
   return Ok();
@@ -118,7 +116,7 @@ Status ChildReconciler::AddTenant(const ManagedTenant& managed, const Config& co
 
 Result<std::unique_ptr<accounts::Store>> ChildReconciler::OpenStore(const policy::AccountId& tenant) const {
   accounts::StoreOptions options;
-  options.clock = [] { return std::chrono::system_clock::now(); };
+  options.clock = &SystemTime();
   auto store = accounts::Store::Open(conninfo_, {tenant.str(), "govd@" + account_.str()}, options);
   if (!store) return store.error().WithContext("database");
   return store;
@@ -142,7 +140,7 @@ Result<TenantPassReport> ChildReconciler::RunTenantPass(Tenant& tenant) {
     options.reader_trust = &*reader_trust;
   }
   TenantPass pass(
-      *store, *tenant.access, tenant.limiter, [] { return std::chrono::system_clock::now(); }, options);
+      *store, *tenant.access, tenant.limiter, SystemTime(), options);
   return pass.Run();
 }
 

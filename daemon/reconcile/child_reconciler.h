@@ -20,16 +20,15 @@
 
 #include "accounts/aws/credentials_provider.h"
 #include "accounts/aws/curl_transport.h"
-#include "accounts/aws/random_source.h"
 #include "accounts/aws/retry_strategy.h"
 #include "accounts/aws/s3_client.h"
-#include "accounts/aws/time_source.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
 #include "daemon/reconcile/bucket_policy_access.h"
-#include "daemon/reconcile/clock.h"
-#include "daemon/service/config.h"
 #include "daemon/reconcile/rate_limiter.h"
 #include "daemon/reconcile/tenant_pass.h"
+#include "daemon/service/config.h"
 
 namespace govd::daemon {
 
@@ -90,12 +89,9 @@ class ChildReconciler {
   accounts::RetryOptions retry_options_;
   accounts::AwsEndpoint sts_endpoint_;
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_;
+  SeededRandom random_;  // jitter for every tenant's retries and backoff
   accounts::RetryStrategy own_retry_;  // the daemon's own identity's calls (AssumeRole of tenants' roles)
-  accounts::SystemTimeSource time_;
   accounts::CredentialsProviderPtr own_credentials_;
-  SystemClock steady_;
-  SystemRandom jitter_;
   std::vector<std::unique_ptr<Tenant>> tenants_;  // the own account first
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::chrono::steady_clock::rep> last_progress_{0};

@@ -21,15 +21,16 @@
 #include <thread>
 
 #include "accounts/store/grant_listener.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
-#include "daemon/reconcile/clock.h"
 #include "daemon/reconcile/rate_limiter.h"
 
 namespace govd::daemon {
 
 struct GrantWakeupOptions {
   std::chrono::milliseconds poll{200};  // how often the thread checks for Stop()
-  RateLimiterOptions backoff{std::chrono::milliseconds(100), std::chrono::seconds(30), 10.0, 10};
+  RateLimiterOptions backoff{{std::chrono::milliseconds(100), std::chrono::seconds(30)}, 10.0, 10};
 };
 
 class GrantWakeup {

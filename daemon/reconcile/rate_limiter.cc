@@ -8,7 +8,7 @@ namespace govd::daemon {
 using std::chrono::milliseconds;
 
 RetryRateLimiter::RetryRateLimiter(const RateLimiterOptions& options, const Clock& clock, Random& random)
-    : options_(options), clock_(clock), random_(random), tokens_(options.burst), refilled_at_(clock.Now()) {}
+    : options_(options), clock_(clock), random_(random), tokens_(options.burst), refilled_at_(clock.Steady()) {}
 
 milliseconds RetryRateLimiter::When(const std::string& key) {
   std::lock_guard lock(mutex_);
@@ -27,16 +27,12 @@ void RetryRateLimiter::Forget(const std::string& key) {
 }
 
 milliseconds RetryRateLimiter::BackoffLocked(const std::string& key) {
-  int failures = failures_[key]++;
-  // base * 2^failures, computed in floating point so that it saturates instead of overflowing.
-  double ceiling = static_cast<double>(options_.base.count()) * std::pow(2.0, std::min(failures, 62));
-  ceiling = std::min(ceiling, static_cast<double>(options_.max.count()));
-  return milliseconds(static_cast<milliseconds::rep>(ceiling * random_.Uniform()));
+  return options_.backoff.Delay(failures_[key]++, random_);
 }
 
 // Takes one token; when none is left, the delay until one will be.
 milliseconds RetryRateLimiter::BucketDelayLocked() {
-  SteadyTime now = clock_.Now();
+  SteadyTime now = clock_.Steady();
   double elapsed = std::chrono::duration<double>(now - refilled_at_).count();
   tokens_ = std::min(static_cast<double>(options_.burst), tokens_ + elapsed * options_.per_second);
   refilled_at_ = now;

@@ -12,20 +12,22 @@
 #include <mutex>
 #include <string>
 
-#include "daemon/reconcile/clock.h"
+#include "base/backoff.h"
+#include "base/clock.h"
+#include "base/random.h"
 
 namespace govd::daemon {
 
 struct RateLimiterOptions {
-  std::chrono::milliseconds base{500};
-  std::chrono::milliseconds max{std::chrono::minutes(5)};
+  Backoff backoff{std::chrono::milliseconds(500), std::chrono::minutes(5)};
   double per_second = 10.0;
   int burst = 100;
 };
 
 class RetryRateLimiter {
  public:
-  // REQUIRES: clock and random outlive the limiter; base > 0, max >= base, per_second > 0, burst >= 1.
+  // REQUIRES: clock and random outlive the limiter; backoff.base > 0, backoff.max >= backoff.base,
+  // per_second > 0, burst >= 1.
   RetryRateLimiter(const RateLimiterOptions& options, const Clock& clock, Random& random);
 
   // The delay before the next try of `key`; counts one more failure of it.

@@ -4,8 +4,8 @@
 
 namespace govd::daemon {
 
-ReconcileScheduler::ReconcileScheduler(boost::asio::io_context& io, PassFn pass, UniformRandom random)
-    : timer_(io), pass_(std::move(pass)), random_(std::move(random)) {}
+ReconcileScheduler::ReconcileScheduler(boost::asio::io_context& io, PassFn pass, Random& random)
+    : timer_(io), pass_(std::move(pass)), random_(random) {}
 
 void ReconcileScheduler::set_interval(std::chrono::milliseconds interval, double jitter) {
   interval_ = interval;
@@ -44,7 +44,7 @@ void ReconcileScheduler::PostPass() {
 }
 
 std::chrono::milliseconds ReconcileScheduler::NextDelay() {
-  double factor = 1.0 + jitter_ * (2.0 * random_() - 1.0);
+  double factor = 1.0 + jitter_ * (2.0 * random_.Uniform() - 1.0);
   return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(interval_.count()) * factor));
 }
 

@@ -14,13 +14,14 @@
 #include <cstdint>
 #include <functional>
 
+#include "base/random.h"
+
 namespace govd::daemon {
 
 class ReconcileScheduler {
  public:
   using PassDone = std::function<void()>;
   using PassFn = std::function<void(PassDone done)>;
-  using UniformRandom = std::function<double()>;  // uniform in [0, 1)
 
   struct Stats {
     std::uint64_t passes_started = 0;
@@ -31,7 +32,8 @@ class ReconcileScheduler {
     std::chrono::steady_clock::time_point next_periodic{};
   };
 
-  ReconcileScheduler(boost::asio::io_context& io, PassFn pass, UniformRandom random);
+  // REQUIRES: random outlives the scheduler.
+  ReconcileScheduler(boost::asio::io_context& io, PassFn pass, Random& random);
 
   // REQUIRES: 0 <= jitter < 1. Re-arms the periodic timer when running (used on SIGHUP).
   void set_interval(std::chrono::milliseconds interval, double jitter);
@@ -51,7 +53,7 @@ class ReconcileScheduler {
 
   boost::asio::steady_timer timer_;
   PassFn pass_;
-  UniformRandom random_;
+  Random& random_;
   std::chrono::milliseconds interval_{std::chrono::minutes(5)};
   double jitter_ = 0.1;
   bool stopped_ = true;

@@ -38,11 +38,11 @@ Result<TenantPassReport> TenantPass::Run() {
     bool any_new = false;
     for (const auto& lease : leases) {
       if (options_.stop_requested && options_.stop_requested()) {  // the lease is freed for the next pass
-        GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_()));
+        GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_.Now()));
         continue;
       }
       if (!seen.insert(lease.bucket).second) {  // due again within this pass: leave it to the next
-        GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_() + std::chrono::seconds(1)));
+        GOVD_TRY(store_.ReleaseBucket(lease, options_.worker, clock_.Now() + std::chrono::seconds(1)));
         continue;
       }
       any_new = true;
@@ -60,13 +60,13 @@ Status TenantPass::ReconcileLeased(const accounts::ReconcileLease& lease, Tenant
                                .reader_trust = report.reader_trust ? &*report.reader_trust : nullptr,
                                .guardrails = [this] { return Guardrails(); }});
   Result<ReconcileOutcome> outcome = reconciler.Reconcile(lease.bucket, options_.owner);
-  accounts::TimePoint next_due = clock_() + options_.resync;
+  accounts::TimePoint next_due = clock_.Now() + options_.resync;
   if (outcome && outcome->kind != ReconcileOutcome::Kind::kFailed) {
     limiter_.Forget(lease.bucket);
     ++(outcome->kind == ReconcileOutcome::Kind::kInSync ? report.in_sync : report.applied);
     if (RepairedDrift(*outcome)) ++report.drift_repaired;
   } else {
-    next_due = clock_() + limiter_.When(lease.bucket);
+    next_due = clock_.Now() + limiter_.When(lease.bucket);
     ++report.failed;
   }
   report.buckets.push_back({lease.bucket, std::move(outcome)});

@@ -67,12 +67,10 @@ Result<std::vector<BucketResult>> PlanTenant(accounts::Store& store, BucketPolic
 
 class TenantPass {
  public:
-  using Clock = std::function<accounts::TimePoint()>;
-
   // REQUIRES: every reference outlives the pass; store is bound to the tenant.
-  TenantPass(accounts::Store& store, BucketPolicyAccess& policies, RetryRateLimiter& limiter, Clock clock,
+  TenantPass(accounts::Store& store, BucketPolicyAccess& policies, RetryRateLimiter& limiter, const Clock& clock,
              TenantPassOptions options)
-      : store_(store), policies_(policies), limiter_(limiter), clock_(std::move(clock)), options_(std::move(options)) {}
+      : store_(store), policies_(policies), limiter_(limiter), clock_(clock), options_(std::move(options)) {}
 
   // Fails only when the store cannot be used at all (the pass is then retried as a whole).
   Result<TenantPassReport> Run();
@@ -85,7 +83,7 @@ class TenantPass {
   accounts::Store& store_;
   BucketPolicyAccess& policies_;
   RetryRateLimiter& limiter_;
-  Clock clock_;
+  const Clock& clock_;  // wall time: due times and lease releases
   TenantPassOptions options_;
   std::optional<policy::OrgSnapshot> guardrails_;
 };

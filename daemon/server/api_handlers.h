@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "daemon/server/api_dispatcher.h"
 #include "daemon/reconcile/central_puller.h"
-#include "daemon/service/config.h"
 #include "daemon/reconcile/reconcile_scheduler.h"
+#include "daemon/server/api_dispatcher.h"
+#include "daemon/service/config.h"
 
 namespace govd::daemon {
 

@@ -7,9 +7,9 @@
 
 #include <vector>
 
-#include "daemon/server/api_dispatcher.h"
 #include "daemon/reconcile/child_reconciler.h"
 #include "daemon/reconcile/tenant_pass.h"
+#include "daemon/server/api_dispatcher.h"
 
 namespace govd::daemon {
 

@@ -12,9 +12,9 @@
 #pragma once
 
 #include "accounts/store/store.h"
+#include "daemon/reconcile/bucket_policy_access.h"
 #include "daemon/server/api_dispatcher.h"
 #include "daemon/server/api_store.h"
-#include "daemon/reconcile/bucket_policy_access.h"
 
 namespace govd::daemon {
 

@@ -10,11 +10,11 @@
 
 #include "base/iso8601.h"
 #include "base/json_text.h"
+#include "base/uri.h"
 #include "daemon/server/audit_view.h"
 #include "policy/analysis/access_analysis.h"
 #include "policy/analysis/audit_report.h"
 #include "policy/managed/managed_statements.h"
-#include "signer/canonical_request.h"
 
 namespace govd::daemon {
 namespace {
@@ -34,11 +34,11 @@ Result<Params> ParseQuery(std::string_view query, std::initializer_list<std::str
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     std::size_t eq = pair.find('=');
-    std::string name = signer::PercentDecode(pair.substr(0, eq));
+    std::string name = govd::PercentDecode(pair.substr(0, eq));
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return InvalidArgument("unknown query parameter \"" + name + "\"", "query");
     }
-    params[name] = eq == std::string_view::npos ? "" : signer::PercentDecode(pair.substr(eq + 1));
+    params[name] = eq == std::string_view::npos ? "" : govd::PercentDecode(pair.substr(eq + 1));
   }
   return params;
 }
@@ -82,12 +82,6 @@ std::string IsoMicros(std::int64_t us) {
 
 std::string IsoTime(Clock::time_point t) {
   return IsoMicros(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
-}
-
-Json::Value StringList(const std::vector<std::string>& items) {
-  Json::Value list(Json::arrayValue);
-  for (const auto& item : items) list.append(item);
-  return list;
 }
 
 // --- audit log and chain ---

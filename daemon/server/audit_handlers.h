@@ -8,9 +8,9 @@
 // Never puts policy texts or credentials into logs; answers carry what the caller may read.
 #pragma once
 
+#include "daemon/reconcile/bucket_policy_access.h"
 #include "daemon/server/api_dispatcher.h"
 #include "daemon/server/api_store.h"
-#include "daemon/reconcile/bucket_policy_access.h"
 
 namespace govd::daemon {
 

@@ -2,8 +2,8 @@
 
 #include "accounts/store/org_snapshot_of.h"
 #include "base/json_text.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/parser.h"
+#include "policy/managed/managed_statements.h"
 
 namespace govd::daemon {
 namespace {

@@ -15,10 +15,10 @@
 
 #include "accounts/store/grant.h"
 #include "base/result.h"
+#include "daemon/reconcile/reconcile_scheduler.h"
 #include "daemon/server/api_dispatcher.h"
 #include "daemon/server/api_store.h"
 #include "daemon/service/config.h"
-#include "daemon/reconcile/reconcile_scheduler.h"
 #include "policy/engine/arn.h"
 
 namespace govd::daemon {

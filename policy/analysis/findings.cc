@@ -6,8 +6,8 @@
 #include <set>
 #include <tuple>
 
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/statement_facts.h"
+#include "policy/managed/managed_statements.h"
 
 namespace govd::policy {
 namespace {

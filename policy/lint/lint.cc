@@ -5,9 +5,9 @@
 #include <array>
 #include <tuple>
 
+#include "policy/engine/parser.h"
 #include "policy/lint/json_position.h"
 #include "policy/lint/lint_checks.h"
-#include "policy/engine/parser.h"
 
 namespace govd::policy {
 namespace {

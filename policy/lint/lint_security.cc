@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <array>
 
+#include "policy/engine/statement_facts.h"
 #include "policy/lint/lint_checks.h"
 #include "policy/managed/managed_statements.h"
-#include "policy/engine/statement_facts.h"
 
 namespace govd::policy::lint_internal {
 namespace {

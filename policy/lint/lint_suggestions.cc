@@ -1,9 +1,9 @@
 // policy/lint/lint_suggestions.cc: the suggestions of the linter (GOVD-S...): redundancy and hygiene.
 #include <algorithm>
 
-#include "policy/lint/lint_checks.h"
 #include "policy/engine/policy_canonical.h"
 #include "policy/engine/statement_facts.h"
+#include "policy/lint/lint_checks.h"
 
 namespace govd::policy::lint_internal {
 namespace {

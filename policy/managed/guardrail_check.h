@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "base/result.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/org_snapshot.h"
+#include "policy/managed/managed_statements.h"
 
 namespace govd::policy {
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <vector>
 
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/parser.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/managed_statements.h"
 
 namespace govd::policy {
 namespace {

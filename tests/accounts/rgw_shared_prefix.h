@@ -93,8 +93,8 @@ class RgwSharedPrefix {
 
   RgwEnv env_;
   CurlTransport transport_;
-  SystemTimeSource time_;
-  SeededRandomSource random_{11};
+  SystemClock time_;
+  SeededRandom random_{11};
   RetryStrategy retry_{RetryOptions{}, random_};
   StaticCredentialsProvider la1_keys_;
   StaticCredentialsProvider central_keys_;

@@ -66,9 +66,7 @@ class GovdSecretsTest : public ::testing::Test {
     auto env = accounts::testing::LoadRgwEnv();
     if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
     env_ = *env;
-    clock_.us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+    clock_.Set(std::chrono::system_clock::now());
     db_ = std::make_unique<accounts::testing::TestDb>(server);
     store_ = accounts::testing::OpenStore(db_->conninfo(), kChild, clock_);
     rgw_ = std::make_unique<accounts::testing::RgwSharedPrefix>(env_);

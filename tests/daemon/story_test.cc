@@ -23,8 +23,8 @@
 
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/s3_client.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/managed_statements.h"
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/store/test_db.h"
 #include "tests/daemon/support/govd_test_process.h"
@@ -77,7 +77,7 @@ class StoryTest : public ::testing::Test {
     // The operator's store runs on the real clock, as the daemons' do: grant deadlines and the
     // audit log's times are compared across them.
     accounts::StoreOptions options;
-    options.clock = [] { return std::chrono::system_clock::now(); };
+    options.clock = &SystemTime();
     auto store = accounts::Store::Open(db_->conninfo(), {kChild, "uid:" + std::to_string(getuid()) + "/operator"}, options);
     ASSERT_TRUE(store) << store.error().ToString();
     operator_ = std::move(store).value();
@@ -216,9 +216,9 @@ class StoryTest : public ::testing::Test {
   std::string central_socket_ = dir_.File("central.sock");
   std::filesystem::path pulled_ = std::filesystem::path(dir_.path()) / "pulled" / "la1";
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_{11};
+  SeededRandom random_{11};
   accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
-  accounts::SystemTimeSource time_;
+  SystemClock time_;
   std::unique_ptr<accounts::StaticCredentialsProvider> la1_keys_, central_keys_;
   std::unique_ptr<accounts::S3Client> la1_, central_;
   std::optional<testing::GovdProcess> child_, central_daemon_;

@@ -15,9 +15,9 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/server/api_dispatcher.h"
 #include "daemon/api/api_routes.h"
 #include "daemon/api/role_map.h"
+#include "daemon/server/api_dispatcher.h"
 
 namespace govd::daemon {
 namespace {

@@ -14,16 +14,16 @@
 #include "accounts/aws/credential_chain.h"
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/shared_config.h"
-#include "tests/accounts/aws/fake_time.h"
 #include "tests/accounts/aws/local_http_server.h"
+#include "tests/base/fake_clock.h"
 
 namespace govd::accounts {
 namespace {
 
 using testing::CannedResponse;
-using testing::FakeTimeSource;
+using govd::testing::FakeClock;
 using testing::LocalHttpServer;
-using testing::MaxRandomSource;
+using govd::testing::FixedRandom;
 using testing::ReceivedRequest;
 
 constexpr char kExpiration[] = "2030-01-01T00:00:00Z";
@@ -75,8 +75,8 @@ class CredentialChainTest : public ::testing::Test {
   std::filesystem::path home_;
   std::map<std::string, std::string> env_;
   CurlTransport transport_;
-  FakeTimeSource time_;
-  MaxRandomSource random_;
+  FakeClock time_{std::chrono::system_clock::now()};
+  FixedRandom random_{1.0};  // every jittered delay is its ceiling
   RetryStrategy retry_{RetryOptions{.max_attempts = 1}, random_};
 };
 
@@ -210,7 +210,7 @@ TEST_F(CredentialChainTest, NothingConfiguredIsNotFound) {
 // Counts calls; hands out credentials that expire an hour after "now".
 class CountingProvider final : public CredentialsProvider {
  public:
-  explicit CountingProvider(TimeSource& time) : time_(time) {}
+  explicit CountingProvider(const Clock& time) : time_(time) {}
   Result<AwsCredentials> Resolve() override {
     int n = ++calls;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a slow AssumeRole
@@ -221,11 +221,11 @@ class CountingProvider final : public CredentialsProvider {
   std::atomic<int> calls{0};
 
  private:
-  TimeSource& time_;
+  const Clock& time_;
 };
 
 TEST(CachingCredentialsProviderTest, ConcurrentUsersShareOneRefresh) {
-  FakeTimeSource time;
+  FakeClock time{std::chrono::system_clock::now()};
   auto inner = std::make_unique<CountingProvider>(time);
   CountingProvider* counting = inner.get();
   CachingCredentialsProvider cache(std::move(inner), time);

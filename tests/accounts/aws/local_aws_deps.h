@@ -7,7 +7,7 @@
 
 #include "accounts/aws/aws_caller.h"
 #include "accounts/aws/curl_transport.h"
-#include "tests/accounts/aws/fake_time.h"
+#include "tests/base/fake_clock.h"
 
 namespace govd::accounts::testing {
 
@@ -15,8 +15,8 @@ struct LocalAwsDeps {
   AwsCallerDeps Deps() { return {transport, retry, time, &credentials}; }
 
   CurlTransport transport;
-  FakeTimeSource time;
-  MaxRandomSource random;
+  govd::testing::FakeClock time{std::chrono::system_clock::now()};
+  govd::testing::FixedRandom random{1.0};  // every jittered delay is its ceiling
   RetryStrategy retry{RetryOptions{}, random};
   StaticCredentialsProvider credentials{{signer::Credentials("AKIDCENTRAL", "secret"), std::nullopt}};
 };

@@ -11,7 +11,7 @@ namespace {
 
 using testing::CannedResponse;
 using testing::LocalHttpServer;
-using testing::MaxRandomSource;
+using govd::testing::FixedRandom;
 using testing::ReceivedRequest;
 
 constexpr char kPolicy[] = R"({"Version":"2012-10-17","Statement":[]})";
@@ -99,7 +99,7 @@ TEST_F(RetryTest, ConnectionRefusedIsRetriedAsUnavailable) {
 }
 
 TEST(RetryStrategyTest, BudgetRunsOutAndSuccessRefillsIt) {
-  MaxRandomSource random;
+  FixedRandom random{1.0};
   RetryStrategy retry({.max_attempts = 10, .budget_tokens = 10, .retry_cost = 5}, random);
   EXPECT_TRUE(retry.AcquireRetry(1, false));
   EXPECT_TRUE(retry.AcquireRetry(1, false));
@@ -110,14 +110,14 @@ TEST(RetryStrategyTest, BudgetRunsOutAndSuccessRefillsIt) {
 }
 
 TEST(RetryStrategyTest, DelayIsCappedAndJittered) {
-  MaxRandomSource max;
+  FixedRandom max{1.0};
   RetryStrategy capped({.base_delay = std::chrono::milliseconds(100), .max_delay = std::chrono::milliseconds(1000)},
                        max);
   EXPECT_EQ(capped.Delay(1), std::chrono::milliseconds(100));
   EXPECT_EQ(capped.Delay(4), std::chrono::milliseconds(800));
   EXPECT_EQ(capped.Delay(5), std::chrono::milliseconds(1000));
   EXPECT_EQ(capped.Delay(60), std::chrono::milliseconds(1000));
-  SeededRandomSource seeded(1);
+  SeededRandom seeded(1);
   RetryStrategy jittered({}, seeded);
   bool varied = false;
   for (int i = 0; i < 20; ++i) {

@@ -88,8 +88,8 @@ class RgwE2eTest : public ::testing::Test {
 
   std::map<std::string, std::string> env_;
   CurlTransport transport_;
-  SystemTimeSource time_;
-  SeededRandomSource random_{7};
+  SystemClock time_;
+  SeededRandom random_{7};
   RetryStrategy retry_{RetryOptions{}, random_};
   std::unique_ptr<StaticCredentialsProvider> la1_;
   std::unique_ptr<StaticCredentialsProvider> central_;

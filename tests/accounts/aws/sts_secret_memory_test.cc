@@ -21,8 +21,8 @@ TEST(StsSecretMemoryTest, AnAssumedRolesSecretAndTokenLeaveNoCopyInFreedMemory) 
   auto env = testing::LoadRgwEnv();
   if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
   CurlTransport transport;
-  SystemTimeSource time;
-  SeededRandomSource random{7};
+  SystemClock time;
+  SeededRandom random{7};
   RetryStrategy retry{RetryOptions{}, random};
   auto endpoint = [&](const std::string& service) {
     return ParseEndpointUrl((*env)["RGW_ENDPOINT"], service, "us-east-1").value();

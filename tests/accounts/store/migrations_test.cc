@@ -51,7 +51,7 @@ TEST(Migrations, DatabaseBehindOrAheadIsRefused) {
   std::string db = FreshDatabase(server, "ahead");
   testing::FakeClock clock;
   StoreOptions options;
-  options.clock = [&clock] { return clock.Now(); };
+  options.clock = &clock;
   auto behind = Store::Open(db, {"la-leeds", "uid:1"}, options);
   ASSERT_FALSE(behind);
   EXPECT_NE(behind.error().message().find("run `govd migrate`"), std::string::npos);

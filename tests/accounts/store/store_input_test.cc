@@ -134,7 +134,7 @@ TEST_F(InputTest, FailedTransactionLeavesNothing) {
 
 TEST_F(InputTest, StoreRefusesBadContext) {
   StoreOptions options;
-  options.clock = [this] { return clock_.Now(); };
+  options.clock = &clock_;
   auto bad_tenant = Store::Open(db_->conninfo(), {"Bad Tenant", "uid:1"}, options);
   ASSERT_FALSE(bad_tenant);
   EXPECT_EQ(bad_tenant.error().where(), "tenant");

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "accounts/store/pg.h"
 #include "test_db.h"
 
 namespace govd::accounts {
@@ -20,7 +21,7 @@ class LeaseTest : public testing::SeededStoreTest {
   void AddDueBuckets(int n) {
     db_->Exec("INSERT INTO govd.buckets (bucket, tenant, owner_account, due_at) "
               "SELECT 'bucket-' || i, 'la-leeds', '" + std::string(testing::kChild) +
-              "', govd.from_us(" + std::to_string(clock_.us.load()) + ") "
+              "', govd.from_us(" + std::to_string(pg::ToMicros(clock_.Now())) + ") "
               "FROM generate_series(1, " + std::to_string(n) + ") i");
   }
 

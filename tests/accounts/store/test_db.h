@@ -16,6 +16,7 @@
 #include "accounts/store/migrations.h"
 #include "accounts/store/store.h"
 #include "accounts/store/tenant_admin.h"
+#include "tests/base/fake_clock.h"
 
 namespace govd::accounts::testing {
 
@@ -36,15 +37,7 @@ inline std::string ServerConninfo() {
   } while (false)
 
 // A settable clock shared by a test's stores.
-struct FakeClock {
-  std::atomic<std::int64_t> us{1'800'000'000'000'000};  // 2027-01-15
-  TimePoint Now() const {
-    return TimePoint(std::chrono::microseconds(us.load()));
-  }
-  void Advance(std::chrono::seconds s) {
-    us += std::chrono::duration_cast<std::chrono::microseconds>(s).count();
-  }
-};
+using govd::testing::FakeClock;
 
 class TestDb {
  public:
@@ -94,7 +87,7 @@ class TestDb {
 inline std::unique_ptr<Store> OpenStore(const std::string& conninfo, const std::string& tenant,
                                         FakeClock& clock, const std::string& actor = "uid:1000") {
   StoreOptions options;
-  options.clock = [&clock] { return clock.Now(); };
+  options.clock = &clock;
   options.in_flight_timeout = std::chrono::seconds(600);
   auto store = Store::Open(conninfo, {tenant, actor}, options);
   if (!store) throw std::runtime_error(store.error().ToString());

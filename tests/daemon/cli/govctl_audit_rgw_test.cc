@@ -56,9 +56,9 @@ TEST(GovctlAuditRgwTest, HandEditInS3IsFoundAndResolvedWhenRemoved) {
   accounts::testing::SeedOrganisation(*store, kChild, bucket);
 
   accounts::CurlTransport transport;
-  accounts::SeededRandomSource random{7};
+  SeededRandom random{7};
   accounts::RetryStrategy retry{accounts::RetryOptions{}, random};
-  accounts::SystemTimeSource time;
+  SystemClock time;
   accounts::StaticCredentialsProvider la1(accounts::AwsCredentials{
       signer::Credentials((*env)["RGW_LA1_ACCESS_KEY"], (*env)["RGW_LA1_SECRET_KEY"], ""), std::nullopt});
   accounts::S3Client s3(accounts::ParseEndpointUrl((*env)["RGW_ENDPOINT"], "s3", "us-east-1").value(),

@@ -174,7 +174,7 @@ TEST_F(GovctlAuditTest, CsvFieldWithCommaAndQuoteRoundTrips) {
 
 TEST_F(GovctlAuditTest, LogFiltersBySinceAndGrant) {
   std::int64_t early = ActiveGrant(accounts::testing::kReader, "reports/", "early");
-  clock_.us = 1'800'000'000'000'000 + 10LL * 86'400 * 1'000'000;  // 2027-01-25
+  clock_.Set(WallTime(std::chrono::seconds(1'800'000'000 + 10 * 86'400)));  // 2027-01-25
   std::int64_t late = ActiveGrant(accounts::testing::kReader, "minutes/", "late");
   GovctlRun all = Audit({"log", "--format", "jsonl"});
   ASSERT_EQ(all.exit_code, 0) << all.err;

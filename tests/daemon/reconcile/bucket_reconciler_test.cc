@@ -14,12 +14,12 @@
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/iam_client.h"
 #include "accounts/aws/s3_client.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/managed_statements.h"
 #include "policy/managed/reader_trust.h"
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/store/test_db.h"
-#include "tests/daemon/support/fake_clock.h"
+#include "tests/base/fake_clock.h"
 #include "tests/policy/json_text.h"
 
 namespace govd::daemon {
@@ -127,7 +127,7 @@ class BucketReconcilerTest : public ::testing::Test {
                               .resync = std::chrono::seconds(300),
                               .owner = policy::AccountId::Parse(kChildAccount).value(),
                               .stop_requested = {}};
-    return {*store_, *access_, limiter_, [this] { return clock_.Now(); }, options};
+    return {*store_, *access_, limiter_, clock_, options};
   }
   Json::Value ActualPolicy() {
     auto text = la1_->GetBucketPolicy(OwnBucket());
@@ -144,9 +144,9 @@ class BucketReconcilerTest : public ::testing::Test {
   std::unique_ptr<accounts::Store> store_;
   std::string bucket_;
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_{7};
+  SeededRandom random_{7};
   accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
-  accounts::SystemTimeSource time_;
+  SystemClock time_;
   std::unique_ptr<accounts::StaticCredentialsProvider> la1_credentials_, central_credentials_;
   std::unique_ptr<accounts::S3Client> la1_, central_;
   std::unique_ptr<S3BucketPolicyAccess> real_access_;
@@ -375,7 +375,7 @@ class ReaderTrustReconcileTest : public BucketReconcilerTest {
                               .owner = policy::AccountId::Parse(kChildAccount).value(),
                               .stop_requested = {},
                               .reader_trust = &trust};
-    TenantPass with_trust(*store_, *access_, limiter_, [this] { return clock_.Now(); }, options);
+    TenantPass with_trust(*store_, *access_, limiter_, clock_, options);
     auto report = with_trust.Run();
     EXPECT_TRUE(report) << report.error().ToString();
     return report ? *report : TenantPassReport{};

@@ -180,8 +180,8 @@ TEST_F(CentralPullerTest, ACopyIntoABucketOfAnotherAccountIsRefused) {
 TEST_F(CentralPullerTest, ReadsThroughTheChildsAssumedReaderRole) {
   const auto& env = shared_->env();
   accounts::CurlTransport transport;
-  accounts::SystemTimeSource time;
-  accounts::SeededRandomSource random(5);
+  SystemClock time;
+  SeededRandom random(5);
   accounts::RetryStrategy retry(accounts::RetryOptions{}, random);
   accounts::StaticCredentialsProvider la1_keys(
       accounts::AwsCredentials{signer::Credentials(env.at("RGW_LA1_ACCESS_KEY"), env.at("RGW_LA1_SECRET_KEY")), std::nullopt});

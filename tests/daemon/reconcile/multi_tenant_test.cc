@@ -45,7 +45,7 @@ class TenantSide {
              const std::string& access, const std::string& secret, std::string bucket)
       : account_(std::move(account)), bucket_(std::move(bucket)) {
     accounts::StoreOptions options;
-    options.clock = [] { return std::chrono::system_clock::now(); };
+    options.clock = &SystemTime();
     auto store = accounts::Store::Open(conninfo, {account_, "uid:1000/admin"}, options);
     if (!store) throw std::runtime_error(store.error().ToString());
     store_ = std::move(store).value();
@@ -90,9 +90,9 @@ class TenantSide {
   std::string bucket_;
   std::unique_ptr<accounts::Store> store_;
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_{7};
+  SeededRandom random_{7};
   accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
-  accounts::SystemTimeSource time_;
+  SystemClock time_;
   std::unique_ptr<accounts::StaticCredentialsProvider> credentials_;
   std::unique_ptr<accounts::S3Client> s3_;
 };

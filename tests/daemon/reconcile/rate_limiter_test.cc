@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/daemon/support/fake_clock.h"
+#include "tests/base/fake_clock.h"
 
 namespace govd::daemon {
 namespace {

@@ -19,15 +19,15 @@
 
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/s3_client.h"
+#include "daemon/reconcile/tenant_pass.h"
 #include "daemon/server/api_dispatcher.h"
 #include "daemon/server/api_store.h"
 #include "daemon/server/audit_handlers.h"
-#include "daemon/reconcile/tenant_pass.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/managed_statements.h"
 #include "tests/accounts/rgw_env.h"
 #include "tests/accounts/store/test_db.h"
-#include "tests/daemon/support/fake_clock.h"
+#include "tests/base/fake_clock.h"
 #include "tests/policy/json_text.h"
 
 namespace govd::daemon {
@@ -51,7 +51,7 @@ class AuditFindingsReconcileTest : public ::testing::Test {
     auto env = accounts::testing::LoadRgwEnv();
     if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
     env_ = *env;
-    clock_.us = Micros(system_clock::now() - hours(2));
+    clock_.Set(system_clock::now() - hours(2));
     db_ = std::make_unique<accounts::testing::TestDb>(server);
     store_ = accounts::testing::OpenStore(db_->conninfo(), kChildAccount, clock_);
     bucket_ = "findings-" + std::to_string(Micros(system_clock::now()) % 1'000'000'000);
@@ -95,7 +95,7 @@ class AuditFindingsReconcileTest : public ::testing::Test {
                               .resync = std::chrono::seconds(300),
                               .owner = Owner(),
                               .stop_requested = {}};
-    TenantPass pass(*store_, *access_, limiter_, [this] { return clock_.Now(); }, options);
+    TenantPass pass(*store_, *access_, limiter_, clock_, options);
     auto report = pass.Run();
     ASSERT_TRUE(report) << report.error().ToString();
     ASSERT_EQ(report->failed, 0);
@@ -154,9 +154,9 @@ class AuditFindingsReconcileTest : public ::testing::Test {
   std::unique_ptr<accounts::Store> store_;
   std::string bucket_;
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_{7};
+  SeededRandom random_{7};
   accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
-  accounts::SystemTimeSource time_;
+  SystemClock time_;
   std::unique_ptr<accounts::StaticCredentialsProvider> la1_credentials_;
   std::unique_ptr<accounts::S3Client> la1_;
   std::unique_ptr<S3BucketPolicyAccess> access_;

@@ -10,8 +10,8 @@
 #include <iostream>
 #include <thread>
 
-#include "daemon/server/api_dispatcher.h"
 #include "daemon/cli/control_client.h"
+#include "daemon/server/api_dispatcher.h"
 #include "tests/accounts/rgw_shared_prefix.h"
 #include "tests/accounts/store/test_db.h"
 #include "tests/daemon/support/govd_test_process.h"
@@ -35,8 +35,7 @@ class ChildApiTest : public ::testing::Test {
     if (!env) GTEST_SKIP() << "GOVD_RGW_ENV is not set: run through ctest, which starts the rgw fixture";
     env_ = *env;
     rgw_ = std::make_unique<accounts::testing::RgwSharedPrefix>(env_);
-    clock_.us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+    clock_.Set(std::chrono::system_clock::now());
     db_ = std::make_unique<TestDb>(server);
     store_ = accounts::testing::OpenStore(db_->conninfo(), kChild, clock_, "uid:0/test");
     bucket_ = rgw_->bucket();

@@ -10,9 +10,9 @@
 
 #include <string>
 
-#include "daemon/server/api_dispatcher.h"
 #include "daemon/api/api_routes.h"
 #include "daemon/cli/control_client.h"
+#include "daemon/server/api_dispatcher.h"
 #include "tests/daemon/support/govd_test_process.h"
 
 namespace govd::daemon {

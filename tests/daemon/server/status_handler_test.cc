@@ -6,6 +6,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "tests/base/fake_clock.h"
+
 namespace govd::daemon {
 namespace {
 
@@ -18,7 +20,8 @@ class StatusHandlerTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  ReconcileScheduler scheduler_{io_, [](const ReconcileScheduler::PassDone& done) { done(); }, [] { return 0.5; }};
+  testing::FixedRandom half_{0.5};
+  ReconcileScheduler scheduler_{io_, [](const ReconcileScheduler::PassDone& done) { done(); }, half_};
   Config config_{*policy::AccountId::Parse("111122223333"), *RoleMap::Build({}, "control.role")};
   ServiceState state_;
 };

@@ -20,7 +20,7 @@ std::string UniqueStem() {
 // Store times come from the real clock: govd, on the same database, compares them with its own.
 std::unique_ptr<accounts::Store> OpenRealTimeStore(const std::string& conninfo, const std::string& actor) {
   accounts::StoreOptions options;
-  options.clock = [] { return std::chrono::system_clock::now(); };
+  options.clock = &SystemTime();
   auto store = accounts::Store::Open(conninfo, {kWorldAccount, actor}, options);
   if (!store) throw std::runtime_error(store.error().ToString());
   return std::move(store).value();

@@ -68,9 +68,9 @@ class ChildWorld {
   std::unique_ptr<accounts::Store> store_;
   std::vector<WatchedBucket> buckets_;
   accounts::CurlTransport transport_;
-  accounts::SeededRandomSource random_{11};
+  SeededRandom random_{11};
   accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
-  accounts::SystemTimeSource time_;
+  SystemClock time_;
   std::unique_ptr<accounts::StaticCredentialsProvider> credentials_;
   std::unique_ptr<accounts::S3Client> s3_;
 };

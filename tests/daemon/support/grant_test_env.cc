@@ -84,7 +84,7 @@ Result<ControlResponse> GrantDaemon::Call(const std::string& method, const std::
 
 std::unique_ptr<accounts::Store> GrantDaemon::OpenStore(const std::string& tenant) const {
   accounts::StoreOptions options;
-  options.clock = [] { return std::chrono::system_clock::now(); };
+  options.clock = &SystemTime();
   auto store = accounts::Store::Open(DatabaseConninfo(), {tenant, "test-setup"}, options);
   if (!store) throw std::runtime_error(store.error().ToString());
   return std::move(store).value();

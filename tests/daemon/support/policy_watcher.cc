@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "policy/engine/evaluator.h"
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/parser.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/managed_statements.h"
 
 namespace govd::daemon::testing {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "policy/managed/managed_statements.h"
 #include "policy/engine/policy_canonical.h"
+#include "policy/managed/managed_statements.h"
 #include "tests/policy/json_text.h"
 
 namespace govd::policy {
