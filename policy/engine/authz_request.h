@@ -35,10 +35,13 @@ struct PreparedRequest {
   std::string service_lower;     // "s3"
   std::string resource_account;  // derived as in the case format (explicit, ARN field, or principal's)
   bool same_account = false;
+  // The principal (for a session: its role) has a permissions boundary attached. Not part of the
+  // AuthzRequest: the evaluators set it from the PolicySet (a non-empty PolicySet::boundary).
+  bool has_boundary = false;
 };
 
 // Refuses an unparsable principal, an action without "service:", or a request whose resource
-// account cannot be derived.
+// account cannot be derived. The result has has_boundary false.
 Result<PreparedRequest> PrepareRequest(const AuthzRequest& request);
 
 }  // namespace govd::policy

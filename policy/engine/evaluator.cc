@@ -193,10 +193,7 @@ struct CompiledPolicySet::Walk {
   }
 
   Evaluation Decide() {
-    if (tally.first_deny) {
-      return Finish(Decision::kExplicitDeny, "explicitly denied by " + result.matches[*tally.first_deny].Label(),
-                    {tally.first_deny});
-    }
+    if (tally.first_deny) return Finish(Decision::kExplicitDeny, DenyReason(), {tally.first_deny});
     bool anonymous = request.kind == RequesterKind::kAnonymous;
     std::vector<Index> scp_deciders;
     if (!anonymous) {
@@ -256,6 +253,14 @@ struct CompiledPolicySet::Walk {
     return Finish(Decision::kImplicitDeny, "same account: " + IdentityGap() + ", and no resource-policy grant names the principal", {});
   }
 
+  std::string DenyReason() const {
+    const StatementMatch& deny = result.matches[*tally.first_deny];
+    std::string reason = "explicitly denied by " + deny.Label();
+    if (!BoundaryVoidsNotPrincipal(deny.statement(), request)) return reason;
+    return reason +
+           ": its NotPrincipal lists the principal, but exempts no principal with a permissions boundary";
+  }
+
   std::string IdentityGap() const {
     if (!tally.identity_allow) return "no identity policy allows it";
     if (!BoundaryOk()) return "the permissions boundary does not allow it";
@@ -265,6 +270,7 @@ struct CompiledPolicySet::Walk {
 
 Result<Evaluation> CompiledPolicySet::Evaluate(const AuthzRequest& request) const {
   GOVD_ASSIGN_OR_RETURN(PreparedRequest prepared, PrepareRequest(request));
+  prepared.has_boundary = !boundary_.empty();
   Walk walk{*this, prepared, {}, {}, {}};
   walk.result.matches.reserve(8);
   walk.WalkAll();

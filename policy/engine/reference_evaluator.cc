@@ -45,6 +45,7 @@ bool AnyDeny(const PolicySet& set, const Scan& scan) {
 
 Result<Decision> EvaluateReference(const PolicySet& set, const AuthzRequest& request) {
   GOVD_ASSIGN_OR_RETURN(PreparedRequest prepared, PrepareRequest(request));
+  prepared.has_boundary = !set.boundary.empty();
   Scan scan{prepared};
   if (AnyDeny(set, scan)) return Decision::kExplicitDeny;
   bool anonymous = prepared.kind == RequesterKind::kAnonymous;

@@ -50,7 +50,8 @@ std::optional<PrincipalMatch> BestMatch(const PrincipalSet& set, const PreparedR
 }
 
 // NotPrincipal exempts the requester only when it is listed itself AND its account is listed
-// (AWS evaluates the request as each of the principal's identities, the account included).
+// (AWS evaluates the request as each of the principal's identities, the account included), and,
+// in a Deny, only when it has no permissions boundary (BoundaryVoidsExemption).
 bool Exempt(const PrincipalSet& set, const PreparedRequest& request) {
   if (set.any) return true;
   bool account = false;
@@ -61,6 +62,13 @@ bool Exempt(const PrincipalSet& set, const PreparedRequest& request) {
     (*match == PrincipalMatch::kAccount ? account : direct) = true;
   }
   return account && direct;
+}
+
+// "AWS JSON policy elements: NotPrincipal": a NotPrincipal element with a Deny effect always denies
+// an IAM principal that has a permissions boundary attached, whatever the element lists.
+bool BoundaryVoidsExemption(const Statement& statement, const PreparedRequest& request) {
+  if (request.kind == RequesterKind::kAnonymous) return false;
+  return statement.effect == Effect::kDeny && request.has_boundary;
 }
 
 }  // namespace
@@ -92,10 +100,16 @@ bool ConditionsHold(const Statement& statement, const PreparedRequest& request) 
 std::optional<PrincipalMatch> MatchPrincipal(const Statement& statement, const PreparedRequest& request) {
   if (!statement.has_principal) return PrincipalMatch::kUnscoped;
   if (statement.not_principal) {
+    if (BoundaryVoidsExemption(statement, request)) return PrincipalMatch::kAny;
     if (Exempt(statement.principals, request)) return std::nullopt;
     return PrincipalMatch::kAny;
   }
   return BestMatch(statement.principals, request);
+}
+
+bool BoundaryVoidsNotPrincipal(const Statement& statement, const PreparedRequest& request) {
+  return statement.not_principal && BoundaryVoidsExemption(statement, request) &&
+         Exempt(statement.principals, request);
 }
 
 std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request) {

@@ -16,7 +16,8 @@ namespace govd::policy {
 enum class PrincipalMatch {
   kUnscoped,  // the statement has no Principal element (identity, boundary, session, SCP)
   kAccount,   // the requester's account (12 digits or :root)
-  kAny,       // "*" (also anonymous), or everyone outside a NotPrincipal list
+  kAny,       // "*" (also anonymous), or everyone outside a NotPrincipal list (in a Deny, also a
+              // listed principal with a permissions boundary)
   kRole,      // the role ARN (matches its sessions too)
   kUser,      // the IAM user ARN
   kSession,   // the assumed-role session ARN
@@ -25,8 +26,13 @@ enum class PrincipalMatch {
 bool ActionMatches(const Statement& statement, const PreparedRequest& request);
 bool ResourceMatches(const Statement& statement, const PreparedRequest& request);
 bool ConditionsHold(const Statement& statement, const PreparedRequest& request);
-// nullopt: the Principal/NotPrincipal element does not cover the requester.
+// nullopt: the Principal/NotPrincipal element does not cover the requester. A Deny's NotPrincipal
+// exempts no principal with a permissions boundary (PreparedRequest::has_boundary).
 std::optional<PrincipalMatch> MatchPrincipal(const Statement& statement, const PreparedRequest& request);
+
+// True when `statement` is a Deny whose NotPrincipal lists the requester and its account, so would
+// exempt it, but the requester has a permissions boundary; for explanations.
+bool BoundaryVoidsNotPrincipal(const Statement& statement, const PreparedRequest& request);
 
 // All of the above; nullopt when the statement does not apply.
 std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request);

@@ -14,15 +14,17 @@ namespace {
 
 using S = LintSeverity;
 
-constexpr std::array<LintRule, 20> kRules = {{
+constexpr std::array<LintRule, 21> kRules = {{
     {"GOVD-E001", "invalid-json", S::kError, "The document is not valid JSON.",
      "Fix the JSON syntax at the line and column given."},
     {"GOVD-E002", "invalid-policy", S::kError,
      "The policy parser refuses the document for its kind (grammar, types, ARNs, duplicate Sids).",
      "Correct the element at the JSON pointer given, as the message says."},
     {"GOVD-W001", "allow-with-not-principal", S::kWarning,
-     "An Allow statement uses NotPrincipal, granting access to everyone not listed.",
-     "Name the principals to allow in Principal instead."},
+     "An Allow statement uses NotPrincipal, granting access to everyone not listed; AWS supports "
+     "NotPrincipal only with Deny.",
+     "Name the principals to allow in Principal, or use Principal \"*\" with a condition on "
+     "aws:PrincipalArn."},
     {"GOVD-W002", "full-wildcard", S::kWarning,
      "An Allow statement grants every action (\"*\") on every resource (\"*\").",
      "Grant only the actions and resources needed."},
@@ -61,11 +63,16 @@ constexpr std::array<LintRule, 20> kRules = {{
      "or others anything.",
      "Remove s3:PutBucketPolicy, s3:DeleteBucketPolicy, s3:PutBucketAcl and s3:PutObjectAcl from "
      "the statement."},
+    {"GOVD-W012", "deny-with-not-principal", S::kWarning,
+     "A Deny statement uses NotPrincipal: AWS applies it to every IAM user or role that has a "
+     "permissions boundary attached, even one it lists, and recommends against NotPrincipal.",
+     "Use Principal \"*\" with an ArnNotEquals condition on aws:PrincipalArn naming the principals to "
+     "exempt."},
     {"GOVD-S001", "missing-version", S::kSuggestion,
      "The document has no Version or uses \"2008-10-17\": policy variables are taken literally.",
      "Add \"Version\": \"2012-10-17\"."},
-    {"GOVD-S002", "duplicate-statement", S::kSuggestion,
-     "A statement says the same as an earlier statement.", "Delete the duplicate."},
+    {"GOVD-S002", "duplicate-statement", S::kSuggestion, "A statement says the same as an earlier statement.",
+     "Delete the duplicate."},
     {"GOVD-S003", "subsumed-statement", S::kSuggestion,
      "A statement's access is entirely covered by another statement with the same effect.",
      "Delete the narrower statement, or narrow the wider one."},

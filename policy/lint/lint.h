@@ -2,10 +2,10 @@
 // Policy lints for security teams, in the spirit of IAM Access Analyzer's policy checks: errors
 // (the document is not JSON, or the parser refuses it for its kind: the parser's own message and
 // JSON pointer), security warnings (public access, NotPrincipal/NotAction/NotResource with Allow,
-// full wildcards, principals outside the organisation, third-party trust without sts:ExternalId,
-// ...) and suggestions (duplicate Sids, redundant or shadowed statements, ...). Each diagnostic
-// carries a stable rule id, the JSON pointer of the element concerned and, where the text allows,
-// its line and column (1-based, in Unicode code points).
+// NotPrincipal with Deny, full wildcards, principals outside the organisation, third-party trust
+// without sts:ExternalId, ...) and suggestions (duplicate Sids, redundant or shadowed statements,
+// ...). Each diagnostic carries a stable rule id, the JSON pointer of the element concerned and,
+// where the text allows, its line and column (1-based, in Unicode code points).
 // Pure and thread safe: text in, diagnostics out. Never reads files, never evaluates requests.
 #pragma once
 

@@ -34,7 +34,9 @@ std::string EveryonePointer(const LintContext& c, std::size_t i) {
 void CheckNotElements(const LintContext& c, std::size_t i) {
   const Statement& s = c.policy.statements[i];
   if (s.not_principal) {
-    c.Report("GOVD-W001", c.Name(i) + " allows everyone except the principals listed in NotPrincipal",
+    c.Report("GOVD-W001",
+             c.Name(i) + " allows everyone except the principals listed in NotPrincipal; AWS supports " +
+                 "NotPrincipal only with Deny and recommends conditions on aws:PrincipalArn instead",
              c.locate.Element(i, "NotPrincipal"));
   }
   if (s.not_action) {
@@ -50,6 +52,19 @@ void CheckNotElements(const LintContext& c, std::size_t i) {
 bool FullWildcard(const Statement& s) {
   return !s.not_action && HasFullWildcardAction(s) && s.has_resource && !s.not_resource &&
          HasFullWildcardResource(s);
+}
+
+// "AWS JSON policy elements: NotPrincipal": such a Deny always denies an IAM principal with a
+// permissions boundary, whatever NotPrincipal lists. The linter is told no principal's boundary,
+// so the warning is the general one, for every such statement.
+void CheckDenyNotPrincipal(const LintContext& c, std::size_t i) {
+  const Statement& s = c.policy.statements[i];
+  if (s.effect != Effect::kDeny || !s.not_principal) return;
+  std::string message = c.Name(i) +
+                        " denies everyone except the principals listed in NotPrincipal, but also " +
+                        "any listed IAM user or role that has a permissions boundary; AWS recommends " +
+                        "Principal \"*\" with ArnNotEquals on aws:PrincipalArn instead";
+  c.Report("GOVD-W012", std::move(message), c.locate.Element(i, "NotPrincipal"));
 }
 
 void CheckWildcards(const LintContext& c, std::size_t i) {
@@ -161,6 +176,7 @@ void CheckManagement(const LintContext& c, std::size_t i) {
 void CheckSecurity(const LintContext& context) {
   for (std::size_t i = 0; i < context.policy.statements.size(); ++i) {
     CheckReservedSid(context, i);
+    CheckDenyNotPrincipal(context, i);
     if (context.policy.statements[i].effect != Effect::kAllow) continue;
     CheckNotElements(context, i);
     CheckWildcards(context, i);

@@ -187,6 +187,49 @@ TEST(EvaluatorProperty, RemovingAnAllowNeverAllows) {
   EXPECT_GT(changed, 0) << "removing Allows should change some decisions, or the property is vacuous";
 }
 
+// A resource-policy Deny whose NotPrincipal lists the requester and its account.
+Statement ListingDeny(const AuthzRequest& request) {
+  bool trust = request.action.starts_with("sts:");
+  std::string account = request.principal.substr(13, 12);  // arn:aws:iam::ACCOUNT:... (or sts)
+  std::string not_principal = "{\"AWS\":[\"" + request.principal + "\",\"" + account + "\"]}";
+  std::string statement = "{\"Effect\":\"Deny\",\"NotPrincipal\":" + not_principal + ",\"Action\":\"*\"" +
+                          (trust ? "" : ",\"Resource\":\"*\"") + "}";
+  std::string json = "{\"Version\":\"2012-10-17\",\"Statement\":" + statement + "}";
+  auto policy = ParsePolicy(json, trust ? PolicyKind::kTrust : PolicyKind::kResource);
+  EXPECT_TRUE(policy) << json;
+  return policy ? policy->statements.front() : Statement{};
+}
+
+void AddToResourcePolicy(PolicySet& set, const AuthzRequest& request, Statement statement) {
+  if (!set.resource) {
+    PolicyKind kind = request.action.starts_with("sts:") ? PolicyKind::kTrust : PolicyKind::kResource;
+    set.resource = NamedPolicy{"resource", Policy{}};
+    set.resource->policy.kind = kind;
+  }
+  set.resource->policy.statements.push_back(std::move(statement));
+}
+
+// "AWS JSON policy elements: NotPrincipal": a Deny with NotPrincipal exempts a listed principal
+// (with its account) only when it has no permissions boundary; with one, it always denies.
+TEST(EvaluatorProperty, NotPrincipalDenyExemptsNoPrincipalWithABoundary) {
+  Generator gen(19);
+  int exempted_allows = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    AuthzRequest request = gen.MakeRequest();
+    if (request.principal == kAnonymousPrincipal) continue;
+    PolicySet set = gen.MakeSet(request.action);
+    set.boundary.clear();
+    Decision without = Decide(set, request);
+    AddToResourcePolicy(set, request, ListingDeny(request));
+    EXPECT_EQ(Decide(set, request), without)
+        << "round " << round << ": without a boundary the listing exempts";
+    exempted_allows += without == Decision::kAllow ? 1 : 0;
+    set.boundary.push_back(gen.Named(PolicyKind::kBoundary, "boundary"));
+    EXPECT_EQ(Decide(set, request), Decision::kExplicitDeny) << "round " << round << ": with a boundary";
+  }
+  EXPECT_GT(exempted_allows, 0) << "some listed principals should stay allowed without a boundary";
+}
+
 TEST(EvaluatorProperty, CompiledAgreesWithReferenceAcrossRequests) {
   Generator gen(7);
   int decisions[3] = {0, 0, 0};

@@ -48,6 +48,35 @@ TEST(LintTest, PublicStatementPointsAtItsPrincipal) {
   EXPECT_EQ(diagnostics[0].column, 43);
 }
 
+// "AWS JSON policy elements: NotPrincipal": AWS recommends aws:PrincipalArn conditions instead, and a
+// Deny with NotPrincipal denies any IAM principal with a permissions boundary, listed or not.
+TEST(LintTest, DenyWithNotPrincipalWarnsOfBoundaries) {
+  const std::string text = R"({"Version":"2012-10-17","Statement":[{"Sid":"OnlyCentral","Effect":"Deny",
+    "NotPrincipal":{"AWS":["arn:aws:iam::111111111111:role/central-reader","111111111111"]},
+    "Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]})";
+  auto diagnostics = LintPolicy(text, {});
+  ASSERT_EQ(Rules(diagnostics), std::vector<std::string>{"GOVD-W012"});
+  EXPECT_EQ(diagnostics[0].pointer, "/Statement/0/NotPrincipal");
+  EXPECT_NE(diagnostics[0].message.find("permissions boundary"), std::string::npos) << diagnostics[0].message;
+  EXPECT_NE(diagnostics[0].message.find("aws:PrincipalArn"), std::string::npos) << diagnostics[0].message;
+}
+
+TEST(LintTest, AllowWithNotPrincipalRecommendsPrincipalArn) {
+  const std::string text = R"({"Version":"2012-10-17","Statement":[{"Sid":"AllButOne","Effect":"Allow",
+    "NotPrincipal":{"AWS":"arn:aws:iam::222222222222:role/intern"},"Action":"s3:GetObject",
+    "Resource":"arn:aws:s3:::b/*"}]})";
+  auto diagnostics = LintPolicy(text, {});
+  ASSERT_EQ(Rules(diagnostics), (std::vector<std::string>{"GOVD-W001", "GOVD-W005"}));
+  EXPECT_NE(diagnostics[0].message.find("aws:PrincipalArn"), std::string::npos) << diagnostics[0].message;
+}
+
+TEST(LintTest, DenyWithPrincipalArnConditionIsQuiet) {
+  const std::string text = R"({"Version":"2012-10-17","Statement":[{"Sid":"OnlyCentral","Effect":"Deny",
+    "Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*",
+    "Condition":{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/central-reader"}}}]})";
+  EXPECT_TRUE(LintPolicy(text, {}).empty());
+}
+
 TEST(LintTest, OrganisationRestrictionSilencesOutsideWarning) {
   const std::string text = R"({"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow",
     "Principal":{"AWS":"999999999999"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
