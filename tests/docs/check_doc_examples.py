@@ -11,8 +11,9 @@ docs_examples_match_programs). Two checks; README.md ("Docs that cannot drift") 
    shell, from SOURCE_DIR, with the built programs and an empty environment (no GOVD_SOCKET, no
    AWS keys): only examples that need no server can be checked.
 2. Flags. Every govctl or govd command shown anywhere (code blocks and `code` spans of the
-   Markdown, code lines and the COMMANDS entries of the man pages) has each of its --flags listed by
-   that command's --help (`govctl grant request --help`, `govd migrate --help`, ...).
+   Markdown; code lines, OPTIONS and govctl(1)'s COMMANDS entries of the man pages) has each of
+   its --flags listed by that command's --help (`govctl grant request --help`, `govd migrate
+   --help`, ...).
 
 Exit 0 when all is well, else 1 with one line per problem naming the file and line.
 """
@@ -225,6 +226,10 @@ class Checker:
                     flush_entry()
                 if entry or line.startswith("*"):
                     entry.append((number, unmarkup(line)))
+                continue
+            if section == "OPTIONS" and line.startswith("*-"):
+                # An option's term line (*--config* _FILE_): the program of the page takes it.
+                self.check_line(f"{where}:{number}", path.name.split(".")[0] + " " + unmarkup(line))
                 continue
             if line.startswith("\t") or section == "SYNOPSIS":
                 self.check_line(f"{where}:{number}", unmarkup(line))
