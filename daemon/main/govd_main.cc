@@ -458,9 +458,12 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (command_line->help) {
-    std::cout << "usage: govd [OPTIONS]\n\n"
+    std::cout << "usage: govd [OPTIONS]\n"
+              << "       " << kMigrateUsage << "\n"
+              << "       " << kOrgImportUsage << "\n\n"
               << "govd keeps the S3 sharing permissions of one AWS account in line with the\n"
-              << "desired state recorded in PostgreSQL, and records every change in an audit log.\n\n"
+              << "desired state recorded in PostgreSQL, and records every change in an audit log.\n"
+              << "Each of the two commands describes itself with --help.\n"
               << command_line->help_text;
     return 0;
   }

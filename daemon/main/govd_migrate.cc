@@ -74,7 +74,7 @@ int RunMigrateCommand(int argc, const char* const* argv, std::ostream& out, std:
     return 2;
   }
   if (args.help) {
-    out << "usage: govd migrate --db CONNINFO [--check]\n\n" << MigrateOptions();
+    out << "usage: " << kMigrateUsage << "\n\n" << MigrateOptions();
     return 0;
   }
   if (args.db.empty()) {

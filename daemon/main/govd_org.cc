@@ -122,11 +122,11 @@ int RunOrgImportCommand(int argc, const char* const* argv, std::ostream& out, st
     return 2;
   }
   if (args.help) {
-    out << "usage: govd org import --db CONNINFO --tenant ACCOUNT [--dry-run] FILE.json\n\n" << OrgOptions();
+    out << "usage: " << kOrgImportUsage << "\n\n" << OrgOptions();
     return 0;
   }
   if (args.action != "import" || args.file.empty() || args.db.empty() || args.tenant.empty()) {
-    err << "govd org: usage: govd org import --db CONNINFO --tenant ACCOUNT [--dry-run] FILE.json\n";
+    err << "govd org: usage: " << kOrgImportUsage << "\n";
     return 2;
   }
   return Import(args, out, err);

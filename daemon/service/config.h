@@ -109,7 +109,7 @@ struct ManagedTenant {
 };
 
 // [reader-role] of a child daemon: the role of its account that the central account assumes to
-// read what was granted. govd owns one statement of the role's trust policy (Sid GovdReaderTrust):
+// read what was granted. govd owns one statement of the role's trust policy (Sid GovdManagedReaderTrust):
 // it lets `trusted` assume the role while a live grant names the role as its grantee, and is
 // removed when the last such grant is revoked (reconcile.md, "The reader role").
 struct ReaderRole {
@@ -176,7 +176,7 @@ inline constexpr std::array<ConfigKey, 28> kConfigKeys{{
     {"reconcile.interval", "time between periodic reconcile passes (e.g. 5m)", false},
     {"reconcile.jitter", "random spread of the interval, a fraction in [0, 1)", false},
     {"reconcile.lease", "how long a bucket stays claimed by a daemon that may have crashed (e.g. 2m)", false},
-    {"reconcile.concurrency", "objects reconciled at once (1-64)", false},
+    {"reconcile.concurrency", "child mode: tenants reconciled at once, each one's buckets in turn (1-64)", false},
     {"control.socket", "path of the control API unix socket", false},
     {"control.read-timeout", "time a client has to send one whole request (e.g. 10s)", false},
     {"control.max-body-bytes", "largest request body accepted", false},
