@@ -20,14 +20,23 @@ using PlanAction = policy::BucketPolicyPlan::Action;
 // as if it had.
 bool IsDesired(const Grant& grant) { return accounts::IsLive(grant.state); }
 
-std::vector<policy::BucketShare> SharesOf(const std::vector<Grant>& grants) {
+// The shares of the desired grants, and for each the grant it comes from (its index in `grants`).
+struct DesiredShares {
   std::vector<policy::BucketShare> shares;
-  for (const auto& grant : grants) {
+  std::vector<std::size_t> grant_of;
+};
+
+DesiredShares SharesOf(const std::vector<Grant>& grants) {
+  DesiredShares desired;
+  for (std::size_t i = 0; i < grants.size(); ++i) {
+    const Grant& grant = grants[i];
     if (IsDesired(grant)) {
-      shares.push_back({grant.bucket, grant.prefix, grant.grantee, grant.actions == accounts::GrantActions::kReadList});
+      desired.shares.push_back(
+          {grant.bucket, grant.prefix, grant.grantee, grant.actions == accounts::GrantActions::kReadList});
+      desired.grant_of.push_back(i);
     }
   }
-  return shares;
+  return desired;
 }
 
 Json::Value StringList(const std::vector<std::string>& items) {
@@ -39,7 +48,11 @@ Json::Value StringList(const std::vector<std::string>& items) {
 Result<Json::Value> ParseActualPolicy(const std::string& bucket, const std::string& text) {
   GOVD_ASSIGN_OR_RETURN(Json::Value document, ParseStrictJson(text, "the policy of bucket " + bucket));
   // AWS names a deleted grantee by its unique id, which is no ARN; FailDeletedGrantees handles it.
-  auto parsed = policy::ParsePolicyValue(policy::WithoutUniqueIdPrincipals(document), policy::PolicyKind::kResource);
+  // A statement of govd's own that does not parse (a wildcard grantee's, written by an older govd)
+  // is never desired: the plan removes it, so it does not make the bucket unreadable.
+  auto parsed = policy::ParsePolicyValue(
+      policy::WithoutUnparseableManagedAllows(policy::WithoutUniqueIdPrincipals(document)),
+      policy::PolicyKind::kResource);
   if (!parsed) return parsed.error().WithContext("the policy of bucket " + bucket + " is not a valid bucket policy");
   // Already over the limit (AWS refuses to store such a policy, RadosGW does not): retrying does not
   // make room for govd's statements, so the bucket fails (measured as ComposeBucketPolicy measures).
@@ -78,8 +91,10 @@ Result<ReconcileOutcome> BucketReconciler::Reconcile(const std::string& bucket, 
     GOVD_TRY(FailDeletedGrantees(*actual, grants, outcome));
     GOVD_TRY(FailGuardrailDenied(owner, grants, outcome));
   }
-  auto plan = policy::PlanBucketPolicy(*actual, SharesOf(grants));
+  DesiredShares desired = SharesOf(grants);
+  auto plan = policy::PlanBucketPolicyPerShare(*actual, desired.shares);
   if (!plan) return FailBucket(bucket, grants, plan.error());
+  if (!options_.dry_run) GOVD_TRY(FailUnrenderable(*plan, desired.grant_of, grants, outcome));
   outcome.action = plan->action;
   outcome.missing = plan->missing;
   outcome.unexpected = plan->unexpected;
@@ -168,9 +183,28 @@ Status BucketReconciler::FailGuardrailDenied(const policy::AccountId& owner, std
     }
     policy::BucketShare share{grant.bucket, grant.prefix, grant.grantee,
                               grant.actions == accounts::GrantActions::kReadList};
+    // No statement can be rendered for it, so there is nothing to evaluate: the plan refuses it
+    // and FailUnrenderable fails it alone (an error here would hold up the whole bucket).
+    if (!policy::CheckRenderable(share)) continue;
     GOVD_ASSIGN_OR_RETURN(std::optional<std::string> denial, policy::GuardrailDenial(*org, share, owner.str()));
     if (!denial) continue;
     GOVD_ASSIGN_OR_RETURN(grant, store_.MarkFailed(grant.id, grant.generation, *denial));
+    outcome.failed.push_back(grant.id);
+  }
+  return Ok();
+}
+
+// A grant no statement can be rendered for (a grantee with a wildcard that predates the check at
+// the door, a prefix edited in the database) was left out of the plan: it fails alone, with the
+// reason, before anything is written, so that the bucket's other grants and revokes go on.
+Status BucketReconciler::FailUnrenderable(const policy::BucketPolicyPlan& plan,
+                                          const std::vector<std::size_t>& grant_of,
+                                          std::vector<Grant>& grants, ReconcileOutcome& outcome) {
+  for (const auto& refused : plan.refused) {
+    Grant& grant = grants[grant_of[refused.index]];
+    GOVD_ASSIGN_OR_RETURN(
+        grant, store_.MarkFailed(grant.id, grant.generation,
+                                 "no bucket policy statement can be rendered for it: " + refused.reason));
     outcome.failed.push_back(grant.id);
   }
   return Ok();

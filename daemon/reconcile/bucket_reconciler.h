@@ -1,14 +1,17 @@
 // daemon/reconcile/bucket_reconciler.h
 // One level-triggered reconcile pass over one shared bucket's policy (ARCHITECTURE.md, "The
 // reconcile loop"): read the grants and the actual policy afresh, fail the grants being applied
-// that the organisation's guardrails refuse, render the desired managed statements, and when the
+// that the organisation's guardrails refuse, render the desired managed statements (a grant that
+// cannot be rendered fails alone and is left out: it never holds up a revoke), and when the
 // two differ write foreign + desired (never wider, checked), re-read to verify, record the change
-// and its drift in the audit log; only then move grants applying -> active and revoking -> revoked. A crash anywhere leaves a state the next pass
-// repairs: nothing is marked done before S3 shows it.
+// and its drift in the audit log; only then move grants applying -> active and revoking ->
+// revoked. A crash anywhere leaves a state the next pass repairs: nothing is marked done before
+// S3 shows it.
 // Thread safety: one reconciler per thread (the Store is one connection). Never logs policies or
 // credentials; the audit log gets policy hashes, Sids and grant ids.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,8 +21,8 @@
 #include "base/result.h"
 #include "daemon/reconcile/bucket_policy_access.h"
 #include "daemon/reconcile/reader_trust_reconciler.h"
-#include "policy/managed/bucket_policy_plan.h"
 #include "policy/engine/org_snapshot.h"
+#include "policy/managed/bucket_policy_plan.h"
 
 namespace govd::daemon {
 
@@ -74,6 +77,8 @@ class BucketReconciler {
                              ReconcileOutcome& outcome);
   Status FailGuardrailDenied(const policy::AccountId& owner, std::vector<accounts::Grant>& grants,
                              ReconcileOutcome& outcome);
+  Status FailUnrenderable(const policy::BucketPolicyPlan& plan, const std::vector<std::size_t>& grant_of,
+                          std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);
   Status Apply(const accounts::S3BucketRef& ref, const policy::BucketPolicyPlan& plan);
   Status FinishTransitions(std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);
   bool WaitsForReaderTrust(const accounts::Grant& grant) const;
