@@ -26,13 +26,15 @@ struct DesiredShares {
   std::vector<std::size_t> grant_of;
 };
 
+policy::BucketShare ShareOf(const Grant& grant) {
+  return {grant.bucket, grant.prefix, grant.grantee, grant.actions == accounts::GrantActions::kReadList};
+}
+
 DesiredShares SharesOf(const std::vector<Grant>& grants) {
   DesiredShares desired;
   for (std::size_t i = 0; i < grants.size(); ++i) {
-    const Grant& grant = grants[i];
-    if (IsDesired(grant)) {
-      desired.shares.push_back(
-          {grant.bucket, grant.prefix, grant.grantee, grant.actions == accounts::GrantActions::kReadList});
+    if (IsDesired(grants[i])) {
+      desired.shares.push_back(ShareOf(grants[i]));
       desired.grant_of.push_back(i);
     }
   }
@@ -93,7 +95,10 @@ Result<ReconcileOutcome> BucketReconciler::Reconcile(const std::string& bucket, 
   }
   DesiredShares desired = SharesOf(grants);
   auto plan = policy::PlanBucketPolicyPerShare(*actual, desired.shares);
-  if (!plan) return FailBucket(bucket, grants, plan.error());
+  if (!plan) {
+    if (!options_.dry_run) GOVD_TRY(RevokeFirst(ref, *actual, grants, outcome));
+    return FailBucket(bucket, grants, plan.error(), std::move(outcome));
+  }
   if (!options_.dry_run) GOVD_TRY(FailUnrenderable(*plan, desired.grant_of, grants, outcome));
   outcome.action = plan->action;
   outcome.missing = plan->missing;
@@ -210,6 +215,43 @@ Status BucketReconciler::FailUnrenderable(const policy::BucketPolicyPlan& plan,
   return Ok();
 }
 
+// Revocations first: the desired document cannot be built (the new grants do not fit beside the
+// foreign statements, say), but what is being revoked must not wait for that. Plans with the
+// active grants alone: nothing new is added, the revoked statements go, so the write is narrower
+// than the current policy; then the revokes complete. Nothing to do without a revoking grant, or
+// when even that plan fails (the bucket then fails as a whole, as before).
+Status BucketReconciler::RevokeFirst(const accounts::S3BucketRef& ref, const Json::Value& actual,
+                                     std::vector<Grant>& grants, ReconcileOutcome& outcome) {
+  auto revoking = [](const Grant& grant) { return grant.state == GrantState::kRevoking; };
+  if (std::none_of(grants.begin(), grants.end(), revoking)) return Ok();
+  std::vector<policy::BucketShare> active;
+  for (const auto& grant : grants) {
+    if (grant.state == GrantState::kActive) active.push_back(ShareOf(grant));
+  }
+  auto plan = policy::PlanBucketPolicyPerShare(actual, active);
+  if (!plan) return Ok();
+  if (plan->action != PlanAction::kNone) {
+    GOVD_TRY(Apply(ref, *plan));
+    Json::Value before(Json::objectValue);
+    before["policy_sha256"] = PolicyHash(actual);
+    before["drift_unexpected"] = StringList(plan->unexpected);
+    Json::Value after(Json::objectValue);
+    after["policy_sha256"] = PolicyHash(plan->document);
+    after["action"] = plan->action == PlanAction::kPut ? "put" : "delete";
+    after["only"] = "revocations first: the desired document cannot be built";
+    GOVD_TRY(store_.RecordReconcile(ref.name, "reconcile.apply", policy::CompactJson(before),
+                                    policy::CompactJson(after)));
+    outcome.kind = ReconcileOutcome::Kind::kApplied;
+    outcome.action = plan->action;
+  }
+  for (auto& grant : grants) {
+    if (!revoking(grant) || WaitsForReaderTrust(grant)) continue;
+    GOVD_ASSIGN_OR_RETURN(grant, store_.MarkRevoked(grant.id, grant.generation));
+    outcome.revoked.push_back(grant.id);
+  }
+  return Ok();
+}
+
 // Writes the plan, then reads the policy back: the write counts only when S3 shows it.
 Status BucketReconciler::Apply(const accounts::S3BucketRef& ref, const policy::BucketPolicyPlan& plan) {
   if (plan.action == PlanAction::kPut) {
@@ -259,13 +301,13 @@ bool BucketReconciler::WaitsForReaderTrust(const Grant& grant) const {
   return trust->allows && !needed_by_another;
 }
 
-// A failure retrying cannot mend (a policy that does not parse, a grant that cannot be rendered,
-// a document over the size limit): nothing is written; grants being applied fail with the reason
-// so that they do not wait forever; the failure is recorded.
+// A failure retrying cannot mend (a policy that does not parse, a document S3 refuses): nothing
+// more is written (a plan that failed may have removed revoked statements first, RevokeFirst);
+// grants being applied fail with the reason so that they do not wait forever; the failure is
+// recorded.
 Result<ReconcileOutcome> BucketReconciler::FailBucket(const std::string& bucket, std::vector<Grant>& grants,
-                                                      const Error& cause) {
+                                                      const Error& cause, ReconcileOutcome outcome) {
   if (cause.retryable()) return cause;
-  ReconcileOutcome outcome;
   outcome.kind = ReconcileOutcome::Kind::kFailed;
   outcome.reason = cause.ToString();
   if (options_.dry_run) return outcome;

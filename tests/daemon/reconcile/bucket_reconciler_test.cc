@@ -711,6 +711,69 @@ TEST_F(BucketReconcilerTest, PolicyThatWouldPassTwentyKilobytesIsRefusedAndTheFo
   EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
 }
 
+// Revocations first: new grants that do not fit in the policy beside the foreign statements
+// (the desired document cannot be built) do not hold up a revoke on the same bucket. The pass
+// removes the revoked statements (nothing new is added, so the write is narrower), the revoke
+// completes, and the new grants wait with the size error, as before.
+TEST_F(BucketReconcilerTest, ARevokeGoesFirstWhenTheNewGrantsBesideItDoNotFit) {
+  std::int64_t revoked = GrantReports();
+  ASSERT_TRUE(Reconcile());
+  ASSERT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  Json::Value policy = ActualPolicy();
+  // Foreign statements up to 150 bytes short of the limit, beside govd's statements of the grant.
+  for (int n = 0;; ++n) {
+    Json::Value more = policy;
+    more["Statement"].append(policy::testing::JsonOf(ForeignStatement(bucket_, n)));
+    if (policy::CompactJson(more).size() > policy::kMaxBucketPolicyBytes - 150) break;
+    policy = more;
+  }
+  ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), policy::CompactJson(policy)));
+  Json::Value foreign_only = policy;
+  foreign_only["Statement"] = Json::Value(Json::arrayValue);
+  for (const auto& statement : policy["Statement"]) {
+    if (!policy::IsManagedStatement(statement)) foreign_only["Statement"].append(statement);
+  }
+  // Three new grants, each with statements larger than what the revoke frees.
+  std::vector<std::int64_t> waiting;
+  for (const char* grantee : {"arn:aws:iam::111111111111:role/statistics-reader-north",
+                              "arn:aws:iam::111111111111:role/statistics-reader-south",
+                              "arn:aws:iam::111111111111:role/statistics-reader-west"}) {
+    accounts::GrantRequest request =
+        accounts::testing::ReadRequest("maps/regional/boundaries/2026/quarterly/", bucket_);
+    request.grantee = grantee;
+    request.actions = GrantActions::kReadList;
+    auto grant = store_->RequestGrant(request);
+    ASSERT_TRUE(grant) << grant.error().ToString();
+    ASSERT_TRUE(store_->ApproveGrant(grant->id));
+    waiting.push_back(grant->id);
+  }
+  ASSERT_TRUE(store_->RevokeGrant(revoked, "project over"));
+
+  access_->writes = 0;
+  auto outcome = Reconcile();
+  ASSERT_FALSE(outcome) << "the new grants still do not fit";
+  EXPECT_EQ(outcome.error().code(), ErrorCode::kResourceExhausted) << outcome.error().ToString();
+  EXPECT_EQ(access_->writes, 1) << "one narrowing write: the revoked statements go";
+  EXPECT_EQ(store_->GetGrant(revoked)->state, GrantState::kRevoked)
+      << "the revoke completes in the first pass";
+  for (std::int64_t id : waiting) EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kApplying);
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+  EXPECT_TRUE(policy::EquivalentPolicies(ActualPolicy(), foreign_only)) << "the foreign statements, exactly";
+  auto log = store_->AuditLog(0, 10'000);
+  ASSERT_TRUE(log);
+  std::string last_apply;
+  for (const auto& record : *log) {
+    if (record.action == "reconcile.apply") last_apply = record.after_json;
+  }
+  EXPECT_NE(last_apply.find("revocations first"), std::string::npos) << last_apply;
+
+  access_->writes = 0;
+  auto again = Reconcile();  // nothing left to revoke: the bucket waits for room, writing nothing
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(access_->writes, 0);
+}
+
 TEST_F(BucketReconcilerTest, PolicyServedOverTwentyKilobytesFailsThatBucketAndTheOthersGoOn) {
   std::string statements;
   for (int n = 0; statements.size() <= policy::kMaxBucketPolicyBytes; ++n) {
