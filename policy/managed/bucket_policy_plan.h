@@ -21,7 +21,7 @@
 namespace govd::policy {
 
 // A share the plan leaves out because no statement can be rendered for it: its index in the
-// shares given to PlanBucketPolicy, and why.
+// shares given to PlanBucketPolicyPerShare, and why.
 struct RefusedShare {
   std::size_t index = 0;
   std::string reason;
