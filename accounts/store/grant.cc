@@ -155,6 +155,22 @@ Status ValidatePrefix(std::string_view prefix) {
   return ValidatePrefixSegments(prefix);
 }
 
+Status ValidateGrantee(std::string_view grantee) {
+  if (grantee.find_first_of("*?") != std::string_view::npos) {
+    return InvalidArgument("grantee \"" + std::string(grantee) +
+                               "\" contains a wildcard ('*' or '?'); a grant names one IAM principal ARN, "
+                               "and IAM principal ARNs have no wildcards",
+                           "grantee");
+  }
+  auto principal = policy::ParsePrincipalArn(grantee);
+  if (!principal) {
+    return InvalidArgument(
+        "grantee \"" + std::string(grantee) + "\" is not a principal ARN: " + principal.error().message(),
+        "grantee");
+  }
+  return Ok();
+}
+
 bool PrefixesOverlap(std::string_view a, std::string_view b) {
   return a.starts_with(b) || b.starts_with(a);
 }

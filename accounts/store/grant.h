@@ -57,6 +57,11 @@ Status ValidateBucketName(std::string_view bucket);
 // in the middle, no leading '/', printable ASCII, at most 1024 bytes. "" means the whole bucket.
 Status ValidatePrefix(std::string_view prefix);
 
+// A grantee as requested: one IAM principal ARN (policy::ParsePrincipalArn), without a wildcard
+// ('*' or '?'): IAM principal ARNs have none, and a grant names one principal, never a pattern of
+// them. kInvalidArgument at "grantee", naming the value and what is wrong with it.
+Status ValidateGrantee(std::string_view grantee);
+
 // True when one prefix covers data of the other (either is a prefix of the other).
 bool PrefixesOverlap(std::string_view a, std::string_view b);
 
@@ -64,7 +69,7 @@ struct GrantRequest {
   policy::AccountId owner;  // the child account that owns the bucket
   std::string bucket;
   std::string prefix;
-  std::string grantee;  // a principal ARN, checked with policy::ParsePrincipalArn
+  std::string grantee;  // a principal ARN without wildcards, checked with ValidateGrantee
   GrantActions actions = GrantActions::kRead;
   std::optional<TimePoint> expires_at;
   std::string reason;

@@ -77,9 +77,7 @@ namespace {
 
 Status ValidateRequest(const GrantRequest& r, TimePoint now) {
   GOVD_TRY(ValidatePrefix(r.prefix));
-  if (auto principal = policy::ParsePrincipalArn(r.grantee); !principal) {
-    return principal.error().WithContext("grantee \"" + r.grantee + "\"");
-  }
+  GOVD_TRY(ValidateGrantee(r.grantee));
   if (r.reason.empty()) return InvalidArgument("a grant request needs a reason", "reason");
   if (r.expires_at && *r.expires_at <= now) {
     return InvalidArgument("expiry " + std::to_string(pg::ToMicros(*r.expires_at)) +

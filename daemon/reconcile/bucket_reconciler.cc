@@ -21,20 +21,35 @@ using PlanAction = policy::BucketPolicyPlan::Action;
 // as if it had.
 bool IsDesired(const Grant& grant) { return accounts::IsLive(grant.state); }
 
-std::vector<policy::BucketShare> SharesOf(const std::vector<Grant>& grants) {
+// The shares of the desired grants, and for each the grant it comes from (its index in `grants`).
+struct DesiredShares {
   std::vector<policy::BucketShare> shares;
-  for (const auto& grant : grants) {
-    if (IsDesired(grant)) {
-      shares.push_back({grant.bucket, grant.prefix, grant.grantee, grant.actions == accounts::GrantActions::kReadList});
+  std::vector<std::size_t> grant_of;
+};
+
+policy::BucketShare ShareOf(const Grant& grant) {
+  return {grant.bucket, grant.prefix, grant.grantee, grant.actions == accounts::GrantActions::kReadList};
+}
+
+DesiredShares SharesOf(const std::vector<Grant>& grants) {
+  DesiredShares desired;
+  for (std::size_t i = 0; i < grants.size(); ++i) {
+    if (IsDesired(grants[i])) {
+      desired.shares.push_back(ShareOf(grants[i]));
+      desired.grant_of.push_back(i);
     }
   }
-  return shares;
+  return desired;
 }
 
 Result<Json::Value> ParseActualPolicy(const std::string& bucket, const std::string& text) {
   GOVD_ASSIGN_OR_RETURN(Json::Value document, ParseStrictJson(text, "the policy of bucket " + bucket));
   // AWS names a deleted grantee by its unique id, which is no ARN; FailDeletedGrantees handles it.
-  auto parsed = policy::ParsePolicyValue(policy::WithoutUniqueIdPrincipals(document), policy::PolicyKind::kResource);
+  // A statement of govd's own that does not parse (a wildcard grantee's, written by an older govd)
+  // is never desired: the plan removes it, so it does not make the bucket unreadable.
+  auto parsed = policy::ParsePolicyValue(
+      policy::WithoutUnparseableManagedAllows(policy::WithoutUniqueIdPrincipals(document)),
+      policy::PolicyKind::kResource);
   if (!parsed) return parsed.error().WithContext("the policy of bucket " + bucket + " is not a valid bucket policy");
   // Already over the limit (AWS refuses to store such a policy, RadosGW does not): retrying does not
   // make room for govd's statements, so the bucket fails (measured as ComposeBucketPolicy measures).
@@ -73,8 +88,13 @@ Result<ReconcileOutcome> BucketReconciler::Reconcile(const std::string& bucket, 
     GOVD_TRY(FailDeletedGrantees(*actual, grants, outcome));
     GOVD_TRY(FailGuardrailDenied(owner, grants, outcome));
   }
-  auto plan = policy::PlanBucketPolicy(*actual, SharesOf(grants));
-  if (!plan) return FailBucket(bucket, grants, plan.error());
+  DesiredShares desired = SharesOf(grants);
+  auto plan = policy::PlanBucketPolicyPerShare(*actual, desired.shares);
+  if (!plan) {
+    if (!options_.dry_run) GOVD_TRY(RevokeFirst(ref, *actual, grants, outcome));
+    return FailBucket(bucket, grants, plan.error(), std::move(outcome));
+  }
+  if (!options_.dry_run) GOVD_TRY(FailUnrenderable(*plan, desired.grant_of, grants, outcome));
   outcome.action = plan->action;
   outcome.missing = plan->missing;
   outcome.unexpected = plan->unexpected;
@@ -163,10 +183,66 @@ Status BucketReconciler::FailGuardrailDenied(const policy::AccountId& owner, std
     }
     policy::BucketShare share{grant.bucket, grant.prefix, grant.grantee,
                               grant.actions == accounts::GrantActions::kReadList};
+    // No statement can be rendered for it, so there is nothing to evaluate: the plan refuses it
+    // and FailUnrenderable fails it alone (an error here would hold up the whole bucket).
+    if (!policy::CheckRenderable(share)) continue;
     GOVD_ASSIGN_OR_RETURN(std::optional<std::string> denial, policy::GuardrailDenial(*org, share, owner.str()));
     if (!denial) continue;
     GOVD_ASSIGN_OR_RETURN(grant, store_.MarkFailed(grant.id, grant.generation, *denial));
     outcome.failed.push_back(grant.id);
+  }
+  return Ok();
+}
+
+// A grant no statement can be rendered for (a grantee with a wildcard that predates the check at
+// the door, a prefix edited in the database) was left out of the plan: it fails alone, with the
+// reason, before anything is written, so that the bucket's other grants and revokes go on.
+Status BucketReconciler::FailUnrenderable(const policy::BucketPolicyPlan& plan,
+                                          const std::vector<std::size_t>& grant_of,
+                                          std::vector<Grant>& grants, ReconcileOutcome& outcome) {
+  for (const auto& refused : plan.refused) {
+    Grant& grant = grants[grant_of[refused.index]];
+    GOVD_ASSIGN_OR_RETURN(
+        grant, store_.MarkFailed(grant.id, grant.generation,
+                                 "no bucket policy statement can be rendered for it: " + refused.reason));
+    outcome.failed.push_back(grant.id);
+  }
+  return Ok();
+}
+
+// Revocations first: the desired document cannot be built (the new grants do not fit beside the
+// foreign statements, say), but what is being revoked must not wait for that. Plans with the
+// active grants alone: nothing new is added, the revoked statements go, so the write is narrower
+// than the current policy; then the revokes complete. Nothing to do without a revoking grant, or
+// when even that plan fails (the bucket then fails as a whole, as before).
+Status BucketReconciler::RevokeFirst(const accounts::S3BucketRef& ref, const Json::Value& actual,
+                                     std::vector<Grant>& grants, ReconcileOutcome& outcome) {
+  auto revoking = [](const Grant& grant) { return grant.state == GrantState::kRevoking; };
+  if (std::none_of(grants.begin(), grants.end(), revoking)) return Ok();
+  std::vector<policy::BucketShare> active;
+  for (const auto& grant : grants) {
+    if (grant.state == GrantState::kActive) active.push_back(ShareOf(grant));
+  }
+  auto plan = policy::PlanBucketPolicyPerShare(actual, active);
+  if (!plan) return Ok();
+  if (plan->action != PlanAction::kNone) {
+    GOVD_TRY(Apply(ref, *plan));
+    Json::Value before(Json::objectValue);
+    before["policy_sha256"] = PolicyHash(actual);
+    before["drift_unexpected"] = StringList(plan->unexpected);
+    Json::Value after(Json::objectValue);
+    after["policy_sha256"] = PolicyHash(plan->document);
+    after["action"] = plan->action == PlanAction::kPut ? "put" : "delete";
+    after["only"] = "revocations first: the desired document cannot be built";
+    GOVD_TRY(store_.RecordReconcile(ref.name, "reconcile.apply", policy::CompactJson(before),
+                                    policy::CompactJson(after)));
+    outcome.kind = ReconcileOutcome::Kind::kApplied;
+    outcome.action = plan->action;
+  }
+  for (auto& grant : grants) {
+    if (!revoking(grant) || WaitsForReaderTrust(grant)) continue;
+    GOVD_ASSIGN_OR_RETURN(grant, store_.MarkRevoked(grant.id, grant.generation));
+    outcome.revoked.push_back(grant.id);
   }
   return Ok();
 }
@@ -220,13 +296,13 @@ bool BucketReconciler::WaitsForReaderTrust(const Grant& grant) const {
   return trust->allows && !needed_by_another;
 }
 
-// A failure retrying cannot mend (a policy that does not parse, a grant that cannot be rendered,
-// a document over the size limit): nothing is written; grants being applied fail with the reason
-// so that they do not wait forever; the failure is recorded.
+// A failure retrying cannot mend (a policy that does not parse, a document S3 refuses): nothing
+// more is written (a plan that failed may have removed revoked statements first, RevokeFirst);
+// grants being applied fail with the reason so that they do not wait forever; the failure is
+// recorded.
 Result<ReconcileOutcome> BucketReconciler::FailBucket(const std::string& bucket, std::vector<Grant>& grants,
-                                                      const Error& cause) {
+                                                      const Error& cause, ReconcileOutcome outcome) {
   if (cause.retryable()) return cause;
-  ReconcileOutcome outcome;
   outcome.kind = ReconcileOutcome::Kind::kFailed;
   outcome.reason = cause.ToString();
   if (options_.dry_run) return outcome;

@@ -1,14 +1,18 @@
 // daemon/reconcile/bucket_reconciler.h
 // One level-triggered reconcile pass over one shared bucket's policy (ARCHITECTURE.md, "The
 // reconcile loop"): read the grants and the actual policy afresh, fail the grants being applied
-// that the organisation's guardrails refuse, render the desired managed statements, and when the
+// that the organisation's guardrails refuse, render the desired managed statements (a grant that
+// cannot be rendered fails alone and is left out; when the desired document cannot be built at
+// all, the revoked statements still go first: a revoke never waits on another grant), and when the
 // two differ write foreign + desired (never wider, checked), re-read to verify, record the change
-// and its drift in the audit log; only then move grants applying -> active and revoking -> revoked. A crash anywhere leaves a state the next pass
-// repairs: nothing is marked done before S3 shows it.
+// and its drift in the audit log; only then move grants applying -> active and revoking ->
+// revoked. A crash anywhere leaves a state the next pass repairs: nothing is marked done before
+// S3 shows it.
 // Thread safety: one reconciler per thread (the Store is one connection). Never logs policies or
 // credentials; the audit log gets policy hashes, Sids and grant ids.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -74,11 +78,16 @@ class BucketReconciler {
                              ReconcileOutcome& outcome);
   Status FailGuardrailDenied(const policy::AccountId& owner, std::vector<accounts::Grant>& grants,
                              ReconcileOutcome& outcome);
+  Status FailUnrenderable(const policy::BucketPolicyPlan& plan, const std::vector<std::size_t>& grant_of,
+                          std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);
+  Status RevokeFirst(const accounts::S3BucketRef& ref, const Json::Value& actual,
+                     std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);
   Status Apply(const accounts::S3BucketRef& ref, const policy::BucketPolicyPlan& plan);
   Status FinishTransitions(std::vector<accounts::Grant>& grants, ReconcileOutcome& outcome);
   bool WaitsForReaderTrust(const accounts::Grant& grant) const;
+  // `outcome`: what the pass did before it failed (revocations first), kept in the kFailed outcome.
   Result<ReconcileOutcome> FailBucket(const std::string& bucket, std::vector<accounts::Grant>& grants,
-                                      const Error& cause);
+                                      const Error& cause, ReconcileOutcome outcome = {});
 
   accounts::Store& store_;
   BucketPolicyAccess& policies_;

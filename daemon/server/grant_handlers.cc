@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/store/grant.h"
 #include "base/iso8601.h"
 #include "base/json_text.h"
 #include "daemon/server/grant_conditions.h"
@@ -70,11 +71,9 @@ Result<std::string> RequiredString(const Json::Value& body, const std::string& f
   return *std::move(value);
 }
 
-Status CheckGrantee(const std::string& grantee) {
-  auto principal = policy::ParsePrincipalArn(grantee);
-  if (principal) return Ok();
-  return InvalidArgument("field \"grantee\" is not a principal ARN: " + principal.error().message(), "grantee");
-}
+// The store checks the grantee the same way; checked here too so that a bad one is refused
+// before anything else is looked up. The error names the field ("grantee") and the value.
+Status CheckGrantee(const std::string& grantee) { return accounts::ValidateGrantee(grantee); }
 
 // The reason of approve (optional), reject and revoke (required by the store, which names it).
 Result<std::string> ParseDecisionBody(const Json::Value& body) {

@@ -1,6 +1,8 @@
 #include "policy/managed/bucket_policy_plan.h"
 
+#include <cstddef>
 #include <set>
+#include <utility>
 
 #include "policy/engine/policy_canonical.h"
 
@@ -75,6 +77,22 @@ Result<BucketPolicyPlan> PlanBucketPolicy(const Json::Value& actual, std::span<c
     plan.action = BucketPolicyPlan::Action::kPut;
     plan.document = std::move(document);
   }
+  return plan;
+}
+
+Result<BucketPolicyPlan> PlanBucketPolicyPerShare(const Json::Value& actual,
+                                                  std::span<const BucketShare> shares) {
+  std::vector<RefusedShare> refused;
+  std::vector<BucketShare> renderable;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    if (Status checked = CheckRenderable(shares[i]); !checked) {
+      refused.push_back({i, checked.error().message()});
+    } else {
+      renderable.push_back(shares[i]);
+    }
+  }
+  GOVD_ASSIGN_OR_RETURN(BucketPolicyPlan plan, PlanBucketPolicy(actual, renderable));
+  plan.refused = std::move(refused);
   return plan;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "policy/engine/arn.h"
+#include "policy/engine/parser.h"
 #include "policy/engine/policy_canonical.h"
 
 namespace govd::policy {
@@ -29,6 +30,17 @@ Status CheckPrefix(const BucketShare& share) {
   if (share.prefix.starts_with('/')) {
     return InvalidArgument("prefix \"" + share.prefix + "\" of bucket " + share.bucket + " starts with '/'");
   }
+  return Ok();
+}
+
+// A principal with a wildcard would name every role or user it matches (if AWS took it at all).
+Status CheckPrincipal(const BucketShare& share) {
+  if (share.principal.find_first_of("*?") != std::string::npos) {
+    return InvalidArgument("grantee \"" + share.principal + "\" of bucket " + share.bucket +
+                           " contains a wildcard ('*' or '?'); an IAM principal ARN names one principal");
+  }
+  auto principal = ParsePrincipalArn(share.principal);
+  if (!principal) return principal.error().WithContext("grantee of bucket " + share.bucket);
   return Ok();
 }
 
@@ -96,6 +108,29 @@ Json::Value WithoutUniqueIdPrincipals(const Json::Value& document) {
 
 namespace {
 
+bool ParsesAlone(const Json::Value& statement) {
+  Json::Value document(Json::objectValue);
+  document["Version"] = "2012-10-17";
+  document["Statement"].append(statement);
+  return ParsePolicyValue(document, PolicyKind::kResource).has_value();
+}
+
+}  // namespace
+
+Json::Value WithoutUnparseableManagedAllows(const Json::Value& document) {
+  if (!document.isObject() || !document["Statement"].isArray()) return document;
+  Json::Value checked = document;
+  Json::Value statements(Json::arrayValue);
+  for (const auto& statement : document["Statement"]) {
+    bool managed_allow = IsManagedStatement(statement) && statement["Effect"] == "Allow";
+    if (!managed_allow || ParsesAlone(statement)) statements.append(statement);
+  }
+  checked["Statement"] = statements;
+  return checked;
+}
+
+namespace {
+
 Json::Value Statement(std::string_view kind, const std::string& principal, const char* action) {
   Json::Value statement(Json::objectValue);
   statement["Sid"] = ManagedSid(kind, principal);
@@ -138,9 +173,7 @@ Result<std::map<std::string, GranteeShares>> GroupByGrantee(std::span<const Buck
       return Internal("shares of buckets " + shares.front().bucket + " and " + share.bucket +
                       " rendered together");
     }
-    GOVD_TRY(CheckPrefix(share));
-    auto principal = ParsePrincipalArn(share.principal);
-    if (!principal) return principal.error().WithContext("grantee of bucket " + share.bucket);
+    GOVD_TRY(CheckRenderable(share));
     auto& grantee = grantees[share.principal];
     grantee.read_prefixes.insert(share.prefix);
     if (share.list) grantee.list_prefixes.insert(share.prefix);
@@ -149,6 +182,11 @@ Result<std::map<std::string, GranteeShares>> GroupByGrantee(std::span<const Buck
 }
 
 }  // namespace
+
+Status CheckRenderable(const BucketShare& share) {
+  GOVD_TRY(CheckPrefix(share));
+  return CheckPrincipal(share);
+}
 
 std::string ManagedSid(std::string_view kind, std::string_view principal) {
   return std::string(kManagedSidPrefix) + std::string(kind) + PrincipalTag(principal);

@@ -5,7 +5,7 @@
 // write: the foreign statements exactly as they were, then the managed ones.
 // Pure, thread safe. It never drops or edits a foreign statement, and it never renders access
 // wider than the grants it is given: a prefix that could widen a Resource pattern (a wildcard, a
-// policy variable) is refused, not escaped.
+// policy variable) or a principal with a wildcard is refused, not escaped.
 #pragma once
 
 #include <json/value.h>
@@ -47,11 +47,18 @@ bool IsManagedStatement(const Json::Value& statement);
 // missing policy: pass Json::nullValue) gives two empty lists.
 SplitStatements SplitByOwner(const Json::Value& document);
 
+// OK when a statement can be rendered for `share`: its prefix widens no pattern (no wildcard, '$',
+// control character or leading '/'), and its principal is one IAM principal ARN, with no wildcard
+// ('*' or '?': IAM principal ARNs have none, and AWS refuses a policy naming one). The error names
+// the share's bucket and what is wrong with it.
+Status CheckRenderable(const BucketShare& share);
+
 // Renders the managed statements for one bucket's shares: per grantee, one s3:GetObject statement
 // over all its prefixes and, when any share lists, one s3:ListBucket statement limited by an
 // s3:prefix condition. Prefixes covered by a shorter prefix of the same grantee are dropped.
 // Deterministic: the same shares in any order give the same statements, with stable Sids.
-// REQUIRES: every share names the same bucket. Errors name the share that is refused.
+// REQUIRES: every share names the same bucket. Errors name the share that is refused (the first
+// that CheckRenderable refuses): to render the others all the same, filter with CheckRenderable.
 Result<std::vector<Json::Value>> RenderBucketStatements(std::span<const BucketShare> shares);
 
 // The Sid govd gives the statement of `kind` ("Read", "List") for `principal`: the prefix, the kind
@@ -68,6 +75,13 @@ std::vector<std::string> DeletedGrantees(const Json::Value& actual, std::span<co
 // without statements left naming nobody: what the policy parser can check, since a unique id is
 // no ARN. Only for checking a policy read back from S3; never write the result.
 Json::Value WithoutUniqueIdPrincipals(const Json::Value& document);
+
+// `document` without govd's own Allow statements that do not parse on their own (a wildcard
+// grantee's statement an older govd wrote, which RadosGW stores and AWS refuses): what the policy
+// parser can check. Such a statement is never desired, so the plan removes it, which only narrows;
+// a foreign statement or a Deny that does not parse still makes the whole document unreadable.
+// Only for checking a policy read back from S3; never write the result.
+Json::Value WithoutUnparseableManagedAllows(const Json::Value& document);
 
 // The document to write in place of `actual` (Json::nullValue when there is no policy): its
 // Version, Id and foreign statements exactly as they were (a 2008-10-17 document keeps treating

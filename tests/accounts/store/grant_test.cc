@@ -76,5 +76,31 @@ TEST(Prefix, OverlapIsEitherWay) {
   EXPECT_FALSE(PrefixesOverlap("reports/2024/", "reports/2025/"));
 }
 
+// Issue 16: a grantee is one IAM principal ARN, and those have no wildcards.
+TEST(Grantee, AcceptsOnePrincipalArn) {
+  for (const char* ok :
+       {"arn:aws:iam::111111111111:role/central-reader", "arn:aws:iam::111111111111:user/central",
+        "arn:aws:iam::111111111111:root", "arn:aws:sts::111111111111:assumed-role/reader/s1"}) {
+    EXPECT_TRUE(ValidateGrantee(ok)) << ok;
+  }
+}
+
+TEST(Grantee, RefusesWildcardsNamingTheFieldAndTheValue) {
+  for (const char* bad : {"arn:aws:iam::111111111111:role/*", "arn:aws:iam::111111111111:user/c?ntral", "*",
+                          "arn:aws:iam::*:root"}) {
+    Status st = ValidateGrantee(bad);
+    ASSERT_FALSE(st) << bad;
+    EXPECT_EQ(st.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(st.error().where(), "grantee");
+    EXPECT_NE(st.error().message().find(std::string("grantee \"") + bad + "\" contains a wildcard"),
+              std::string::npos)
+        << st.error().ToString();
+  }
+  Status not_arn = ValidateGrantee("bob");
+  ASSERT_FALSE(not_arn);
+  EXPECT_EQ(not_arn.error().where(), "grantee");
+  EXPECT_NE(not_arn.error().message().find("grantee \"bob\" is not a principal ARN"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace govd::accounts

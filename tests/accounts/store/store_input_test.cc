@@ -84,6 +84,19 @@ TEST_F(InputTest, InvalidPrincipalArn) {
   }
 }
 
+// Issue 16: a wildcard grantee, once approved, could not be rendered into the bucket policy and
+// held up every revoke of its bucket. The door refuses it, naming the field.
+TEST_F(InputTest, WildcardGrantee) {
+  for (const char* bad : {"arn:aws:iam::111111111111:role/*", "arn:aws:iam::111111111111:user/c?ntral"}) {
+    GrantRequest r = ReadRequest();
+    r.grantee = bad;
+    ExpectRefused(r, ErrorCode::kInvalidArgument, std::string("grantee \"") + bad + "\" contains a wildcard");
+    auto refused = store_->RequestGrant(r);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().where(), "grantee");
+  }
+}
+
 TEST_F(InputTest, MissingReason) {
   GrantRequest r = ReadRequest();
   r.reason.clear();

@@ -2,18 +2,20 @@
 // RadosGW (actual bucket policies, enforced), both started by CTest fixtures. Tenant
 // 222222222222 is the child account (la1) that owns the bucket; 111111111111 is the central one.
 #include "daemon/reconcile/bucket_reconciler.h"
-#include "daemon/reconcile/tenant_pass.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/iam_client.h"
 #include "accounts/aws/s3_client.h"
+#include "daemon/reconcile/tenant_pass.h"
 #include "policy/engine/policy_canonical.h"
 #include "policy/managed/managed_statements.h"
 #include "policy/managed/reader_trust.h"
@@ -537,6 +539,133 @@ TEST_F(BucketReconcilerTest, DeletedGranteeFailsItsGrantAloneAndTheOthersStay) {
   EXPECT_TRUE(CentralCanRead("reports/2026/q3.csv"));
 }
 
+// Issue 16: a grant whose grantee has a wildcard (accepted before the door refused it; here written
+// into the database by hand, past the door) cannot be rendered into a bucket policy. It fails
+// alone, with its reason, in the pass that finds it; a revoke on the same bucket completes in that
+// same pass (S3 denies the grantee within 2 s of the pass starting), and a valid grant approved
+// beside it becomes active.
+TEST_F(BucketReconcilerTest, UnrenderableGrantFailsAloneAndTheRevokeBesideItCompletesInTheSamePass) {
+  std::int64_t revoked = GrantReports();
+  ASSERT_TRUE(Reconcile());
+  ASSERT_EQ(store_->GetGrant(revoked)->state, GrantState::kActive);
+  ASSERT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  ASSERT_TRUE(la1_->PutObject(OwnBucket(), "maps/leeds.geojson", "{}"));
+
+  accounts::GrantRequest request = accounts::testing::ReadRequest("secret/", bucket_);
+  auto bad = store_->RequestGrant(request);
+  ASSERT_TRUE(bad) << bad.error().ToString();
+  ASSERT_TRUE(store_->ApproveGrant(bad->id));
+  db_->Exec("UPDATE govd.grants SET grantee = 'arn:aws:iam::111111111111:role/*' WHERE grant_id = " +
+            std::to_string(bad->id));
+  request = accounts::testing::ReadRequest("maps/", bucket_);
+  request.grantee = kCentralUser;
+  auto pending = store_->RequestGrant(request);
+  ASSERT_TRUE(pending) << pending.error().ToString();
+  ASSERT_TRUE(store_->ApproveGrant(pending->id));
+  ASSERT_TRUE(store_->RevokeGrant(revoked, "project over"));
+
+  const auto started = std::chrono::steady_clock::now();
+  TenantPass pass = Pass();
+  auto report = pass.Run();
+  ASSERT_TRUE(report) << report.error().ToString();
+  ASSERT_EQ(report->buckets.size(), 1U);
+  const Result<ReconcileOutcome>& outcome = report->buckets[0].outcome;
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_EQ(outcome->kind, Kind::kApplied) << outcome->reason;
+  EXPECT_EQ(outcome->revoked, std::vector<std::int64_t>{revoked});
+  EXPECT_EQ(outcome->failed, std::vector<std::int64_t>{bad->id});
+  EXPECT_EQ(outcome->activated, std::vector<std::int64_t>{pending->id});
+  EXPECT_EQ(store_->GetGrant(revoked)->state, GrantState::kRevoked)
+      << "the revoke completes in the first pass";
+  EXPECT_EQ(store_->GetGrant(pending->id)->state, GrantState::kActive);
+  auto failed = store_->GetGrant(bad->id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, GrantState::kFailed);
+  EXPECT_NE(failed->state_reason.find("arn:aws:iam::111111111111:role/*"), std::string::npos)
+      << failed->state_reason;
+  EXPECT_NE(failed->state_reason.find("wildcard"), std::string::npos) << failed->state_reason;
+
+  // Generous limit to wait on the server, strict limit on when it denied.
+  bool denied = false;
+  auto denied_after = std::chrono::steady_clock::duration::max();
+  while (std::chrono::steady_clock::now() - started < std::chrono::seconds(60)) {
+    if (!CentralCanRead("reports/2026/q3.csv")) {
+      denied = true;
+      denied_after = std::chrono::steady_clock::now() - started;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(denied) << "the revoked grantee could still read after 60 s";
+  std::cout << "[ figures  ] revoke beside an unrenderable grant: S3 denied "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(denied_after).count()
+            << " ms after the pass started\n";
+  EXPECT_LT(denied_after, std::chrono::seconds(2))
+      << "denied after " << std::chrono::duration_cast<std::chrono::milliseconds>(denied_after).count()
+      << " ms";
+  EXPECT_TRUE(CentralCanRead("maps/leeds.geojson")) << "the valid grant beside the bad one is in force";
+  EXPECT_FALSE(CentralCanRead("secret/staff.csv"));
+  const std::string now = la1_->GetBucketPolicy(OwnBucket()).value_or("");
+  EXPECT_EQ(now.find("role/*"), std::string::npos) << now;
+
+  clock_.Advance(std::chrono::seconds(301));  // the resync: in sync, nothing written, nothing stuck
+  int writes = access_->writes;
+  auto resync = pass.Run();
+  ASSERT_TRUE(resync) << resync.error().ToString();
+  EXPECT_EQ(resync->in_sync, 1);
+  EXPECT_EQ(resync->failed, 0);
+  EXPECT_EQ(access_->writes, writes);
+}
+
+// Issue 16, as found in the field: an older govd rendered a wildcard grantee's statement and
+// RadosGW stored it (AWS would refuse it). The policy then no longer parses, and every pass of the
+// bucket failed with "a principal may not contain wildcards", holding the revoke beside it. The
+// statement is govd's own and never desired: the pass removes it with the revoked one, and fails
+// the bad grant alone.
+TEST_F(BucketReconcilerTest, AWildcardStatementAnOlderGovdWroteGoesWithTheRevokeBesideIt) {
+  std::int64_t revoked = GrantReports();
+  ASSERT_TRUE(Reconcile());
+  ASSERT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  constexpr const char* kAnyRole = "arn:aws:iam::111111111111:role/*";
+  accounts::GrantRequest request = accounts::testing::ReadRequest("secret/", bucket_);
+  auto bad = store_->RequestGrant(request);
+  ASSERT_TRUE(bad) << bad.error().ToString();
+  ASSERT_TRUE(store_->ApproveGrant(bad->id));
+  db_->Exec("UPDATE govd.grants SET grantee = '" + std::string(kAnyRole) +
+            "', state = 'active', deadline = NULL " + "WHERE grant_id = " + std::to_string(bad->id));
+  Json::Value legacy = ActualPolicy();
+  Json::Value statement(Json::objectValue);
+  statement["Sid"] = policy::ManagedSid("Read", kAnyRole);
+  statement["Effect"] = "Allow";
+  statement["Principal"]["AWS"] = kAnyRole;
+  statement["Action"] = "s3:GetObject";
+  statement["Resource"] = "arn:aws:s3:::" + bucket_ + "/secret/*";
+  legacy["Statement"].append(statement);
+  if (!la1_->PutBucketPolicy(OwnBucket(), policy::CompactJson(legacy))) {
+    GTEST_SKIP() << "this RadosGW refuses a wildcard principal, as AWS does: the case cannot arise on it";
+  }
+  ASSERT_TRUE(store_->RevokeGrant(revoked, "project over"));
+
+  TenantPass pass = Pass();
+  auto report = pass.Run();
+  ASSERT_TRUE(report) << report.error().ToString();
+  ASSERT_EQ(report->buckets.size(), 1U);
+  const Result<ReconcileOutcome>& outcome = report->buckets[0].outcome;
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  EXPECT_EQ(outcome->kind, Kind::kApplied) << outcome->reason;
+  EXPECT_EQ(outcome->revoked, std::vector<std::int64_t>{revoked});
+  EXPECT_EQ(outcome->failed, std::vector<std::int64_t>{bad->id});
+  EXPECT_EQ(store_->GetGrant(revoked)->state, GrantState::kRevoked)
+      << "the revoke completes in the first pass";
+  auto failed = store_->GetGrant(bad->id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, GrantState::kFailed);
+  EXPECT_NE(failed->state_reason.find("wildcard"), std::string::npos) << failed->state_reason;
+  EXPECT_TRUE(ActualPolicy().isNull()) << policy::CompactJson(ActualPolicy());
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+  EXPECT_FALSE(CentralCanRead("secret/staff.csv"));
+}
+
 TEST_F(BucketReconcilerTest, MalformedPolicyInS3FailsTheBucketClearlyAndWritesNothing) {
   std::int64_t id = GrantReports();
   // RadosGW refuses documents with duplicate keys, so S3 answering one is played at the access
@@ -580,6 +709,69 @@ TEST_F(BucketReconcilerTest, PolicyThatWouldPassTwentyKilobytesIsRefusedAndTheFo
   EXPECT_NE(grant->state, GrantState::kActive);
   EXPECT_EQ(la1_->GetBucketPolicy(OwnBucket()).value_or(""), stored) << "the foreign statements are untouched";
   EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+}
+
+// Revocations first: new grants that do not fit in the policy beside the foreign statements
+// (the desired document cannot be built) do not hold up a revoke on the same bucket. The pass
+// removes the revoked statements (nothing new is added, so the write is narrower), the revoke
+// completes, and the new grants wait with the size error, as before.
+TEST_F(BucketReconcilerTest, ARevokeGoesFirstWhenTheNewGrantsBesideItDoNotFit) {
+  std::int64_t revoked = GrantReports();
+  ASSERT_TRUE(Reconcile());
+  ASSERT_TRUE(CentralCanRead("reports/2026/q3.csv"));
+  Json::Value policy = ActualPolicy();
+  // Foreign statements up to 150 bytes short of the limit, beside govd's statements of the grant.
+  for (int n = 0;; ++n) {
+    Json::Value more = policy;
+    more["Statement"].append(policy::testing::JsonOf(ForeignStatement(bucket_, n)));
+    if (policy::CompactJson(more).size() > policy::kMaxBucketPolicyBytes - 150) break;
+    policy = more;
+  }
+  ASSERT_TRUE(la1_->PutBucketPolicy(OwnBucket(), policy::CompactJson(policy)));
+  Json::Value foreign_only = policy;
+  foreign_only["Statement"] = Json::Value(Json::arrayValue);
+  for (const auto& statement : policy["Statement"]) {
+    if (!policy::IsManagedStatement(statement)) foreign_only["Statement"].append(statement);
+  }
+  // Three new grants, each with statements larger than what the revoke frees.
+  std::vector<std::int64_t> waiting;
+  for (const char* grantee : {"arn:aws:iam::111111111111:role/statistics-reader-north",
+                              "arn:aws:iam::111111111111:role/statistics-reader-south",
+                              "arn:aws:iam::111111111111:role/statistics-reader-west"}) {
+    accounts::GrantRequest request =
+        accounts::testing::ReadRequest("maps/regional/boundaries/2026/quarterly/", bucket_);
+    request.grantee = grantee;
+    request.actions = GrantActions::kReadList;
+    auto grant = store_->RequestGrant(request);
+    ASSERT_TRUE(grant) << grant.error().ToString();
+    ASSERT_TRUE(store_->ApproveGrant(grant->id));
+    waiting.push_back(grant->id);
+  }
+  ASSERT_TRUE(store_->RevokeGrant(revoked, "project over"));
+
+  access_->writes = 0;
+  auto outcome = Reconcile();
+  ASSERT_FALSE(outcome) << "the new grants still do not fit";
+  EXPECT_EQ(outcome.error().code(), ErrorCode::kResourceExhausted) << outcome.error().ToString();
+  EXPECT_EQ(access_->writes, 1) << "one narrowing write: the revoked statements go";
+  EXPECT_EQ(store_->GetGrant(revoked)->state, GrantState::kRevoked)
+      << "the revoke completes in the first pass";
+  for (std::int64_t id : waiting) EXPECT_EQ(store_->GetGrant(id)->state, GrantState::kApplying);
+  EXPECT_FALSE(CentralCanRead("reports/2026/q3.csv"));
+  EXPECT_TRUE(policy::EquivalentPolicies(ActualPolicy(), foreign_only)) << "the foreign statements, exactly";
+  auto log = store_->AuditLog(0, 10'000);
+  ASSERT_TRUE(log);
+  std::string last_apply;
+  for (const auto& record : *log) {
+    if (record.action == "reconcile.apply") last_apply = record.after_json;
+  }
+  EXPECT_NE(last_apply.find("revocations first"), std::string::npos) << last_apply;
+
+  access_->writes = 0;
+  auto again = Reconcile();  // nothing left to revoke: the bucket waits for room, writing nothing
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(access_->writes, 0);
 }
 
 TEST_F(BucketReconcilerTest, PolicyServedOverTwentyKilobytesFailsThatBucketAndTheOthersGoOn) {

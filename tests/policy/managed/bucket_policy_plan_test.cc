@@ -111,6 +111,55 @@ TEST(BucketPolicyPlanTest, RefusedShareFailsThePlanWithoutAWrite) {
   EXPECT_EQ(plan.error().code(), ErrorCode::kInvalidArgument);
 }
 
+// Issue 16: a grant whose grantee has a wildcard cannot be rendered. Beside it, another grant is
+// being revoked (its share is no longer given, its statements are still in the policy): the plan
+// refuses the bad shares alone, still removes the revoked statements, keeps the rest and the
+// foreign statement, and is never wider than before. The strict plan fails as a whole instead.
+TEST(BucketPolicyPlanTest, UnrenderableShareIsRefusedAloneAndTheRevokeBesideItStillGoes) {
+  constexpr const char* kAuditor = "arn:aws:iam::111111111111:user/auditor";
+  constexpr const char* kAnyRole = "arn:aws:iam::111111111111:role/*";
+  constexpr const char* kPattern = "arn:aws:iam::111111111111:user/c?ntral";
+  std::vector<BucketShare> before{{"la1", "shared/reports/", kCentral, true},
+                                  {"la1", "shared/maps/", kAuditor, false}};
+  auto applied = PlanBucketPolicy(Json::Value(), before);
+  ASSERT_TRUE(applied) << applied.error().ToString();
+  Json::Value actual = applied->document;
+  actual["Statement"].append(Foreign());
+
+  // kCentral's grant is being revoked; two grants with wildcard grantees came in beside it.
+  std::vector<BucketShare> now{{"la1", "shared/", kAnyRole, false},
+                               {"la1", "shared/maps/", kAuditor, false},
+                               {"la1", "shared/", kPattern, true}};
+  EXPECT_FALSE(PlanBucketPolicy(actual, now)) << "the strict plan refuses the whole bucket";
+  auto plan = PlanBucketPolicyPerShare(actual, now);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_EQ(plan->refused.size(), 2U);
+  EXPECT_EQ(plan->refused[0].index, 0U);
+  EXPECT_NE(plan->refused[0].reason.find(kAnyRole), std::string::npos) << plan->refused[0].reason;
+  EXPECT_NE(plan->refused[0].reason.find("wildcard"), std::string::npos) << plan->refused[0].reason;
+  EXPECT_EQ(plan->refused[1].index, 2U);
+  EXPECT_NE(plan->refused[1].reason.find(kPattern), std::string::npos) << plan->refused[1].reason;
+
+  ASSERT_EQ(plan->action, Action::kPut);
+  EXPECT_EQ(plan->unexpected.size(), 2U) << "the revoked grant's read and list statements go";
+  EXPECT_TRUE(plan->missing.empty());
+  const std::string document = CompactJson(plan->document);
+  EXPECT_EQ(document.find(kCentral), std::string::npos) << document;
+  EXPECT_EQ(document.find(kAnyRole), std::string::npos) << document;
+  EXPECT_EQ(document.find(kPattern), std::string::npos) << document;
+  EXPECT_NE(document.find(kAuditor), std::string::npos) << document;
+  ASSERT_EQ(plan->document["Statement"].size(), 2U) << document;
+  EXPECT_EQ(plan->document["Statement"][0], Foreign());
+  EXPECT_TRUE(CheckNeverWider(actual, plan->document, SplitByOwner(plan->document).managed));
+
+  // Once applied, the same grants plan nothing more (the refused ones are failed by then).
+  std::vector<BucketShare> rest{{"la1", "shared/maps/", kAuditor, false}};
+  auto again = PlanBucketPolicyPerShare(plan->document, rest);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->action, Action::kNone);
+  EXPECT_TRUE(again->refused.empty());
+}
+
 }  // namespace
 }  // namespace govd::policy
 

@@ -70,6 +70,41 @@ TEST(ManagedStatementsTest, RefusesPrefixesThatWouldWidenAccess) {
   EXPECT_FALSE(RenderBucketStatements(bad_principal));
 }
 
+// Issue 16: IAM principal ARNs have no wildcards; one that has them would name every role or user
+// it matches, so no statement is rendered for it, and the error names the grantee.
+TEST(ManagedStatementsTest, RefusesGranteesWithWildcards) {
+  for (const char* grantee : {"arn:aws:iam::111111111111:role/*", "arn:aws:iam::111111111111:user/c?ntral",
+                              "arn:aws:iam::111111111111:role/team/*/reader"}) {
+    std::vector<BucketShare> shares{{"b", "x/", grantee, false}};
+    auto statements = RenderBucketStatements(shares);
+    ASSERT_FALSE(statements) << grantee;
+    EXPECT_EQ(statements.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(statements.error().message().find(grantee), std::string::npos) << statements.error().ToString();
+    EXPECT_NE(statements.error().message().find("wildcard"), std::string::npos)
+        << statements.error().ToString();
+  }
+}
+
+// What an older govd wrote for a wildcard grantee does not parse; it is left out of the check
+// only when it is govd's own Allow: a foreign statement or a Deny that does not parse stays.
+TEST(ManagedStatementsTest, OnlyUnparseableManagedAllowsAreLeftOutOfTheCheck) {
+  Json::Value document = JsonOf(R"({"Version":"2012-10-17","Statement":[
+    {"Sid":"GovdManagedReadaaaaaaaaaaaaaaaa","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/*"},
+     "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/x/*"},
+    {"Sid":"GovdManagedReadbbbbbbbbbbbbbbbb","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},
+     "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/y/*"},
+    {"Sid":"GovdManagedDenycccccccccccccccc","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:role/*"},
+     "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/z/*"},
+    {"Sid":"HandWritten","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/c?ntral"},
+     "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/w/*"}]})");
+  Json::Value checked = WithoutUnparseableManagedAllows(document);
+  ASSERT_EQ(checked["Statement"].size(), 3U) << CompactJson(checked);
+  EXPECT_EQ(checked["Statement"][0], document["Statement"][1]);
+  EXPECT_EQ(checked["Statement"][1], document["Statement"][2]);
+  EXPECT_EQ(checked["Statement"][2], document["Statement"][3]);
+  EXPECT_EQ(WithoutUnparseableManagedAllows(Json::Value()), Json::Value());
+}
+
 TEST(ManagedStatementsTest, SplitKeepsForeignStatementsExactly) {
   Json::Value actual = JsonOf(R"({"Version":"2008-10-17","Id":"p1","Statement":[
     {"Sid":"HandWritten","Effect":"Allow","Principal":{"AWS":"444444444444"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}"},
