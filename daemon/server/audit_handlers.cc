@@ -163,6 +163,11 @@ ApiHandler MakeAuditVerifyHandler(const ApiStore& api_store) {
   return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
     GOVD_ASSIGN_OR_RETURN(accounts::AuditVerification check, store->VerifyAudit());
+    if (check.rows_checked == 0) {  // an empty chain proves nothing: never report it as intact
+      return NotFound("tenant " + store->context().tenant +
+                          " has no audit rows: nothing was checked (is its organisation imported?)",
+                      "tenant");
+    }
     ApiResponse response;
     Json::Value& body = response.body;
     body["tenant"] = store->context().tenant;

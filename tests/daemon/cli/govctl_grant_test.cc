@@ -20,6 +20,7 @@ namespace {
 using testing::GovctlRun;
 using testing::kTenantA;
 using testing::kTenantB;
+using testing::kTenantC;
 
 Json::Value ParseJson(const std::string& text) {
   Json::Value value;
@@ -120,6 +121,17 @@ TEST_F(GovctlGrantTest, TenantDefaultsToTheDaemonsAccountAndCanBeChosen) {
   GovctlRun wrong_tenant = Govctl({"grant", "show", std::to_string(ParseJson(theirs.out)["id"].asInt64())});
   EXPECT_EQ(wrong_tenant.exit_code, 1) << "B's grant is not in A: " << wrong_tenant.out;
   EXPECT_NE(wrong_tenant.err.find("not found"), std::string::npos) << wrong_tenant.err;
+}
+
+// Issue 16: `govctl --socket la1.sock grant approve 3 --tenant 333333333333` approved a grant of
+// a tenant another govd manages (shared database login); now govd refuses, naming the tenant.
+TEST_F(GovctlGrantTest, ApproveForATenantThisGovdDoesNotManageIsRefused) {
+  accounts::Grant theirs = daemon_.SeedGrant(kTenantC, "c/");
+  GovctlRun approve = Govctl({"grant", "approve", std::to_string(theirs.id), "--tenant", kTenantC});
+  EXPECT_EQ(approve.exit_code, 1) << approve.out;
+  EXPECT_NE(approve.err.find(std::string("does not manage tenant ") + kTenantC), std::string::npos)
+      << approve.err;
+  EXPECT_EQ(daemon_.OpenStore(kTenantC)->GetGrant(theirs.id)->state, accounts::GrantState::kRequested);
 }
 
 TEST_F(GovctlGrantTest, ListShowsATableAndFilters) {

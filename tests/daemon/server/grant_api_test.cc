@@ -12,6 +12,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "accounts/store/tenant_admin.h"
 #include "daemon/server/api_dispatcher.h"
@@ -24,6 +25,7 @@ namespace {
 using accounts::GrantState;
 using testing::kTenantA;
 using testing::kTenantB;
+using testing::kTenantC;
 
 std::string GrantsOf(const std::string& tenant) { return std::string("/v1/tenants/") + tenant + "/grants"; }
 
@@ -152,6 +154,34 @@ TEST_F(GrantApiTest, EveryRoleOnEveryGrantEndpointOfBothTenants) {
       }
     }
   }
+}
+
+// Issue 16: with a shared database login, a grant approved through this govd's socket for a
+// tenant another govd manages was applied by that one. Every tenant endpoint answers 404 for a
+// tenant this govd does not manage, naming it, and changes nothing.
+TEST_F(GrantApiTest, TenantThisGovdDoesNotManageIsRefusedOnEveryEndpoint) {
+  Targets theirs{daemon_.SeedGrant(kTenantC, "approve/"), daemon_.SeedGrant(kTenantC, "reject/"),
+                 daemon_.SeedGrant(kTenantC, "revoke/", /*approve=*/true)};
+  std::vector<Call> calls;
+  for (const OpRule& rule : kRules) calls.push_back(CallFor(rule, kTenantC, theirs));
+  const std::string base = std::string("/v1/tenants/") + kTenantC;
+  for (const char* path : {"/plan", "/audit", "/findings", "/access/who?resource=s3://b/p"}) {
+    calls.push_back({"GET", base + path, ""});
+  }
+  calls.push_back({"POST", base + "/audit/verify", ""});
+  for (const Call& call : calls) {
+    auto response = daemon_.Call(call.method, call.target, call.body);
+    ASSERT_TRUE(response) << response.error().ToString();
+    SCOPED_TRACE(call.method + " " + call.target + ": " + Describe(response));
+    EXPECT_EQ(response->status, 404);
+    EXPECT_NE(
+        response->body["error"]["message"].asString().find(std::string("does not manage tenant ") + kTenantC),
+        std::string::npos);
+    if (call.changes != 0) {
+      EXPECT_EQ(StateOf(kTenantC, call.changes), call.before);
+    }
+  }
+  EXPECT_EQ(daemon_.OpenStore(kTenantC)->ListGrants({}).value().size(), 3U) << "no grant was requested in C";
 }
 
 // A grant id of tenant B under tenant A's path: whoever may use A's path gets 404, as for an id
