@@ -64,7 +64,6 @@ Result<std::int64_t> IntParam(const Params& params, std::string_view name, std::
 Result<std::int64_t> SinceParam(const Params& params) {
   std::string text = Param(params, "since");
   if (text.empty()) return 0;
-  if (text.size() == 10) text += "T00:00:00Z";
   GOVD_ASSIGN_OR_RETURN(Clock::time_point since, govd::ParseIso8601(text, "since"));
   return std::chrono::duration_cast<std::chrono::microseconds>(since.time_since_epoch()).count();
 }

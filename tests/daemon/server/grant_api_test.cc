@@ -12,6 +12,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "accounts/store/tenant_admin.h"
@@ -286,6 +287,37 @@ TEST_F(GrantApiTest, BadBodiesAnswer400NamingTheField) {
   auto listed = daemon_.Call("GET", GrantsOf(kTenantA));
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->body["grants"].size(), 1U) << "a refused request stored a grant: " << Describe(listed);
+}
+
+// Issue 16: 2800-01-01 was stored as 2215-06-13, 2027-02-30 as 2027-03-02, and a date-only
+// expiry was refused while --since took one. One parser now takes both forms everywhere.
+TEST_F(GrantApiTest, DatesAreCheckedAgainstTheCalendarAndTheRangeGovdCanHold) {
+  auto body = [](const std::string& expires) {
+    return R"({"bucket":")" + testing::BucketOf(kTenantA) + R"(","prefix":"dates/","grantee":")" +
+           testing::kReaderRole + R"(","expires_at":")" + expires + R"(","reason":"r"})";
+  };
+  for (const auto& [expires, says] : std::vector<std::pair<std::string, std::string>>{
+           {"2800-01-01", "the latest time govd can hold"},
+           {"2800-01-01T00:00:00Z", "the latest time govd can hold"},
+           {"2027-02-30", "2027-02 has 28 days"},
+           {"2027-02-30T00:00:00Z", "2027-02 has 28 days"}}) {
+    auto response = daemon_.Call("POST", GrantsOf(kTenantA), body(expires));
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400) << expires << ": " << Describe(response);
+    EXPECT_NE(response->body["error"]["message"].asString().find(says), std::string::npos)
+        << Describe(response);
+  }
+  auto date_only = daemon_.Call("POST", GrantsOf(kTenantA), body("2099-01-31"));
+  ASSERT_TRUE(date_only);
+  ASSERT_EQ(date_only->status, 201) << Describe(date_only);
+  EXPECT_EQ(date_only->body["expires_at"].asString(), "2099-01-31T00:00:00Z");
+  auto since = daemon_.Call("GET", std::string("/v1/tenants/") + kTenantA + "/audit?since=2027-02-30");
+  ASSERT_TRUE(since);
+  EXPECT_EQ(since->status, 400) << Describe(since);
+  auto since_full =
+      daemon_.Call("GET", std::string("/v1/tenants/") + kTenantA + "/audit?since=2026-01-01T00:00:00Z");
+  ASSERT_TRUE(since_full);
+  EXPECT_EQ(since_full->status, 200) << Describe(since_full);
 }
 
 // --- show: conditions and history ---
