@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "accounts/store/store_impl.h"
+#include "base/display_text.h"
 #include "base/iso8601.h"
 
 namespace govd::accounts {
@@ -82,6 +83,7 @@ Status ValidateRequest(const GrantRequest& r, TimePoint now) {
     return principal.error().WithContext("grantee \"" + r.grantee + "\"");
   }
   if (r.reason.empty()) return InvalidArgument("a grant request needs a reason", "reason");
+  GOVD_TRY(CheckReason(r.reason, "reason"));
   if (r.expires_at && *r.expires_at <= now) {
     return InvalidArgument("expiry " + FormatIso8601(*r.expires_at) + " is not in the future", "expires_at");
   }

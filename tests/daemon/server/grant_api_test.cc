@@ -320,6 +320,46 @@ TEST_F(GrantApiTest, DatesAreCheckedAgainstTheCalendarAndTheRangeGovdCanHold) {
   EXPECT_EQ(since_full->status, 200) << Describe(since_full);
 }
 
+// Issue 16: a reason holding "\e[31m" or newlines was stored and printed raw by `grant show`;
+// blank and endless reasons were taken too. The API refuses them before the store sees them.
+TEST_F(GrantApiTest, ReasonsWithControlCharactersBlankOrTooLongAreRefused) {
+  accounts::Grant grant = daemon_.SeedGrant(kTenantA, "reasons/");
+  auto request_with = [](const std::string& reason_json) {
+    return R"({"bucket":")" + testing::BucketOf(kTenantA) + R"(","prefix":"r/","grantee":")" +
+           testing::kReaderRole + R"(","reason":)" + reason_json + "}";
+  };
+  struct Case {
+    std::string reason_json;
+    std::string says;
+  };
+  const std::vector<Case> cases{
+      {R"("\u001b[31mred")", "U+001B"}, {R"("line one\nforged: approved")", "U+000A"},
+      {R"("bell\u0007")", "U+0007"},    {R"("txt.\u202eexe")", "U+202E"},
+      {R"("   ")", "must say why"},     {"\"" + std::string(1001, 'x') + "\"", "at most 1000"}};
+  const std::string id = "/" + std::to_string(grant.id);
+  for (const Case& c : cases) {
+    for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
+             {"", request_with(c.reason_json)},
+             {id + "/approve", R"({"reason":)" + c.reason_json + "}"},
+             {id + "/reject", R"({"reason":)" + c.reason_json + "}"}}) {
+      auto response = daemon_.Call("POST", GrantsOf(kTenantA) + target, body);
+      ASSERT_TRUE(response);
+      SCOPED_TRACE(c.says + " on POST " + (target.empty() ? "grants" : target) + ": " + Describe(response));
+      EXPECT_EQ(response->status, 400);
+      EXPECT_EQ(response->body["error"]["where"].asString(), "reason");
+      EXPECT_NE(response->body["error"]["message"].asString().find(c.says), std::string::npos);
+    }
+  }
+  EXPECT_EQ(StateOf(kTenantA, grant.id), GrantState::kRequested);
+  auto listed = daemon_.Call("GET", GrantsOf(kTenantA));
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->body["grants"].size(), 1U) << Describe(listed);
+  auto long_but_fine =
+      daemon_.Call("POST", GrantsOf(kTenantA), request_with("\"" + std::string(1000, 'x') + "\""));
+  ASSERT_TRUE(long_but_fine);
+  EXPECT_EQ(long_but_fine->status, 201) << Describe(long_but_fine);
+}
+
 // --- show: conditions and history ---
 
 const Json::Value& Condition(const Json::Value& shown, const std::string& type) {

@@ -162,6 +162,31 @@ TEST_F(OrgImportTest, BadElementsAreRefusedByJsonPointerWithNothingWritten) {
   }
 }
 
+// Issue 16: names holding NUL, BEL or a right-to-left override were stored and echoed raw.
+TEST_F(OrgImportTest, NamesWithControlOrBidiCharactersAreRefusedByJsonPointer) {
+  const BadFile cases[] = {
+      {"NUL in an account name", R"("name": "la1")", R"("name": "la\u00001")", "/accounts/1/name"},
+      {"BEL in an OU name", R"("name": "Central")", R"("name": "Central\u0007")", "/ous/0/name"},
+      {"right-to-left override in the root's name", R"("name": "Organisation")",
+       R"("name": "\u202enoitasinagrO")", "/root/name"},
+      {"escape sequence in a guardrail name", R"("name": "deny-public-bucket-policies")",
+       R"("name": "deny\u001b[2J")", "/guardrails/1/name"},
+      {"newline in an account name", R"("name": "central")", R"("name": "central\nforged line")",
+       "/accounts/0/name"},
+  };
+  std::int64_t rows = Rows();
+  for (const BadFile& bad : cases) {
+    auto created = Import(ExampleWith(bad.from, bad.to));
+    ASSERT_FALSE(created) << bad.name;
+    EXPECT_EQ(created.error().where(), bad.where) << bad.name << ": " << created.error().ToString();
+    EXPECT_NE(created.error().message().find("are not allowed"), std::string::npos)
+        << created.error().ToString();
+    EXPECT_EQ(Rows(), rows) << bad.name << ": something was written";
+  }
+  EXPECT_TRUE(Import(ExampleWith(R"("name": "la1")", R"("name": "Zürich \u6771\u4eac")")))
+      << "letters are fine";
+}
+
 TEST_F(OrgImportTest, ContradictingTheStoreIsAConflictNotAnUpdate) {
   ASSERT_TRUE(Import(Example()));
   std::int64_t rows = Rows();
