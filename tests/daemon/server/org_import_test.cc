@@ -4,10 +4,14 @@
 #include "daemon/server/org_import.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "base/iso8601.h"
 #include "daemon/server/api_dispatcher.h"
@@ -185,6 +189,41 @@ TEST_F(OrgImportTest, NamesWithControlOrBidiCharactersAreRefusedByJsonPointer) {
   }
   EXPECT_TRUE(Import(ExampleWith(R"("name": "la1")", R"("name": "Zürich \u6771\u4eac")")))
       << "letters are fine";
+}
+
+// Issue 16: "document_file": "/dev/zero" ended in bad_alloc, a FIFO hung the import. Only regular
+// files are read, each up to a limit, and the error says so.
+TEST_F(OrgImportTest, DocumentFileThatIsNotARegularFileIsRefusedAtOnce) {
+  std::string govd = std::getenv("GOVD_BINARY");
+  testing::TempDir dir;
+  const std::string fifo = dir.File("policy.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string guardrail = "guardrails/deny-leave-organisation.json";
+  for (const auto& [document, says] : std::vector<std::pair<std::string, std::string>>{
+           {"/dev/zero", "not a regular file (it is a character device)"},
+           {fifo, "not a regular file (it is a FIFO)"},
+           {dir.path(), "not a regular file (it is a directory)"}}) {
+    std::string text = Example();
+    text.replace(text.find(guardrail), guardrail.size(), document);
+    testing::WriteFile(dir.File("org.json"), text);
+    auto started = std::chrono::steady_clock::now();
+    auto run = testing::RunProgram(
+        govd, {"org", "import", "--db", db_->conninfo(), "--tenant", kTenant, dir.File("org.json")});
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << document;
+    EXPECT_EQ(run.exit_code, 1) << document << ": " << run.err;
+    EXPECT_NE(run.err.find(says), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("nothing written"), std::string::npos) << run.err;
+  }
+  const std::string big = dir.File("big.json");
+  testing::WriteFile(big, std::string((1 << 20) + 1, ' '));
+  std::string text = Example();
+  text.replace(text.find(guardrail), guardrail.size(), big);
+  testing::WriteFile(dir.File("org.json"), text);
+  auto run = testing::RunProgram(
+      govd, {"org", "import", "--db", db_->conninfo(), "--tenant", kTenant, dir.File("org.json")});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("policy document is longer than 1 MiB"), std::string::npos) << run.err;
+  EXPECT_EQ(Rows(), 0);
 }
 
 TEST_F(OrgImportTest, ContradictingTheStoreIsAConflictNotAnUpdate) {
