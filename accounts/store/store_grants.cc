@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "accounts/store/store_impl.h"
+#include "base/display_text.h"
+#include "base/iso8601.h"
 
 namespace govd::accounts {
 
@@ -79,10 +81,9 @@ Status ValidateRequest(const GrantRequest& r, TimePoint now) {
   GOVD_TRY(ValidatePrefix(r.prefix));
   GOVD_TRY(ValidateGrantee(r.grantee));
   if (r.reason.empty()) return InvalidArgument("a grant request needs a reason", "reason");
+  GOVD_TRY(CheckReason(r.reason, "reason"));
   if (r.expires_at && *r.expires_at <= now) {
-    return InvalidArgument("expiry " + std::to_string(pg::ToMicros(*r.expires_at)) +
-                               " (us since epoch) is not in the future",
-                           "expires_at");
+    return InvalidArgument("expiry " + FormatIso8601(*r.expires_at) + " is not in the future", "expires_at");
   }
   return Ok();
 }

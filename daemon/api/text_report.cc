@@ -3,26 +3,45 @@
 #include <algorithm>
 #include <ostream>
 
+#include "base/display_text.h"
+
 namespace govd::daemon {
+
+Json::Value EscapedForTerminal(const Json::Value& answer) {
+  if (answer.isString()) return EscapeForTerminal(answer.asString());
+  if (answer.isArray()) {
+    Json::Value out(Json::arrayValue);
+    for (const Json::Value& item : answer) out.append(EscapedForTerminal(item));
+    return out;
+  }
+  if (answer.isObject()) {
+    Json::Value out(Json::objectValue);
+    for (const std::string& name : answer.getMemberNames())
+      out[EscapeForTerminal(name)] = EscapedForTerminal(answer[name]);
+    return out;
+  }
+  return answer;
+}
 
 void PrintColumns(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                   std::ostream& out) {
+  std::vector<std::vector<std::string>> cells{header};
+  for (const auto& row : rows) {
+    cells.emplace_back();
+    for (const std::string& cell : row) cells.back().push_back(EscapeForTerminal(cell));
+  }
   std::vector<std::size_t> widths(header.size(), 0);
-  auto measure = [&widths](const std::vector<std::string>& row) {
+  for (const auto& row : cells) {
     for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  };
-  measure(header);
-  for (const auto& row : rows) measure(row);
-  auto print = [&widths, &out](const std::vector<std::string>& row) {
+  }
+  for (const auto& row : cells) {
     std::string line;
     for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] + 2 - row[i].size(), ' ');
     }
     out << line << "\n";
-  };
-  print(header);
-  for (const auto& row : rows) print(row);
+  }
 }
 
 void PrintPlan(const Json::Value& body, std::ostream& out) {

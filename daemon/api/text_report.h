@@ -1,7 +1,8 @@
 // daemon/api/text_report.h
 // Control API answers as text for people, shared by govctl and `govd --dry-run`: aligned columns,
 // and a plan answer (daemon/server/api_plan.h's PlanJson) as a table with one line per statement
-// to add or remove.
+// to add or remove. What it prints never carries a raw control character or bidirectional
+// override from an answer (a reason, a name): those are escaped (base/display_text.h).
 // Pure, thread safe.
 #pragma once
 
@@ -13,7 +14,12 @@
 
 namespace govd::daemon {
 
-// Prints rows under a header as left-aligned columns separated by two spaces.
+// `answer` with every string in it (members' names too) passed through EscapeForTerminal: what a
+// command renders for people instead of the answer itself (--json prints the answer, which the
+// JSON writer escapes).
+Json::Value EscapedForTerminal(const Json::Value& answer);
+
+// Prints rows under a header as left-aligned columns separated by two spaces; cells are escaped.
 void PrintColumns(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                   std::ostream& out);
 

@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "base/display_text.h"
 #include "daemon/api/json_body.h"
 
 namespace govd::daemon {
@@ -75,7 +76,7 @@ std::string DescribeErrorResponse(const ControlResponse& response) {
   const Json::Value& detail = response.body["error"];
   std::string text = detail["code"].asString();
   if (detail.isMember("where")) text += " at " + detail["where"].asString();
-  return text + ": " + detail["message"].asString();
+  return EscapeForTerminal(text + ": " + detail["message"].asString());
 }
 
 }  // namespace govd::daemon

@@ -35,7 +35,8 @@ class ControlClient {
 };
 
 // The error text of a non-2xx answer: "permission denied: role auditor may not ..." or, when the
-// body is not an API error, "HTTP 500".
+// body is not an API error, "HTTP 500". Escaped for a terminal (base/display_text.h): the message
+// may quote what someone typed.
 std::string DescribeErrorResponse(const ControlResponse& response);
 
 }  // namespace govd::daemon

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <vector>
 
+#include "base/display_text.h"
 #include "base/uri.h"
 #include "daemon/api/json_body.h"
 #include "daemon/cli/control_client.h"
@@ -135,7 +136,8 @@ void PrintCsvRow(const Json::Value& entry, std::ostream& out) {
 
 void PrintJsonLine(const Json::Value& entry, std::ostream& out) { out << WriteJson(entry); }
 
-void PrintTableRow(const Json::Value& entry, std::ostream& out) {
+void PrintTableRow(const Json::Value& raw, std::ostream& out) {
+  const Json::Value entry = EscapedForTerminal(raw);
   out << Pad(std::to_string(entry["seq"].asInt64()), 7) << Pad(entry["at"].asString(), 28)
       << Pad(entry["actor"].asString(), 24) << Pad(entry["action"].asString(), 20) << entry["object"].asString()
       << "\n";
@@ -180,7 +182,10 @@ Result<int> RunVerify(const AuditClient& client, const AuditArgs& args, std::ost
   bool intact = body["intact"].asBool();
   if (args.common.json) {
     out << WriteJson(body);
-  } else if (intact) {
+    return intact ? kExitOk : kExitFailure;
+  }
+  body = EscapedForTerminal(body);
+  if (intact) {
     out << "audit chain of tenant " << body["tenant"].asString() << " intact: " << body["rows_checked"].asInt64()
         << " rows checked, head " << body["head_hash"].asString() << "\n";
   } else {
@@ -218,7 +223,7 @@ Status RunFindings(const AuditClient& client, const AuditArgs& args, std::ostrea
   if (args.common.json) {
     out << WriteJson(body);
   } else {
-    PrintFindings(body, out);
+    PrintFindings(EscapedForTerminal(body), out);
   }
   return Ok();
 }
@@ -231,7 +236,7 @@ Status RunArchive(const AuditClient& client, const AuditArgs& args, std::ostream
   if (args.common.json) {
     out << WriteJson(body);
   } else {
-    out << "finding " << body["finding"]["id"].asString() << " archived\n";
+    out << "finding " << EscapeForTerminal(body["finding"]["id"].asString()) << " archived\n";
   }
   return Ok();
 }
@@ -277,6 +282,7 @@ Status RunWho(const AuditClient& client, const AuditArgs& args, std::ostream& ou
     out << WriteJson(body);
     return Ok();
   }
+  body = EscapedForTerminal(body);
   PrintPolicySource(body, out);
   out << "who can " << body["action"].asString() << " on " << body["resource"].asString() << ": "
       << body["principals"].size() << " principal(s)\n";
@@ -294,6 +300,7 @@ Status RunWhat(const AuditClient& client, const AuditArgs& args, std::ostream& o
     out << WriteJson(body);
     return Ok();
   }
+  body = EscapedForTerminal(body);
   PrintPolicySource(body, out);
   out << "what " << body["principal"].asString() << " can " << body["action"].asString() << ": "
       << body["resources"].size() << " resource(s)\n";
@@ -323,7 +330,8 @@ Status RunReport(const AuditClient& client, const AuditArgs& args, std::ostream&
   file << body["html"].asString();
   file.close();
   if (!file) return FailedPrecondition("cannot write " + path, "--out");
-  std::string whose = all ? std::to_string(body["tenants"].size()) + " tenant(s)" : "tenant " + body["tenant"].asString();
+  std::string whose = all ? std::to_string(body["tenants"].size()) + " tenant(s)"
+                          : "tenant " + EscapeForTerminal(body["tenant"].asString());
   out << "wrote " << path << " (" << whose << ", " << body["findings"].asUInt64()
       << " current finding(s), bucket policies from " << body["policy_source"].asString() << ")\n";
   return Ok();

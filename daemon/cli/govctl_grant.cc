@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: govctl grant request --bucket B --prefix P --grantee ARN [--actions read|read+list]\n"
-    "                            [--expires ISO8601] --reason TEXT [--tenant ACCOUNT]\n"
+    "                            [--expires DATE] --reason TEXT [--tenant ACCOUNT]\n"
     "usage: govctl grant approve ID [--reason TEXT] [--tenant ACCOUNT]\n"
     "usage: govctl grant reject ID --reason TEXT [--tenant ACCOUNT]\n"
     "usage: govctl grant revoke ID --reason TEXT [--tenant ACCOUNT]\n"
@@ -28,8 +28,8 @@ constexpr std::string_view kDescription =
     "\nRequests a grant of read access to a prefix of one of the tenant's buckets, decides on it\n"
     "(approve and reject: admins), revokes it, lists and shows grants with their conditions and\n"
     "history. ACCOUNT is the tenant's 12-digit account id; default: the daemon's own account.\n"
-    "--expires takes a UTC time like 2027-01-31T00:00:00Z. States for --state: requested, approved,\n"
-    "applying, active, revoking, revoked, rejected, expired, failed.\n\n";
+    "--expires takes a UTC date or time like 2027-01-31 or 2027-01-31T00:00:00Z. States for --state:\n"
+    "requested, approved, applying, active, revoking, revoked, rejected, expired, failed.\n\n";
 
 // The options of `govctl grant` that take a value ("--bucket B" or "--bucket=B").
 constexpr std::array<std::string_view, 8> kValueFlags{"--bucket", "--prefix",  "--grantee", "--actions",

@@ -115,7 +115,7 @@ int RunApiCall(const GovctlOptions& options, std::string_view method, std::strin
   if (options.json) {
     out << WriteJson(exchange.response->body);
   } else if (exchange.exit_code == kExitOk) {
-    render(exchange.response->body, out);
+    render(EscapedForTerminal(exchange.response->body), out);  // names and reasons print inert
   }
   if (exchange.exit_code != kExitOk) err << "govctl: " << DescribeErrorResponse(*exchange.response) << "\n";
   return exchange.exit_code;

@@ -59,6 +59,13 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
   return BindControlSocket(io, config.control_socket);
 }
 
+// The tenants whose paths the control API serves: the daemon's own account and its [tenant.*].
+ManagedTenants ManagedTenantsOf(const Config& config) {
+  ManagedTenants managed{config.account_id.str()};
+  for (const ManagedTenant& tenant : config.tenants) managed.insert(tenant.account.str());
+  return managed;
+}
+
 // Every tenant's pass added up; a tenant whose pass could not run makes the pass not ok.
 PassSummary SummaryOf(const Result<ChildPassReport>& report, std::chrono::milliseconds took) {
   PassSummary summary;
@@ -91,7 +98,7 @@ class Service {
         command_line_(std::move(command_line)),
         config_(std::move(config)),
         logger_(MakeLogger(std::getenv("JOURNAL_STREAM"))),
-        dispatcher_(config_.roles),
+        dispatcher_(config_.roles, ManagedTenantsOf(config_)),
         scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
                    random_),
         server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),

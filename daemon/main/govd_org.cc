@@ -5,11 +5,11 @@
 #include <chrono>
 #include <exception>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+#include <string_view>
 
 #include "daemon/server/org_import.h"
+#include "daemon/service/bounded_file.h"
 
 namespace govd::daemon {
 namespace {
@@ -50,21 +50,24 @@ OrgArgs ParseArgs(int argc, const char* const* argv) {
   return args;
 }
 
-Result<std::string> ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read \"" + path.string() + "\"");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Org files and the policy documents they name: regular files only, bounded (AWS caps a policy
+// document at a few KiB; an organisation of thousands of accounts fits in a few MiB).
+constexpr std::size_t kMaxOrgFileBytes = 16 << 20;
+constexpr std::size_t kMaxDocumentBytes = 1 << 20;
+
+Result<std::string> ReadText(const std::filesystem::path& path, std::size_t max_bytes,
+                             std::string_view what) {
+  GOVD_ASSIGN_OR_RETURN(BoundedFile file, ReadBoundedRegularFile(path.string(), max_bytes, what));
+  return std::move(file.text);
 }
 
 // The file and the documents it names (relative to the file's folder), checked on their own.
 Result<OrgSpec> LoadOrgFile(const std::string& path) {
-  GOVD_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+  GOVD_ASSIGN_OR_RETURN(std::string text, ReadText(path, kMaxOrgFileBytes, "org file"));
   std::filesystem::path folder = std::filesystem::path(path).parent_path();
   auto spec = ParseOrgFile(text, [&folder](const std::string& document) {
     std::filesystem::path p(document);
-    return ReadText(p.is_absolute() ? p : folder / p);
+    return ReadText(p.is_absolute() ? p : folder / p, kMaxDocumentBytes, "policy document");
   });
   if (!spec) return spec.error().WithContext(path);
   return spec;

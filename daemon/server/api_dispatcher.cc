@@ -2,7 +2,6 @@
 
 #include <exception>
 
-
 namespace govd::daemon {
 namespace {
 
@@ -69,6 +68,11 @@ Result<ApiDispatcher::Prepared> ApiDispatcher::Prepare(const PeerCredentials& pe
     return Prepared(std::move(response));
   }
   GOVD_TRY(Authorize(*caller, found.match));
+  if (found.match.tenant && !managed_.contains(found.match.tenant->str())) {
+    return NotFound(
+        "this govd does not manage tenant " + found.match.tenant->str() + "; ask the govd that does",
+        "tenant");
+  }
   ApiRequest request{.caller = *caller, .route = std::move(found.match), .body = Json::Value()};
   if (!body.empty()) {
     GOVD_ASSIGN_OR_RETURN(request.body, ParseJsonBody(body));

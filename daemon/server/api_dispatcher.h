@@ -1,8 +1,9 @@
 // daemon/server/api_dispatcher.h
 // The control API without its transport: takes the peer's kernel credentials and one HTTP
 // request (method, target, body) and produces the status and JSON answer. Steps, in order:
-// resolve the caller from the role map, match the route, authorize, parse the JSON body, run the
-// endpoint's handler. Endpoints without a handler in this build answer 501, naming what is
+// resolve the caller from the role map, match the route, authorize, refuse a {tenant} this govd
+// does not manage (404 naming it, before any handler or store sees it), parse the JSON body, run
+// the endpoint's handler. Endpoints without a handler in this build answer 501, naming what is
 // missing. Exceptions thrown by a handler stop here and become a 500 with their message.
 // A handler answers at once (ApiHandler), or later (AsyncApiHandler: it must call its reply
 // exactly once, on the event loop; api_worker.h runs a slow handler on a worker thread so that
@@ -16,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -39,6 +41,10 @@ struct ApiResponse {
   std::string allow;  // the Allow header of a 405
 };
 
+// The tenants this govd manages, by account id: its own account and, in child mode, each
+// [tenant.ACCOUNT] of its config. Fixed at start (a reload keeps them).
+using ManagedTenants = std::set<std::string, std::less<>>;
+
 using ApiHandler = std::function<Result<ApiResponse>(const ApiRequest& request)>;
 using ApiReply = std::function<void(ApiResponse response)>;
 using AsyncApiHandler = std::function<void(const ApiRequest& request, ApiReply reply)>;
@@ -51,7 +57,8 @@ ApiResponse ErrorResponse(const Error& error);
 
 class ApiDispatcher {
  public:
-  explicit ApiDispatcher(RoleMap roles) : roles_(std::move(roles)) {}
+  ApiDispatcher(RoleMap roles, ManagedTenants managed)
+      : roles_(std::move(roles)), managed_(std::move(managed)) {}
 
   void Handle(Endpoint endpoint, ApiHandler handler) { handlers_[endpoint] = std::move(handler); }
   void HandleAsync(Endpoint endpoint, AsyncApiHandler handler) { async_handlers_[endpoint] = std::move(handler); }
@@ -71,6 +78,7 @@ class ApiDispatcher {
   Result<ApiResponse> CallHandler(const ApiRequest& request) const;
 
   RoleMap roles_;
+  ManagedTenants managed_;
   std::map<Endpoint, ApiHandler> handlers_;
   std::map<Endpoint, AsyncApiHandler> async_handlers_;
 };

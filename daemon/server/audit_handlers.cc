@@ -64,7 +64,6 @@ Result<std::int64_t> IntParam(const Params& params, std::string_view name, std::
 Result<std::int64_t> SinceParam(const Params& params) {
   std::string text = Param(params, "since");
   if (text.empty()) return 0;
-  if (text.size() == 10) text += "T00:00:00Z";
   GOVD_ASSIGN_OR_RETURN(Clock::time_point since, govd::ParseIso8601(text, "since"));
   return std::chrono::duration_cast<std::chrono::microseconds>(since.time_since_epoch()).count();
 }
@@ -157,6 +156,11 @@ ApiHandler MakeAuditVerifyHandler(const ApiStore& api_store) {
   return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
     GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
     GOVD_ASSIGN_OR_RETURN(accounts::AuditVerification check, store->VerifyAudit());
+    if (check.rows_checked == 0) {  // an empty chain proves nothing: never report it as intact
+      return NotFound("tenant " + store->context().tenant +
+                          " has no audit rows: nothing was checked (is its organisation imported?)",
+                      "tenant");
+    }
     ApiResponse response;
     Json::Value& body = response.body;
     body["tenant"] = store->context().tenant;

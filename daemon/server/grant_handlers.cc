@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "accounts/store/grant.h"
+#include "base/display_text.h"
 #include "base/iso8601.h"
 #include "base/json_text.h"
 #include "daemon/server/grant_conditions.h"
@@ -80,6 +81,7 @@ Result<std::string> ParseDecisionBody(const Json::Value& body) {
   constexpr std::array<std::string_view, 1> kFields{"reason"};
   GOVD_TRY(CheckFields(body, kFields));
   GOVD_ASSIGN_OR_RETURN(std::optional<std::string> reason, OptionalString(body, "reason"));
+  if (reason) GOVD_TRY(CheckReason(*reason, "reason"));
   return reason.value_or("");
 }
 
@@ -291,7 +293,7 @@ Result<accounts::GrantRequest> ParseGrantRequestBody(const Json::Value& body, co
   GOVD_ASSIGN_OR_RETURN(std::string grantee, RequiredString(body, "grantee"));
   GOVD_TRY(CheckGrantee(grantee));
   GOVD_ASSIGN_OR_RETURN(std::string reason, RequiredString(body, "reason"));
-  if (reason.empty()) return InvalidArgument("field \"reason\" must not be empty", "reason");
+  GOVD_TRY(CheckReason(reason, "reason"));
   accounts::GrantRequest request{owner, std::move(bucket), std::move(prefix), std::move(grantee),
                                  accounts::GrantActions::kRead, std::nullopt, std::move(reason)};
   GOVD_ASSIGN_OR_RETURN(std::optional<std::string> actions, OptionalString(body, "actions"));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "accounts/store/grant.h"
+#include "base/display_text.h"
 #include "base/iso8601.h"
 #include "daemon/api/json_body.h"
 #include "policy/engine/arn.h"
@@ -62,6 +63,9 @@ Result<std::string> OuId(const Json::Value& object, std::string_view member, con
 Result<std::string> Name(const Json::Value& object, std::string_view member, const std::string& where) {
   GOVD_ASSIGN_OR_RETURN(std::string name, RequiredString(object, member, where));
   if (name.size() > kMaxNameBytes) return InvalidArgument("a name has at most 128 bytes", At(where, member));
+  if (Status shown = CheckDisplayText(name, "name"); !shown) {
+    return InvalidArgument(shown.error().message(), At(where, member));
+  }
   return name;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <streambuf>
 
+#include "daemon/service/bounded_file.h"
 #include "signer/credentials.h"
 
 namespace govd::daemon {
@@ -199,33 +200,18 @@ Status RestoreSecrets(const std::vector<SecretValue>& secrets, RawConfig& raw) {
   return Ok();
 }
 
-constexpr off_t kMaxConfigBytes = 1 << 20;
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
 
 // The whole file with one descriptor (its mode from the same open file) and no stdio buffer, so
 // the only copy of a secret in it is `text`, wiped once parsed.
 Status ReadFile(const std::string& path, RawConfig& raw) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NotFound("cannot open config file", path);
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size > kMaxConfigBytes) {
-    ::close(fd);
-    return InvalidArgument("config file is not a regular file of at most 1 MiB", path);
-  }
-  std::string text(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  text.resize(got);
+  GOVD_ASSIGN_OR_RETURN(BoundedFile read, ReadBoundedRegularFile(path, kMaxConfigBytes, "config file"));
+  std::string& text = read.text;
   Result<RawConfig> file = ParseConfigText(text, path);
   signer::WipeString(text);
   if (!file) return file.error();
   raw.file_path = path;
-  raw.file_mode = info.st_mode & 07777U;
+  raw.file_mode = read.mode;
   raw.values.merge(file->values);  // keys already set on the command line stay as they are
   return Ok();
 }

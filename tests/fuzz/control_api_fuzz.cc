@@ -68,7 +68,7 @@ Result<ApiResponse> Echo(const ApiRequest& request) {
 }
 
 ApiDispatcher MakeDispatcher() {
-  ApiDispatcher dispatcher(FixedRoles());
+  ApiDispatcher dispatcher(FixedRoles(), ManagedTenants{std::string(kOperatorTenant)});
   for (const RouteSpec& route : kRoutes) dispatcher.Handle(route.endpoint, Echo);
   return dispatcher;
 }

@@ -120,6 +120,35 @@ TEST_F(RlsTest, HandWrittenSqlCannotCrossTenants) {
             1);
 }
 
+// Issue 16: foreign keys are checked without row-level security, so A's role could insert an
+// approved grant on B's bucket (no audit row). Migration 0004's composite keys refuse it.
+TEST_F(RlsTest, GrantOnAnotherTenantsBucketIsRefusedBySchema) {
+  auto insert = [](const std::string& owner, const std::string& bucket) {
+    return "INSERT INTO govd.grants (tenant, owner_account, bucket, prefix, grantee, actions, requested_by, "
+           "reason, state, created_at, updated_at) VALUES ('la-leeds', '" +
+           owner + "', '" + bucket + "', 'x/', '" + testing::kReader +
+           "', 'read', 'sql', 'r', 'approved', now(), now())";
+  };
+  auto refused = [&](const std::string& sql) {
+    try {
+      AsA(sql);
+      return std::string();
+    } catch (const pqxx::sql_error& e) {
+      return std::string(e.what());
+    }
+  };
+  for (const std::string& owner : {std::string(testing::kChild), std::string(testing::kCentral)}) {
+    std::string error = refused(insert(owner, "york-data"));
+    EXPECT_NE(error.find("grants_bucket_of_tenant"), std::string::npos) << owner << ": " << error;
+  }
+  std::string prefix =
+      refused("INSERT INTO govd.prefixes (bucket, prefix, tenant) VALUES ('york-data', 'p/', 'la-leeds')");
+  EXPECT_NE(prefix.find("prefixes_bucket_of_tenant"), std::string::npos) << prefix;
+  EXPECT_EQ(refused(insert(testing::kChild, "la-data")), "") << "A's own bucket still works";
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.grants WHERE bucket = 'york-data'"), 1)
+      << "only B's own grant";
+}
+
 TEST_F(RlsTest, FindingsAreIsolated) {
   std::string resource = "arn:aws:s3:::la-data";
   policy::Finding f{policy::FindingId(policy::FindingType::kPublicAccess, resource, "*", "s"),

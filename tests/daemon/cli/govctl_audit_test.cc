@@ -214,6 +214,22 @@ TEST_F(GovctlAuditTest, VerifyDetectsARowAlteredByTheDatabaseOwner) {
   EXPECT_EQ(ParseJson(json.out)["first_broken_seq"].asInt64(), victim) << json.out;
 }
 
+// Issue 16: a tenant without audit rows verified as "intact: 0 rows checked", and so did a
+// tenant this govd has never heard of. Both now say that nothing was checked and exit non-zero.
+TEST_F(GovctlAuditTest, VerifyOfATenantWithNothingToCheckSaysSoAndFails) {
+  GovctlRun unknown = Audit({"verify", "--tenant", "999999999999"});
+  EXPECT_NE(unknown.exit_code, 0) << unknown.out;
+  EXPECT_EQ(unknown.out.find("intact"), std::string::npos) << unknown.out;
+  EXPECT_NE(unknown.err.find("999999999999"), std::string::npos) << unknown.err;
+  db_->Exec(std::string("ALTER TABLE govd.audit_log DISABLE TRIGGER audit_log_append_only;"
+                        "DELETE FROM govd.audit_log WHERE tenant = '") +
+            kTenant + "'; ALTER TABLE govd.audit_log ENABLE TRIGGER audit_log_append_only");
+  GovctlRun empty = Audit({"verify"});
+  EXPECT_NE(empty.exit_code, 0) << empty.out;
+  EXPECT_EQ(empty.out.find("intact"), std::string::npos) << empty.out;
+  EXPECT_NE(empty.err.find("nothing was checked"), std::string::npos) << empty.err;
+}
+
 TEST_F(GovctlAuditTest, FindingIsResolvedWhenItsCauseIsGoneAndKeptAcrossRestart) {
   std::int64_t outside = ActiveGrant(kOutsider, "reports/", "external consultant");
   GovctlRun raised = Audit({"findings", "--json"});

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <json/reader.h>
+#include <pqxx/pqxx>
 
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@ namespace {
 using testing::GovctlRun;
 using testing::kTenantA;
 using testing::kTenantB;
+using testing::kTenantC;
 
 Json::Value ParseJson(const std::string& text) {
   Json::Value value;
@@ -120,6 +122,49 @@ TEST_F(GovctlGrantTest, TenantDefaultsToTheDaemonsAccountAndCanBeChosen) {
   GovctlRun wrong_tenant = Govctl({"grant", "show", std::to_string(ParseJson(theirs.out)["id"].asInt64())});
   EXPECT_EQ(wrong_tenant.exit_code, 1) << "B's grant is not in A: " << wrong_tenant.out;
   EXPECT_NE(wrong_tenant.err.find("not found"), std::string::npos) << wrong_tenant.err;
+}
+
+// Issue 16: `govctl --socket la1.sock grant approve 3 --tenant 333333333333` approved a grant of
+// a tenant another govd manages (shared database login); now govd refuses, naming the tenant.
+TEST_F(GovctlGrantTest, ApproveForATenantThisGovdDoesNotManageIsRefused) {
+  accounts::Grant theirs = daemon_.SeedGrant(kTenantC, "c/");
+  GovctlRun approve = Govctl({"grant", "approve", std::to_string(theirs.id), "--tenant", kTenantC});
+  EXPECT_EQ(approve.exit_code, 1) << approve.out;
+  EXPECT_NE(approve.err.find(std::string("does not manage tenant ") + kTenantC), std::string::npos)
+      << approve.err;
+  EXPECT_EQ(daemon_.OpenStore(kTenantC)->GetGrant(theirs.id)->state, accounts::GrantState::kRequested);
+}
+
+// Issue 16: a reason written straight into the database (an older govd, a hand edit) with an
+// escape sequence, a newline or a right-to-left override was printed raw by `grant show`.
+TEST_F(GovctlGrantTest, ShowAndListEscapeControlCharactersFromTheDatabase) {
+  accounts::Grant grant = daemon_.SeedGrant(kTenantA, "raw/");
+  {
+    pqxx::connection connection(testing::DatabaseConninfo());
+    pqxx::work tx(connection);
+    tx.exec_params("UPDATE govd.grants SET reason = $1, state_reason = $2 WHERE grant_id = $3",
+                   std::string("\x1b[31mred\x1b[0m\nforged: approved"),
+                   std::string("txt.\xe2\x80\xae"
+                               "exe\a"),
+                   grant.id);
+    tx.commit();
+  }
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"grant", "show", std::to_string(grant.id)}, {"grant", "list"}}) {
+    GovctlRun run = Govctl(args);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    for (const char* raw : {"\x1b", "\a", "\xe2\x80\xae", "\nforged"}) {
+      EXPECT_EQ(run.out.find(raw), std::string::npos) << args[1] << " printed a raw control character:\n"
+                                                      << run.out;
+    }
+  }
+  GovctlRun shown = Govctl({"grant", "show", std::to_string(grant.id)});
+  EXPECT_NE(shown.out.find("\\x1b[31mred\\x1b[0m\\x0aforged: approved"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("txt.\\u202eexe\\x07"), std::string::npos) << shown.out;
+  GovctlRun json = Govctl({"--json", "grant", "show", std::to_string(grant.id)});
+  EXPECT_EQ(json.out.find("\x1b"), std::string::npos) << "the JSON writer escapes too";
+  EXPECT_EQ(ParseJson(json.out)["reason"].asString(), "\x1b[31mred\x1b[0m\nforged: approved")
+      << "--json keeps the data";
 }
 
 TEST_F(GovctlGrantTest, ListShowsATableAndFilters) {

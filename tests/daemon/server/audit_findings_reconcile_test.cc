@@ -66,7 +66,8 @@ class AuditFindingsReconcileTest : public ::testing::Test {
     access_ = std::make_unique<S3BucketPolicyAccess>(*la1_);
     api_store_ = std::make_unique<ApiStore>(db_->conninfo(), Owner());
     RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
-    dispatcher_ = std::make_unique<ApiDispatcher>(RoleMap::Build({admin}, "test").value());
+    dispatcher_ = std::make_unique<ApiDispatcher>(RoleMap::Build({admin}, "test").value(),
+                                                  ManagedTenants{kChildAccount});
     RegisterAuditHandlers(*dispatcher_, *api_store_, [this](const policy::AccountId& tenant) -> BucketPolicyAccess* {
       return tenant == Owner() ? access_.get() : nullptr;
     });

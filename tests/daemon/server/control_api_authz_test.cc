@@ -110,7 +110,13 @@ class ControlApiAuthzTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (getuid() != 0) GTEST_SKIP() << "needs root to send requests from other uids";
-    testing::WriteFile(dir_.File("govd.conf"), testing::MinimalConfig(dir_, RoleConfig()));
+    // Both tenants managed (A the daemon's own account, B hosted), so that an allowed call reaches
+    // its handler instead of the 404 for a tenant this govd does not manage.
+    testing::WriteFile(
+        dir_.File("govd.conf"),
+        testing::ConfigWithDatabase(dir_, testing::DatabaseConninfo(), kTenantA, RoleConfig()) + "[tenant." +
+            kTenantB + "]\naccess-key-id = AKIAAUTHZTESTKEY0002\n" +
+            "secret-access-key = authz-test-secret\n");
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
     ASSERT_TRUE(testing::WaitForSocket(socket_, milliseconds(10'000)));
   }
@@ -201,7 +207,7 @@ TEST(ApiRoutesTest, MatchesPathsAndPlaceholders) {
 // 404 and 400 messages, so the JSON answer (and the log line) could not carry it faithfully.
 TEST(ApiRoutesTest, ErrorsQuoteTheClientsTargetAsPrintableAscii) {
   RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
-  ApiDispatcher dispatcher(RoleMap::Build({admin}, "test").value());
+  ApiDispatcher dispatcher(RoleMap::Build({admin}, "test").value(), ManagedTenants{"111122223333"});
   const PeerCredentials root{0, 0, 1};
   const std::string crash_target = "/v0/tenants/111122223333/auditi?snce=2026-\xb0" "1-01&limit=10";
   struct Case {
@@ -224,6 +230,48 @@ TEST(ApiRoutesTest, ErrorsQuoteTheClientsTargetAsPrintableAscii) {
     EXPECT_EQ(*printed, response.body) << "the answer carries the message unchanged";
   }
   EXPECT_EQ(QuotableText(std::string(300, 'a')).size(), 200U);
+}
+
+// Issue 16: a shared database login let one tenant's daemon act on a tenant another daemon
+// manages. Every tenant-scoped endpoint refuses such a tenant before its handler runs.
+TEST(ApiRoutesTest, EveryTenantEndpointRefusesATenantThisGovdDoesNotManage) {
+  RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
+  ApiDispatcher dispatcher(RoleMap::Build({admin}, "test").value(), ManagedTenants{"111122223333"});
+  int handled = 0;
+  for (const RouteSpec& route : kRoutes) {
+    dispatcher.Handle(route.endpoint, [&handled](const ApiRequest&) -> Result<ApiResponse> {
+      ++handled;
+      return ApiResponse{};
+    });
+  }
+  const PeerCredentials root{0, 0, 1};
+  int tenant_routes = 0;
+  for (const RouteSpec& route : kRoutes) {
+    std::string path(route.pattern);
+    if (path.find("{tenant}") == std::string::npos) continue;
+    ++tenant_routes;
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"{tenant}", "333333333333"},
+                                   {"{grant}", "3"},
+                                   {"{finding}", "4"}}) {
+      if (auto at = path.find(from); at != std::string::npos) path.replace(at, from.size(), to);
+    }
+    std::optional<ApiResponse> answered;
+    dispatcher.Dispatch(root, route.method, path, "{}",
+                        [&](ApiResponse reply) { answered = std::move(reply); });
+    ASSERT_TRUE(answered) << path;
+    EXPECT_EQ(answered->status, 404) << route.method << " " << path;
+    EXPECT_NE(answered->body["error"]["message"].asString().find("does not manage tenant 333333333333"),
+              std::string::npos)
+        << WriteJson(answered->body);
+  }
+  EXPECT_GT(tenant_routes, 10);
+  EXPECT_EQ(handled, 0) << "no handler ran for an unmanaged tenant";
+  std::optional<ApiResponse> own;
+  dispatcher.Dispatch(root, "GET", "/v1/tenants/111122223333/grants", "",
+                      [&](ApiResponse reply) { own = reply; });
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200);
+  EXPECT_EQ(handled, 1);
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "accounts/store/tenant_admin.h"
 #include "daemon/server/api_dispatcher.h"
@@ -24,6 +26,7 @@ namespace {
 using accounts::GrantState;
 using testing::kTenantA;
 using testing::kTenantB;
+using testing::kTenantC;
 
 std::string GrantsOf(const std::string& tenant) { return std::string("/v1/tenants/") + tenant + "/grants"; }
 
@@ -154,6 +157,34 @@ TEST_F(GrantApiTest, EveryRoleOnEveryGrantEndpointOfBothTenants) {
   }
 }
 
+// Issue 16: with a shared database login, a grant approved through this govd's socket for a
+// tenant another govd manages was applied by that one. Every tenant endpoint answers 404 for a
+// tenant this govd does not manage, naming it, and changes nothing.
+TEST_F(GrantApiTest, TenantThisGovdDoesNotManageIsRefusedOnEveryEndpoint) {
+  Targets theirs{daemon_.SeedGrant(kTenantC, "approve/"), daemon_.SeedGrant(kTenantC, "reject/"),
+                 daemon_.SeedGrant(kTenantC, "revoke/", /*approve=*/true)};
+  std::vector<Call> calls;
+  for (const OpRule& rule : kRules) calls.push_back(CallFor(rule, kTenantC, theirs));
+  const std::string base = std::string("/v1/tenants/") + kTenantC;
+  for (const char* path : {"/plan", "/audit", "/findings", "/access/who?resource=s3://b/p"}) {
+    calls.push_back({"GET", base + path, ""});
+  }
+  calls.push_back({"POST", base + "/audit/verify", ""});
+  for (const Call& call : calls) {
+    auto response = daemon_.Call(call.method, call.target, call.body);
+    ASSERT_TRUE(response) << response.error().ToString();
+    SCOPED_TRACE(call.method + " " + call.target + ": " + Describe(response));
+    EXPECT_EQ(response->status, 404);
+    EXPECT_NE(
+        response->body["error"]["message"].asString().find(std::string("does not manage tenant ") + kTenantC),
+        std::string::npos);
+    if (call.changes != 0) {
+      EXPECT_EQ(StateOf(kTenantC, call.changes), call.before);
+    }
+  }
+  EXPECT_EQ(daemon_.OpenStore(kTenantC)->ListGrants({}).value().size(), 3U) << "no grant was requested in C";
+}
+
 // A grant id of tenant B under tenant A's path: whoever may use A's path gets 404, as for an id
 // that exists nowhere; whoever may not gets 403 before any grant is looked up.
 TEST_F(GrantApiTest, TenantBsGrantUnderTenantAsPathIsNotFoundOr403) {
@@ -256,6 +287,77 @@ TEST_F(GrantApiTest, BadBodiesAnswer400NamingTheField) {
   auto listed = daemon_.Call("GET", GrantsOf(kTenantA));
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->body["grants"].size(), 1U) << "a refused request stored a grant: " << Describe(listed);
+}
+
+// Issue 16: 2800-01-01 was stored as 2215-06-13, 2027-02-30 as 2027-03-02, and a date-only
+// expiry was refused while --since took one. One parser now takes both forms everywhere.
+TEST_F(GrantApiTest, DatesAreCheckedAgainstTheCalendarAndTheRangeGovdCanHold) {
+  auto body = [](const std::string& expires) {
+    return R"({"bucket":")" + testing::BucketOf(kTenantA) + R"(","prefix":"dates/","grantee":")" +
+           testing::kReaderRole + R"(","expires_at":")" + expires + R"(","reason":"r"})";
+  };
+  for (const auto& [expires, says] : std::vector<std::pair<std::string, std::string>>{
+           {"2800-01-01", "the latest time govd can hold"},
+           {"2800-01-01T00:00:00Z", "the latest time govd can hold"},
+           {"2027-02-30", "2027-02 has 28 days"},
+           {"2027-02-30T00:00:00Z", "2027-02 has 28 days"}}) {
+    auto response = daemon_.Call("POST", GrantsOf(kTenantA), body(expires));
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400) << expires << ": " << Describe(response);
+    EXPECT_NE(response->body["error"]["message"].asString().find(says), std::string::npos)
+        << Describe(response);
+  }
+  auto date_only = daemon_.Call("POST", GrantsOf(kTenantA), body("2099-01-31"));
+  ASSERT_TRUE(date_only);
+  ASSERT_EQ(date_only->status, 201) << Describe(date_only);
+  EXPECT_EQ(date_only->body["expires_at"].asString(), "2099-01-31T00:00:00Z");
+  auto since = daemon_.Call("GET", std::string("/v1/tenants/") + kTenantA + "/audit?since=2027-02-30");
+  ASSERT_TRUE(since);
+  EXPECT_EQ(since->status, 400) << Describe(since);
+  auto since_full =
+      daemon_.Call("GET", std::string("/v1/tenants/") + kTenantA + "/audit?since=2026-01-01T00:00:00Z");
+  ASSERT_TRUE(since_full);
+  EXPECT_EQ(since_full->status, 200) << Describe(since_full);
+}
+
+// Issue 16: a reason holding "\e[31m" or newlines was stored and printed raw by `grant show`;
+// blank and endless reasons were taken too. The API refuses them before the store sees them.
+TEST_F(GrantApiTest, ReasonsWithControlCharactersBlankOrTooLongAreRefused) {
+  accounts::Grant grant = daemon_.SeedGrant(kTenantA, "reasons/");
+  auto request_with = [](const std::string& reason_json) {
+    return R"({"bucket":")" + testing::BucketOf(kTenantA) + R"(","prefix":"r/","grantee":")" +
+           testing::kReaderRole + R"(","reason":)" + reason_json + "}";
+  };
+  struct Case {
+    std::string reason_json;
+    std::string says;
+  };
+  const std::vector<Case> cases{
+      {R"("\u001b[31mred")", "U+001B"}, {R"("line one\nforged: approved")", "U+000A"},
+      {R"("bell\u0007")", "U+0007"},    {R"("txt.\u202eexe")", "U+202E"},
+      {R"("   ")", "must say why"},     {"\"" + std::string(1001, 'x') + "\"", "at most 1000"}};
+  const std::string id = "/" + std::to_string(grant.id);
+  for (const Case& c : cases) {
+    for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
+             {"", request_with(c.reason_json)},
+             {id + "/approve", R"({"reason":)" + c.reason_json + "}"},
+             {id + "/reject", R"({"reason":)" + c.reason_json + "}"}}) {
+      auto response = daemon_.Call("POST", GrantsOf(kTenantA) + target, body);
+      ASSERT_TRUE(response);
+      SCOPED_TRACE(c.says + " on POST " + (target.empty() ? "grants" : target) + ": " + Describe(response));
+      EXPECT_EQ(response->status, 400);
+      EXPECT_EQ(response->body["error"]["where"].asString(), "reason");
+      EXPECT_NE(response->body["error"]["message"].asString().find(c.says), std::string::npos);
+    }
+  }
+  EXPECT_EQ(StateOf(kTenantA, grant.id), GrantState::kRequested);
+  auto listed = daemon_.Call("GET", GrantsOf(kTenantA));
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->body["grants"].size(), 1U) << Describe(listed);
+  auto long_but_fine =
+      daemon_.Call("POST", GrantsOf(kTenantA), request_with("\"" + std::string(1000, 'x') + "\""));
+  ASSERT_TRUE(long_but_fine);
+  EXPECT_EQ(long_but_fine->status, 201) << Describe(long_but_fine);
 }
 
 // --- show: conditions and history ---

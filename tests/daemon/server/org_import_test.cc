@@ -4,10 +4,14 @@
 #include "daemon/server/org_import.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "base/iso8601.h"
 #include "daemon/server/api_dispatcher.h"
@@ -160,6 +164,66 @@ TEST_F(OrgImportTest, BadElementsAreRefusedByJsonPointerWithNothingWritten) {
     EXPECT_EQ(created.error().where(), bad.where) << bad.name << ": " << created.error().ToString();
     EXPECT_EQ(Rows(), rows) << bad.name << ": something was written";
   }
+}
+
+// Issue 16: names holding NUL, BEL or a right-to-left override were stored and echoed raw.
+TEST_F(OrgImportTest, NamesWithControlOrBidiCharactersAreRefusedByJsonPointer) {
+  const BadFile cases[] = {
+      {"NUL in an account name", R"("name": "la1")", R"("name": "la\u00001")", "/accounts/1/name"},
+      {"BEL in an OU name", R"("name": "Central")", R"("name": "Central\u0007")", "/ous/0/name"},
+      {"right-to-left override in the root's name", R"("name": "Organisation")",
+       R"("name": "\u202enoitasinagrO")", "/root/name"},
+      {"escape sequence in a guardrail name", R"("name": "deny-public-bucket-policies")",
+       R"("name": "deny\u001b[2J")", "/guardrails/1/name"},
+      {"newline in an account name", R"("name": "central")", R"("name": "central\nforged line")",
+       "/accounts/0/name"},
+  };
+  std::int64_t rows = Rows();
+  for (const BadFile& bad : cases) {
+    auto created = Import(ExampleWith(bad.from, bad.to));
+    ASSERT_FALSE(created) << bad.name;
+    EXPECT_EQ(created.error().where(), bad.where) << bad.name << ": " << created.error().ToString();
+    EXPECT_NE(created.error().message().find("are not allowed"), std::string::npos)
+        << created.error().ToString();
+    EXPECT_EQ(Rows(), rows) << bad.name << ": something was written";
+  }
+  EXPECT_TRUE(Import(ExampleWith(R"("name": "la1")", R"("name": "Zürich \u6771\u4eac")")))
+      << "letters are fine";
+}
+
+// Issue 16: "document_file": "/dev/zero" ended in bad_alloc, a FIFO hung the import. Only regular
+// files are read, each up to a limit, and the error says so.
+TEST_F(OrgImportTest, DocumentFileThatIsNotARegularFileIsRefusedAtOnce) {
+  std::string govd = std::getenv("GOVD_BINARY");
+  testing::TempDir dir;
+  const std::string fifo = dir.File("policy.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string guardrail = "guardrails/deny-leave-organisation.json";
+  for (const auto& [document, says] : std::vector<std::pair<std::string, std::string>>{
+           {"/dev/zero", "not a regular file (it is a character device)"},
+           {fifo, "not a regular file (it is a FIFO)"},
+           {dir.path(), "not a regular file (it is a directory)"}}) {
+    std::string text = Example();
+    text.replace(text.find(guardrail), guardrail.size(), document);
+    testing::WriteFile(dir.File("org.json"), text);
+    auto started = std::chrono::steady_clock::now();
+    auto run = testing::RunProgram(
+        govd, {"org", "import", "--db", db_->conninfo(), "--tenant", kTenant, dir.File("org.json")});
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << document;
+    EXPECT_EQ(run.exit_code, 1) << document << ": " << run.err;
+    EXPECT_NE(run.err.find(says), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("nothing written"), std::string::npos) << run.err;
+  }
+  const std::string big = dir.File("big.json");
+  testing::WriteFile(big, std::string((1 << 20) + 1, ' '));
+  std::string text = Example();
+  text.replace(text.find(guardrail), guardrail.size(), big);
+  testing::WriteFile(dir.File("org.json"), text);
+  auto run = testing::RunProgram(
+      govd, {"org", "import", "--db", db_->conninfo(), "--tenant", kTenant, dir.File("org.json")});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("policy document is longer than 1 MiB"), std::string::npos) << run.err;
+  EXPECT_EQ(Rows(), 0);
 }
 
 TEST_F(OrgImportTest, ContradictingTheStoreIsAConflictNotAnUpdate) {

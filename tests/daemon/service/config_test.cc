@@ -3,6 +3,9 @@
 #include "daemon/service/config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
 
 #include "daemon/service/config_loader.h"
 #include "daemon/service/config_reload.h"
@@ -560,6 +563,31 @@ TEST(ConfigLoaderTest, AConfigPathThatIsNotARegularFileIsRefused) {
   ASSERT_FALSE(config);
   EXPECT_EQ(config.error().where(), dir.path());
   EXPECT_NE(config.error().message().find("not a regular file"), std::string::npos) << config.error().message();
+}
+
+// Issue 16: `govd --check-config` on a FIFO hung in open(2) waiting for a writer; /dev/zero
+// would be read until memory ran out. Only a regular file of at most 1 MiB is read.
+TEST(ConfigLoaderTest, AFifoOrADeviceAsConfigIsRefusedAtOnce) {
+  testing::TempDir dir;
+  const std::string fifo = dir.File("govd.conf");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto started = std::chrono::steady_clock::now();
+  auto from_fifo = LoadFile(fifo);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  ASSERT_FALSE(from_fifo);
+  EXPECT_EQ(from_fifo.error().where(), fifo);
+  EXPECT_NE(from_fifo.error().message().find("not a regular file (it is a FIFO)"), std::string::npos)
+      << from_fifo.error().message();
+  auto from_zero = LoadFile("/dev/zero");
+  ASSERT_FALSE(from_zero);
+  EXPECT_NE(from_zero.error().message().find("it is a character device"), std::string::npos)
+      << from_zero.error().message();
+  const std::string big = dir.File("big.conf");
+  testing::WriteFile(big, "# " + std::string((1 << 20) + 10, 'x') + "\n");
+  auto too_big = LoadFile(big);
+  ASSERT_FALSE(too_big);
+  EXPECT_NE(too_big.error().message().find("longer than 1 MiB"), std::string::npos)
+      << too_big.error().message();
 }
 
 TEST(ConfigLoaderTest, ConfigTextParsesWithoutAFile) {

@@ -51,11 +51,16 @@ void GrantDaemon::WriteConfig(const std::string& role, const std::string& contro
                                                             "access-key-id = AKIAGRANTTESTKEY0001\n"
                                                             "secret-access-key = grant-test-secret\n"
                                                             "[reconcile]\n"
-                                                            "interval = 1h\n"));
+                                                            "interval = 1h\n"
+                                                            "[tenant." +
+                                                            std::string(kTenantB) +
+                                                            "]\n"
+                                                            "access-key-id = AKIAGRANTTESTKEY0002\n"
+                                                            "secret-access-key = grant-test-secret-b\n"));
 }
 
 void GrantDaemon::Start(const std::string& role, const std::string& database) {
-  for (const char* tenant : {kTenantA, kTenantB}) {
+  for (const char* tenant : {kTenantA, kTenantB, kTenantC}) {
     SeedTenant(*OpenStore(tenant), tenant);
     if (::testing::Test::HasFatalFailure()) return;
   }

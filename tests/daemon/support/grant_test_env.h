@@ -1,11 +1,13 @@
 // tests/daemon/support/grant_test_env.h
-// A real govd (child mode, account 111122223333) on this test process's database with two
+// A real govd (child mode, account 111122223333) on this test process's database with three
 // tenants' organisations seeded through the Store: tenant A is the daemon's own account, tenant
-// B another child account a hosted daemon could serve. The caller's role is this process's uid
-// bound in the config to one role at a time; Rebind() rewrites the binding, sends SIGHUP and waits
-// until /v1/status shows the new role, so tests can walk through roles without other uids.
-// S3 points at a closed loopback port, so reconcile passes run (and can be counted) but never
-// change a grant: approved grants stay approved. Test-only: ASSERTs on setup failures.
+// B another child account it serves as a hosted daemon ([tenant.B] in its config), tenant C one
+// that shares the database but that this govd does not manage (another daemon's). The caller's
+// role is this process's uid bound in the config to one role at a time; Rebind() rewrites the
+// binding, sends SIGHUP and waits until /v1/status shows the new role, so tests can walk through
+// roles without other uids. S3 points at a closed loopback port, so reconcile passes run (and can
+// be counted) but never change a grant: approved grants stay approved. Test-only: ASSERTs on
+// setup failures.
 #pragma once
 
 #include <memory>
@@ -21,6 +23,7 @@ namespace govd::daemon::testing {
 
 inline constexpr const char* kTenantA = "111122223333";  // the daemon's own account
 inline constexpr const char* kTenantB = "222222222222";
+inline constexpr const char* kTenantC = "333333333333";  // in the database, not managed by this govd
 inline constexpr const char* kReaderRole = "arn:aws:iam::999988887777:role/govd-central-reader";
 
 // The bucket each tenant's account owns.
