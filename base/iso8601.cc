@@ -1,5 +1,6 @@
 #include "base/iso8601.h"
 
+#include <cstdio>
 #include <ctime>
 #include <string>
 
@@ -98,5 +99,13 @@ std::string FormatUtc(system_clock::time_point when, const char* format) {
 }
 
 std::string FormatIso8601(system_clock::time_point when) { return FormatUtc(when, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string FormatIso8601Micros(system_clock::time_point when) {
+  auto micros = std::chrono::floor<std::chrono::microseconds>(when.time_since_epoch());
+  auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>((micros - seconds).count()));
+  return FormatUtc(system_clock::time_point(seconds), "%Y-%m-%dT%H:%M:%S") + fraction;
+}
 
 }  // namespace govd

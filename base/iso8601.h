@@ -28,4 +28,7 @@ std::string FormatUtc(std::chrono::system_clock::time_point when, const char* fo
 // "2026-11-24T12:00:00Z": whole seconds, UTC (the fraction is dropped).
 std::string FormatIso8601(std::chrono::system_clock::time_point when);
 
+// "2026-11-24T12:00:00.123456Z": to the microsecond, UTC, as the audit log keeps times.
+std::string FormatIso8601Micros(std::chrono::system_clock::time_point when);
+
 }  // namespace govd

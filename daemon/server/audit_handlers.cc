@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "base/clock.h"
 #include "base/iso8601.h"
 #include "base/json_text.h"
 #include "base/uri.h"
@@ -19,7 +20,6 @@
 namespace govd::daemon {
 namespace {
 
-using Clock = std::chrono::system_clock;
 using Params = std::map<std::string, std::string, std::less<>>;
 
 constexpr int kAuditPage = 500;     // rows read from the store at once
@@ -64,23 +64,8 @@ Result<std::int64_t> IntParam(const Params& params, std::string_view name, std::
 Result<std::int64_t> SinceParam(const Params& params) {
   std::string text = Param(params, "since");
   if (text.empty()) return 0;
-  GOVD_ASSIGN_OR_RETURN(Clock::time_point since, govd::ParseIso8601(text, "since"));
+  GOVD_ASSIGN_OR_RETURN(WallTime since, govd::ParseIso8601(text, "since"));
   return std::chrono::duration_cast<std::chrono::microseconds>(since.time_since_epoch()).count();
-}
-
-// "2026-11-25T03:04:05.123456Z"
-std::string IsoMicros(std::int64_t us) {
-  std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[48];
-  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + n, sizeof text - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
-  return text;
-}
-
-std::string IsoTime(Clock::time_point t) {
-  return IsoMicros(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
 }
 
 // --- audit log and chain ---
@@ -88,7 +73,7 @@ std::string IsoTime(Clock::time_point t) {
 Json::Value AuditEntryJson(const accounts::AuditRecord& r) {
   Json::Value v;
   v["seq"] = Json::Int64(r.seq);
-  v["at"] = IsoMicros(r.at_us);
+  v["at"] = FormatIso8601Micros(WallTime(std::chrono::microseconds(r.at_us)));
   v["actor"] = r.actor;
   v["action"] = r.action;
   v["object"] = r.object;
@@ -190,9 +175,9 @@ Json::Value FindingJson(const policy::Finding& f) {
 Json::Value FindingRecordJson(const accounts::FindingRecord& r) {
   Json::Value v = FindingJson(r.finding);
   v["status"] = std::string(accounts::FindingStatusName(r.status));
-  v["first_seen"] = IsoTime(r.first_seen);
-  v["last_seen"] = IsoTime(r.last_seen);
-  v["resolved_at"] = r.resolved_at ? Json::Value(IsoTime(*r.resolved_at)) : Json::Value();
+  v["first_seen"] = FormatIso8601Micros(r.first_seen);
+  v["last_seen"] = FormatIso8601Micros(r.last_seen);
+  v["resolved_at"] = r.resolved_at ? Json::Value(FormatIso8601Micros(*r.resolved_at)) : Json::Value();
   return v;
 }
 
@@ -207,12 +192,12 @@ Result<Opened> OpenView(const ApiStore& api_store, const TenantPolicyAccess& act
   GOVD_ASSIGN_OR_RETURN(opened.store, api_store.Open(request));
   GOVD_ASSIGN_OR_RETURN(
       opened.view,
-      LoadAuditView(*opened.store, actual ? actual(api_store.TenantOf(request)) : nullptr, Clock::now()));
+      LoadAuditView(*opened.store, actual ? actual(api_store.TenantOf(request)) : nullptr, SystemTime().Now()));
   return opened;
 }
 
 std::vector<policy::Finding> CurrentFindings(const AuditView& view) {
-  return policy::ComputeFindings({&view.org, view.grants, UnixSeconds(Clock::now())});
+  return policy::ComputeFindings({&view.org, view.grants, UnixSeconds(SystemTime().Now())});
 }
 
 ApiHandler MakeFindingListHandler(const ApiStore& api_store, const TenantPolicyAccess& actual) {
@@ -425,7 +410,7 @@ Result<std::vector<policy::AccessAnswer>> AccessPerBucket(const AuditView& view)
 // left out.
 Result<policy::AuditReportInput> TenantReport(Opened& opened, std::int64_t since_us) {
   policy::AuditReportInput input;
-  input.generated_at = UnixSeconds(Clock::now());
+  input.generated_at = UnixSeconds(SystemTime().Now());
   input.findings = CurrentFindings(opened.view);
   input.grants = opened.view.grants;
   GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> log, WholeAuditLog(*opened.store));
@@ -472,7 +457,7 @@ ApiHandler MakeOrgAuditReportHandler(const ApiStore& api_store, const TenantPoli
     GOVD_ASSIGN_OR_RETURN(auto own, api_store.Open(request));
     GOVD_ASSIGN_OR_RETURN(std::vector<std::string> tenants, own->VisibleTenants());
     policy::AuditReportInput all;
-    all.generated_at = UnixSeconds(Clock::now());
+    all.generated_at = UnixSeconds(SystemTime().Now());
     all.period_start = all.generated_at;
     std::set<std::string> sources;
     std::string described;  // "111122223333 (s3), 222233334444 (desired state)"

@@ -63,5 +63,14 @@ TEST(Iso8601Test, RefusesOtherForms) {
   }
 }
 
+TEST(Iso8601Test, FormatsMicrosecondsAsTheAuditLogKeepsThem) {
+  using std::chrono::microseconds;
+  using std::chrono::system_clock;
+  EXPECT_EQ(FormatIso8601Micros(system_clock::time_point(microseconds(1'800'000'000'123'456))),
+            "2027-01-15T08:00:00.123456Z");
+  EXPECT_EQ(FormatIso8601Micros(system_clock::time_point(microseconds(1'800'000'000'000'000))),
+            "2027-01-15T08:00:00.000000Z");
+}
+
 }  // namespace
 }  // namespace govd
