@@ -1,5 +1,6 @@
 // govd: the governance daemon, one per AWS account (central or child mode). This file only wires
 // the parts of daemon/ together; each part does its own work.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -56,7 +57,17 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
   GOVD_ASSIGN_OR_RETURN(std::optional<ControlServer::Acceptor> activated, AdoptActivatedSocket(io));
   bound_here = !activated.has_value();
   if (activated) return std::move(*activated);
-  return BindControlSocket(io, config.control_socket);
+  return BindControlSocket(io, config.control_socket, config.control_socket_group);
+}
+
+// Control connections may take at most a quarter of the descriptors govd may open; the rest stays
+// for reconcile passes (database, S3 and STS connections), whatever local users do.
+ConnectionCaps CapsOfThisProcess() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+    return ConnectionCapsFor(1024);
+  }
+  return ConnectionCapsFor(static_cast<std::size_t>(limit.rlim_cur));
 }
 
 // Every tenant's pass added up; a tenant whose pass could not run makes the pass not ok.
@@ -94,7 +105,7 @@ class Service {
         dispatcher_(config_.roles),
         scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
                    [this] { return uniform_(random_); }),
-        server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),
+        server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_), CapsOfThisProcess()),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [this] { return PassAlive(); }),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
