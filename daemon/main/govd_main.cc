@@ -26,6 +26,7 @@
 #include "daemon/server/audit_handlers.h"
 #include "daemon/reconcile/central_puller.h"
 #include "daemon/reconcile/child_reconciler.h"
+#include "daemon/main/database_wait.h"
 #include "daemon/service/config_loader.h"
 #include "daemon/service/config_reload.h"
 #include "daemon/server/control_server.h"
@@ -413,10 +414,19 @@ int RunDaemon(CommandLine command_line, Config config) {
   }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    auto created = ChildReconciler::Create(config, &metrics);
-    if (!created) {  // never report ready without the database at this build's schema
+    // Never report ready without the database at this build's schema; while it does not answer, wait.
+    SystemdNotifier notifier;
+    LoggerPtr logger = MakeLogger(std::getenv("JOURNAL_STREAM"));
+    logger->set_level(config.log_level);
+    auto created =
+        OpenWhenDatabaseAnswers([&] { return ChildReconciler::Create(config, &metrics); }, notifier, *logger);
+    if (!created) {
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
+    }
+    if (*created == nullptr) {  // stopped while waiting
+      if (bound_here) ::unlink(config.control_socket.c_str());
+      return 0;
     }
     child = std::move(created).value();
   }
