@@ -14,6 +14,15 @@
 namespace govd::daemon {
 namespace {
 
+// libpq's messages span lines ("...failed: Connection refused\n\tIs the server running...");
+// a STATUS= value must be one line, or its rest would be read as further assignments.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
 // The loop of the wait: one attempt at a time on `worker_`, the next after the backoff's delay.
 class DatabaseWait {
  public:
@@ -49,8 +58,9 @@ class DatabaseWait {
     if (opened || !opened.error().retryable()) return Finish(std::move(opened));
     ++failures_;
     auto delay = backoff_.When("database");
-    std::string status = "not ready: waiting for the database (" + opened.error().ToString() + "); try " +
-                         std::to_string(failures_ + 1) + " in " + std::to_string(delay.count()) + " ms";
+    std::string status = "not ready: waiting for the database (" + OneLine(opened.error().ToString()) +
+                         "); try " + std::to_string(failures_ + 1) + " in " + std::to_string(delay.count()) +
+                         " ms";
     notifier_.StillStarting(status,
                             std::chrono::duration_cast<std::chrono::microseconds>(delay + max_delay_));
     logger_.Log(failures_ == 1 ? LogLevel::kWarning : LogLevel::kInfo, status);

@@ -282,6 +282,8 @@ TEST_F(ControlSocketTest, ConnectionFloodIsCappedLoggedOnceAndOthersAreServed) {
   ASSERT_EQ(pipe(release), 0);
   pid_t child = fork();
   if (child == 0) {
+    close(report[0]);
+    close(release[1]);  // so that the read below ends when the test process does, whatever happens to it
     if (root && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(flooder) != 0)) _exit(99);
     rlimit mine{saved.rlim_max, saved.rlim_max};
     setrlimit(RLIMIT_NOFILE, &mine);

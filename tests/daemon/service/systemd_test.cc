@@ -191,6 +191,8 @@ TEST_F(SystemdTest, StartsWhileTheDatabaseIsDownAndIsReadyWhenItAnswers) {
                                 << govd.WaitExit(milliseconds(0)).has_value();
   EXPECT_NE(waiting.find("EXTEND_TIMEOUT_USEC="), std::string::npos) << waiting;
   EXPECT_EQ(waiting.find("password"), std::string::npos) << "the conninfo leaked into STATUS: " << waiting;
+  std::string status_line = waiting.substr(waiting.find("STATUS="));
+  EXPECT_EQ(status_line.find('\t'), std::string::npos) << "STATUS= spans lines: " << waiting;
   // Still waiting a while later, and the watchdog is fed meanwhile.
   auto started = steady_clock::now();
   int pings = 0;
