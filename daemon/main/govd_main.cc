@@ -1,5 +1,6 @@
 // govd: the governance daemon, one per AWS account (central or child mode). This file only wires
 // the parts of daemon/ together; each part does its own work.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,7 @@
 
 #include "base/version.h"
 #include "daemon/api/text_report.h"
+#include "daemon/main/database_wait.h"
 #include "daemon/main/govd_migrate.h"
 #include "daemon/main/govd_org.h"
 #include "daemon/reconcile/central_puller.h"
@@ -56,7 +58,17 @@ Result<ControlServer::Acceptor> OpenControlSocket(boost::asio::io_context& io, c
   GOVD_ASSIGN_OR_RETURN(std::optional<ControlServer::Acceptor> activated, AdoptActivatedSocket(io));
   bound_here = !activated.has_value();
   if (activated) return std::move(*activated);
-  return BindControlSocket(io, config.control_socket);
+  return BindControlSocket(io, config.control_socket, config.control_socket_group);
+}
+
+// Control connections may take at most a quarter of the descriptors govd may open; the rest stays
+// for reconcile passes (database, S3 and STS connections), whatever local users do.
+ConnectionCaps CapsOfThisProcess() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+    return ConnectionCapsFor(1024);
+  }
+  return ConnectionCapsFor(static_cast<std::size_t>(limit.rlim_cur));
 }
 
 // The tenants whose paths the control API serves: the daemon's own account and its [tenant.*].
@@ -101,7 +113,7 @@ class Service {
         dispatcher_(config_.roles, ManagedTenantsOf(config_)),
         scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
                    random_),
-        server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_)),
+        server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_), CapsOfThisProcess()),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [this] { return PassAlive(); }),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
         socket_bound_here_(socket_bound_here),
@@ -406,10 +418,19 @@ int RunDaemon(CommandLine command_line, Config config) {
   }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    auto created = ChildReconciler::Create(config, &metrics);
-    if (!created) {  // never report ready without the database at this build's schema
+    // Never report ready without the database at this build's schema; while it does not answer, wait.
+    SystemdNotifier notifier;
+    LoggerPtr logger = MakeLogger(std::getenv("JOURNAL_STREAM"));
+    logger->set_level(config.log_level);
+    auto created =
+        OpenWhenDatabaseAnswers([&] { return ChildReconciler::Create(config, &metrics); }, notifier, *logger);
+    if (!created) {
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
+    }
+    if (*created == nullptr) {  // stopped while waiting
+      if (bound_here) ::unlink(config.control_socket.c_str());
+      return 0;
     }
     child = std::move(created).value();
   }

@@ -1,12 +1,16 @@
 #include "daemon/server/control_server.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 
 #include "daemon/server/peer_credentials.h"
@@ -42,18 +46,58 @@ bool IsPeerGone(const error_code& error) {
   return error == http::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset;
 }
 
+// Lines about refused connections and failed accepts: at most one of each per this interval.
+constexpr std::chrono::seconds kLogEvery{10};
+
+// Accept failures back off from 10 ms to 1 s (jittered); the token bucket never binds here.
+constexpr RateLimiterOptions kAcceptBackoff{std::chrono::milliseconds(10), std::chrono::seconds(1), 1000.0,
+                                            1000};
+
+// Sent, without waiting, to a connection over the caps before it is closed.
+std::string RefusalAnswer() {
+  std::string body =
+      R"({"error":{"code":"unavailable","message":"too many open control connections; retry later"}})";
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: govd\r\nContent-Type: application/json\r\n"
+         "Connection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Sets the process umask for its lifetime (only while govd is still single-threaded).
+class UmaskScope {
+ public:
+  explicit UmaskScope(mode_t mask) : previous_(::umask(mask)) {}
+  ~UmaskScope() { ::umask(previous_); }
+  UmaskScope(const UmaskScope&) = delete;
+  UmaskScope& operator=(const UmaskScope&) = delete;
+
+ private:
+  mode_t previous_;
+};
+
+// True when the last line about this kind of event was written at least kLogEvery ago (or never).
+bool DueForLog(std::optional<SteadyTime>& logged_at, SteadyTime now) {
+  if (logged_at && now - *logged_at < kLogEvery) return false;
+  logged_at = now;
+  return true;
+}
+
 }  // namespace
 
 class ControlSession : public std::enable_shared_from_this<ControlSession> {
  public:
+  // REQUIRES: `counter` admitted peer.uid for this session; the session releases it when it ends.
   ControlSession(Socket socket, PeerCredentials peer, const ApiDispatcher& dispatcher, Logger& logger,
-                 ControlLimits limits)
+                 ControlLimits limits, std::shared_ptr<ConnectionCounter> counter)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         peer_(peer),
         dispatcher_(dispatcher),
         logger_(logger),
-        limits_(limits) {}
+        limits_(limits),
+        counter_(std::move(counter)) {}
+  ~ControlSession() { counter_->Release(peer_.uid); }
+  ControlSession(const ControlSession&) = delete;
+  ControlSession& operator=(const ControlSession&) = delete;
 
   void Start() { ReadRequest(); }
 
@@ -135,19 +179,28 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
   const ApiDispatcher& dispatcher_;
   Logger& logger_;
   ControlLimits limits_;
+  std::shared_ptr<ConnectionCounter> counter_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
   bool timed_out_ = false;
 };
 
-ControlServer::ControlServer(Acceptor acceptor, const ApiDispatcher& dispatcher, Logger& logger, ControlLimits limits)
-    : acceptor_(std::move(acceptor)), dispatcher_(dispatcher), logger_(logger), limits_(limits) {}
+ControlServer::ControlServer(Acceptor acceptor, const ApiDispatcher& dispatcher, Logger& logger,
+                             ControlLimits limits, ConnectionCaps caps)
+    : acceptor_(std::move(acceptor)),
+      dispatcher_(dispatcher),
+      logger_(logger),
+      limits_(limits),
+      counter_(std::make_shared<ConnectionCounter>(caps, ::geteuid())),
+      accept_backoff_(kAcceptBackoff, SystemTime(), random_),
+      accept_retry_(acceptor_.get_executor()) {}
 
 void ControlServer::Start() { Accept(); }
 
 void ControlServer::Stop() {
   error_code ignored;
+  accept_retry_.cancel();
   acceptor_.close(ignored);
   for (auto& weak : sessions_) {
     if (auto session = weak.lock()) session->Close();
@@ -158,30 +211,126 @@ void ControlServer::Stop() {
 void ControlServer::Accept() {
   acceptor_.async_accept([this](const error_code& error, Socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (error) {
-      logger_.Log(LogLevel::kWarning, "control socket accept failed: " + error.message());
-    } else if (auto peer = ReadPeerCredentials(socket.native_handle()); !peer) {
-      logger_.Log(LogLevel::kWarning, peer.error().ToString());
-    } else {
-      auto session = std::make_shared<ControlSession>(std::move(socket), *peer, dispatcher_, logger_, limits_);
-      sessions_.remove_if([](const std::weak_ptr<ControlSession>& weak) { return weak.expired(); });
-      sessions_.push_back(session);
-      session->Start();
-    }
+    if (error) return AcceptAfterFailure(error);
+    accept_backoff_.Forget("accept");
+    OnAccepted(std::move(socket));
     Accept();
   });
 }
 
-Result<ControlServer::Acceptor> BindControlSocket(asio::io_context& io, const std::string& path) {
-  struct stat info {};
-  if (::lstat(path.c_str(), &info) == 0) {
-    if (!S_ISSOCK(info.st_mode)) return FailedPrecondition("exists and is not a socket; refusing to replace it", path);
-    ::unlink(path.c_str());  // a stale socket from an earlier run
+// Out of descriptors (EMFILE, ENFILE) or another failure: accepting again at once would fail the
+// same way, in a loop that writes a log line each time. Wait, a little longer each time.
+void ControlServer::AcceptAfterFailure(const error_code& error) {
+  ++accept_failures_;
+  auto delay = accept_backoff_.When("accept");
+  if (DueForLog(failure_logged_at_, SystemTime().Steady())) {
+    logger_.Log(LogLevel::kWarning,
+                "control socket accept failed: " + error.message() + " (" + std::to_string(accept_failures_) +
+                    " failures since the last report, " + std::to_string(counter_->open()) +
+                    " connections open); next try in " + std::to_string(delay.count()) + " ms");
+    accept_failures_ = 0;
   }
+  accept_retry_.expires_after(delay);
+  accept_retry_.async_wait([this](const error_code& waited) {
+    if (!waited && acceptor_.is_open()) Accept();
+  });
+}
+
+void ControlServer::OnAccepted(Socket socket) {
+  auto peer = ReadPeerCredentials(socket.native_handle());
+  if (!peer) {
+    logger_.Log(LogLevel::kWarning, peer.error().ToString());
+    return;
+  }
+  if (!counter_->TryAdmit(peer->uid)) return Refuse(socket, peer->uid);
+  auto session =
+      std::make_shared<ControlSession>(std::move(socket), *peer, dispatcher_, logger_, limits_, counter_);
+  sessions_.remove_if([](const std::weak_ptr<ControlSession>& weak) { return weak.expired(); });
+  sessions_.push_back(session);
+  session->Start();
+}
+
+void ControlServer::Refuse(Socket& socket, uid_t uid) {
+  // Best effort and never blocking: a client that does not read its 503 just sees the close.
+  std::string answer = RefusalAnswer();
+  [[maybe_unused]] ssize_t sent =
+      ::send(socket.native_handle(), answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  error_code ignored;
+  socket.close(ignored);
+  ++refused_;
+  if (!DueForLog(refusal_logged_at_, SystemTime().Steady())) return;
+  const ConnectionCaps& caps = counter_->caps();
+  logger_.Log(LogLevel::kWarning,
+              "control connections refused: " + std::to_string(refused_) +
+                  " since the last report, the latest from uid " + std::to_string(uid) + " (" +
+                  std::to_string(counter_->open()) + " open; caps " + std::to_string(caps.per_uid) +
+                  " per uid, " + std::to_string(caps.total) + " in all)",
+              {{"PEER_UID", std::to_string(uid)}});
+  refused_ = 0;
+}
+
+namespace {
+
+// Whether a process answers on the unix socket at `path`: its pid (from SO_PEERCRED) when one
+// does, nullopt when nobody listens (a stale socket file); an error when that cannot be told.
+Result<std::optional<pid_t>> SocketOwner(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof address.sun_path) return InvalidArgument("socket path too long", path);
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Unavailable(std::string("cannot create a socket: ") + std::strerror(errno), path);
+  int connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  int why = errno;
+  std::optional<pid_t> owner;
+  if (connected == 0) {
+    ucred peer{};
+    socklen_t length = sizeof peer;
+    owner = ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) == 0 ? peer.pid : 0;
+  }
+  ::close(fd);
+  if (connected == 0) return owner;
+  if (why == ECONNREFUSED || why == ENOENT) return std::optional<pid_t>();
+  return FailedPrecondition(std::string("cannot tell whether another process listens on it: ") +
+                                std::strerror(why) + "; refusing to replace it",
+                            path);
+}
+
+// Takes the place of a socket file nobody answers on; refuses one somebody does.
+Status ClearStaleSocket(const std::string& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return {};
+  if (!S_ISSOCK(info.st_mode))
+    return FailedPrecondition("exists and is not a socket; refusing to replace it", path);
+  GOVD_ASSIGN_OR_RETURN(std::optional<pid_t> owner, SocketOwner(path));
+  if (owner) {
+    return FailedPrecondition(
+        "another daemon (pid " + std::to_string(*owner) +
+            ") is listening on this control socket; stop it first or set another control.socket",
+        path);
+  }
+  ::unlink(path.c_str());  // a stale socket from an earlier run
+  return {};
+}
+
+}  // namespace
+
+Result<ControlServer::Acceptor> BindControlSocket(asio::io_context& io, const std::string& path,
+                                                  std::optional<gid_t> group) {
+  GOVD_TRY(ClearStaleSocket(path));
   try {
-    ControlServer::Acceptor acceptor(io, asio::local::stream_protocol::endpoint(path));
-    if (::chmod(path.c_str(), 0666) != 0) return Internal("cannot chmod the control socket", path);
-    return acceptor;
+    std::optional<ControlServer::Acceptor> acceptor;
+    {
+      UmaskScope owner_only(0177);  // created 0600: nobody else connects before group and mode are set
+      acceptor.emplace(io, asio::local::stream_protocol::endpoint(path));
+    }
+    if (group && ::chown(path.c_str(), static_cast<uid_t>(-1), *group) != 0) {
+      return FailedPrecondition("cannot give the control socket to group " + std::to_string(*group) + ": " +
+                                    std::strerror(errno) + " (control.socket-group)",
+                                path);
+    }
+    if (::chmod(path.c_str(), 0660) != 0) return Internal("cannot chmod the control socket", path);
+    return std::move(*acceptor);
   } catch (const boost::system::system_error& e) {
     return Unavailable(std::string("cannot listen: ") + e.what(), path);
   }

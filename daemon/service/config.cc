@@ -1,5 +1,7 @@
 #include "daemon/service/config.h"
 
+#include <grp.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -172,6 +174,23 @@ Result<std::string> ReadSocketPath(const RawReader& reader, const policy::Accoun
   return path;
 }
 
+// control.socket-group: a group name, or a numeric gid; the group must exist.
+Result<std::optional<gid_t>> ReadSocketGroup(const RawReader& reader) {
+  GOVD_ASSIGN_OR_RETURN(std::string name, reader.Optional("control.socket-group", ""));
+  if (name.empty()) return std::optional<gid_t>();
+  unsigned long gid = 0;
+  auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), gid);
+  if (error == std::errc() && end == name.data() + name.size())
+    return std::optional<gid_t>(static_cast<gid_t>(gid));
+  std::vector<char> buffer(16384);
+  group entry{};
+  group* found = nullptr;
+  if (::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return InvalidArgument("no such group: \"" + name + "\"", "control.socket-group");
+  }
+  return std::optional<gid_t>(found->gr_gid);
+}
+
 Result<std::string> ReadMetricsAddress(const RawReader& reader) {
   GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional("metrics.address", ""));
   if (text.empty()) return text;
@@ -239,6 +258,7 @@ Status ReadControl(const RawReader& reader, Config& config) {
   using std::chrono::milliseconds;
   using std::chrono::minutes;
   GOVD_ASSIGN_OR_RETURN(config.control_socket, ReadSocketPath(reader, config.account_id));
+  GOVD_ASSIGN_OR_RETURN(config.control_socket_group, ReadSocketGroup(reader));
   GOVD_ASSIGN_OR_RETURN(config.control_read_timeout, DurationInRange(reader, "control.read-timeout",
                                                                      config.control_read_timeout, milliseconds(100),
                                                                      minutes(5)));

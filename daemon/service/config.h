@@ -6,6 +6,8 @@
 // Thread safety: values. Never put a credential into an error message or a log line.
 #pragma once
 
+#include <sys/types.h>
+
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -139,6 +141,8 @@ struct Config {
   std::chrono::milliseconds reconcile_lease{std::chrono::minutes(2)};  // a crashed daemon's buckets wait this long
   int concurrency = 4;
   std::string control_socket;
+  // The group a self-bound control socket belongs to (mode 0660); nullopt: the daemon's own group.
+  std::optional<gid_t> control_socket_group;
   std::chrono::milliseconds control_read_timeout{std::chrono::seconds(10)};
   std::size_t control_max_body_bytes = 1U << 20U;
   std::size_t control_max_header_bytes = 8U << 10U;
@@ -159,7 +163,7 @@ struct ConfigKey {
   bool multiple;  // may be given more than once
 };
 
-inline constexpr std::array<ConfigKey, 28> kConfigKeys{{
+inline constexpr std::array<ConfigKey, 29> kConfigKeys{{
     {"mode", "central or child", false},
     {"account-id", "the 12-digit AWS account this daemon governs", false},
     {"region", "AWS region, e.g. eu-west-2", false},
@@ -178,6 +182,7 @@ inline constexpr std::array<ConfigKey, 28> kConfigKeys{{
     {"reconcile.lease", "how long a bucket stays claimed by a daemon that may have crashed (e.g. 2m)", false},
     {"reconcile.concurrency", "child mode: tenants reconciled at once, each one's buckets in turn (1-64)", false},
     {"control.socket", "path of the control API unix socket", false},
+    {"control.socket-group", "group (name or gid) of a socket govd binds itself, mode 0660", false},
     {"control.read-timeout", "time a client has to send one whole request (e.g. 10s)", false},
     {"control.max-body-bytes", "largest request body accepted", false},
     {"control.max-header-bytes", "largest request header block accepted", false},

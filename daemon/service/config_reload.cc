@@ -52,6 +52,8 @@ ReloadPlan PlanReload(const Config& running, const Config& fresh) {
   keep(running.reconcile_lease == fresh.reconcile_lease, "reconcile.lease", next.reconcile_lease,
        running.reconcile_lease);
   keep(running.control_socket == fresh.control_socket, "control.socket", next.control_socket, running.control_socket);
+  keep(running.control_socket_group == fresh.control_socket_group, "control.socket-group",
+       next.control_socket_group, running.control_socket_group);
   keep(running.metrics_address == fresh.metrics_address, "metrics.address", next.metrics_address,
        running.metrics_address);
   keep(SameTenants(running.tenants, fresh.tenants), "tenant.*", next.tenants, running.tenants);

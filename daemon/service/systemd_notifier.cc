@@ -33,6 +33,10 @@ void SystemdNotifier::Stopping(std::string_view status) const { Send("STOPPING=1
 
 void SystemdNotifier::Status(std::string_view status) const { Send(StatusLine(status)); }
 
+void SystemdNotifier::StillStarting(std::string_view status, std::chrono::microseconds extend) const {
+  Send(StatusLine(status) + "\nEXTEND_TIMEOUT_USEC=" + std::to_string(extend.count()));
+}
+
 void SystemdNotifier::WatchdogPing() const { Send("WATCHDOG=1"); }
 
 std::optional<std::chrono::microseconds> SystemdNotifier::WatchdogPingInterval() {

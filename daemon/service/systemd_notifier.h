@@ -19,6 +19,9 @@ class SystemdNotifier {
   void Reloading(std::string_view status) const;
   void Stopping(std::string_view status) const;
   void Status(std::string_view status) const;
+  // STATUS= and EXTEND_TIMEOUT_USEC=: still starting (not ready yet), and systemd should wait at
+  // least `extend` more before it times the start out (TimeoutStartSec=).
+  void StillStarting(std::string_view status, std::chrono::microseconds extend) const;
   void WatchdogPing() const;
 
   // How often to send WATCHDOG=1: half of WATCHDOG_USEC, or nothing when the watchdog is off.

@@ -25,6 +25,7 @@ class GovctlTest : public ::testing::Test {
                        testing::MinimalConfig(dir_, "role = uid:" + std::to_string(getuid()) + " admin\n"));
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
     ASSERT_TRUE(testing::WaitForSocket(socket_, milliseconds(10'000)));
+    ASSERT_TRUE(testing::LetEveryUidConnect(socket_));  // authorization decides, not the file mode
   }
 
   testing::TempDir dir_;

@@ -119,6 +119,7 @@ class ControlApiAuthzTest : public ::testing::Test {
             "secret-access-key = authz-test-secret\n");
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
     ASSERT_TRUE(testing::WaitForSocket(socket_, milliseconds(10'000)));
+    ASSERT_TRUE(testing::LetEveryUidConnect(socket_));  // authorization decides, not the file mode
   }
 
   testing::TempDir dir_;

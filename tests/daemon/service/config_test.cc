@@ -69,6 +69,7 @@ TEST(ConfigTest, EveryKeyAccepted) {
   raw.values["control.read-timeout"].values = {"500ms"};
   raw.values["control.max-body-bytes"].values = {"4096"};
   raw.values["control.four-eyes"].values = {"true"};
+  raw.values["control.socket-group"].values = {"4242"};
   raw.values["control.role"].values = {"uid:0 admin", "gid:100 operator 444455556666", "uid:7 auditor"};
   raw.values["metrics.address"].values = {"127.0.0.1:9464"};
   raw.values["log.level"].values = {"debug"};
@@ -84,6 +85,7 @@ TEST(ConfigTest, EveryKeyAccepted) {
   EXPECT_EQ(config->reconcile_lease, milliseconds(3000));
   EXPECT_EQ(config->concurrency, 8);
   EXPECT_TRUE(config->control_four_eyes);
+  EXPECT_EQ(config->control_socket_group, std::optional<gid_t>(4242));
   EXPECT_EQ(config->control_read_timeout, milliseconds(500));
   EXPECT_EQ(config->control_max_body_bytes, 4096U);
   ASSERT_EQ(config->roles.bindings().size(), 3U);
@@ -124,6 +126,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"reconcile.jitter", "lots"}, BadValue{"reconcile.concurrency", "0"},
                       BadValue{"reconcile.concurrency", "65"}, BadValue{"reconcile.concurrency", "4x"},
                       BadValue{"control.socket", "run/govd.sock"},
+                      BadValue{"control.socket-group", "no-such-group-x"},
                       BadValue{"control.socket", "/" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
                       BadValue{"control.read-timeout", "10ms"}, BadValue{"control.max-body-bytes", "10"},
                       BadValue{"control.max-header-bytes", "1000000"}, BadValue{"control.four-eyes", "yes"},

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 
 #include "tests/daemon/support/govd_test_process.h"
 #include "tests/daemon/support/notify_socket.h"
+#include "tests/daemon/support/tcp_relay.h"
 
 namespace govd::daemon {
 namespace {
@@ -161,6 +163,82 @@ TEST_F(SystemdTest, CheckConfigExitCodes) {
   exit = bad.WaitExit(milliseconds(10'000));
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(WEXITSTATUS(*exit), 1);
+}
+
+// The test database's conninfo with its port replaced by `port`; `upstream` gets the original port.
+std::string ConninfoAtPort(int port, int& upstream) {
+  std::string conninfo = testing::DatabaseConninfo();
+  std::smatch found;
+  if (!std::regex_search(conninfo, found, std::regex("port=([0-9]+)"))) return "";
+  upstream = std::stoi(found[1].str());
+  return found.prefix().str() + "port=" + std::to_string(port) + found.suffix().str();
+}
+
+// Started while PostgreSQL is down (its port refuses connections), govd does not exit: it says in
+// STATUS= that it waits for the database, keeps the watchdog fed, and is READY=1 once the database
+// answers (here: the port starts relaying to the test server).
+TEST_F(SystemdTest, StartsWhileTheDatabaseIsDownAndIsReadyWhenItAnswers) {
+  int upstream = 0;
+  ASSERT_FALSE(ConninfoAtPort(0, upstream).empty()) << "the test database's conninfo names no port";
+  testing::TcpRelay relay(upstream);
+  std::string conninfo = ConninfoAtPort(relay.port(), upstream);
+  testing::WriteFile(config_path_,
+                     testing::ConfigWithDatabase(dir_, conninfo, "111122223333",
+                                                 "role = uid:" + std::to_string(getuid()) + " admin\n"));
+  testing::GovdProcess govd({"--config", config_path_}, {notify_.env(), "WATCHDOG_USEC=1000000"});
+  std::string waiting = notify_.WaitFor("waiting for the database", milliseconds(20'000), seen_);
+  ASSERT_FALSE(waiting.empty()) << "no STATUS about the database; govd exited? "
+                                << govd.WaitExit(milliseconds(0)).has_value();
+  EXPECT_NE(waiting.find("EXTEND_TIMEOUT_USEC="), std::string::npos) << waiting;
+  EXPECT_EQ(waiting.find("password"), std::string::npos) << "the conninfo leaked into STATUS: " << waiting;
+  std::string status_line = waiting.substr(waiting.find("STATUS="));
+  EXPECT_EQ(status_line.find('\t'), std::string::npos) << "STATUS= spans lines: " << waiting;
+  // Still waiting a while later, and the watchdog is fed meanwhile.
+  auto started = steady_clock::now();
+  int pings = 0;
+  int retries = 0;
+  while ((pings < 3 || retries < 2) && steady_clock::now() - started < milliseconds(30'000)) {
+    std::string message = notify_.Next(milliseconds(500));
+    seen_.push_back(message);
+    if (message.find("WATCHDOG=1") != std::string::npos) ++pings;
+    if (message.find("waiting for the database") != std::string::npos) ++retries;
+  }
+  EXPECT_GE(pings, 3) << "the watchdog starved while waiting";
+  EXPECT_GE(retries, 2) << "no retry within 30 s";
+  ASSERT_FALSE(Contains(seen_, "READY=1")) << "READY=1 without a database";
+  ASSERT_FALSE(govd.WaitExit(milliseconds(0)).has_value()) << "govd gave up";
+
+  relay.Open();
+  auto opened = steady_clock::now();
+  std::string ready = notify_.WaitFor("READY=1", milliseconds(60'000), seen_);
+  ASSERT_FALSE(ready.empty()) << "no READY=1 after the database came up";
+  std::cout << "[ database ] READY=1 "
+            << std::chrono::duration_cast<milliseconds>(steady_clock::now() - opened).count()
+            << " ms after the database answered\n";
+  auto status = ControlClient(dir_.File("govd.sock")).Call("GET", "/v1/status");
+  ASSERT_TRUE(status) << status.error().ToString();
+  EXPECT_EQ(status->status, 200);
+  govd.Signal(SIGTERM);
+  std::optional<int> exit = govd.WaitExit(milliseconds(10'000));
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_TRUE(WIFEXITED(*exit) && WEXITSTATUS(*exit) == 0) << *exit;
+}
+
+// SIGTERM while waiting for the database stops govd cleanly (exit 0), without READY=1.
+TEST_F(SystemdTest, StopsCleanlyWhileWaitingForTheDatabase) {
+  int upstream = 0;
+  testing::TcpRelay down(0);
+  std::string conninfo = ConninfoAtPort(down.port(), upstream);
+  ASSERT_FALSE(conninfo.empty());
+  testing::WriteFile(config_path_, testing::ConfigWithDatabase(dir_, conninfo, "111122223333"));
+  testing::GovdProcess govd({"--config", config_path_}, {notify_.env()});
+  ASSERT_FALSE(notify_.WaitFor("waiting for the database", milliseconds(20'000), seen_).empty());
+  govd.Signal(SIGTERM);
+  std::optional<int> exit = govd.WaitExit(milliseconds(10'000));
+  ASSERT_TRUE(exit.has_value()) << "govd did not stop while waiting";
+  EXPECT_TRUE(WIFEXITED(*exit) && WEXITSTATUS(*exit) == 0) << *exit;
+  EXPECT_FALSE(Contains(seen_, "READY=1"));
+  EXPECT_NE(access(dir_.File("govd.sock").c_str(), F_OK), 0) << "socket file left behind";
 }
 
 // Socket activation: the listening socket arrives as fd 3 with LISTEN_FDS=1 and LISTEN_PID.

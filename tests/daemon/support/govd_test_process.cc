@@ -167,6 +167,8 @@ int ConnectUnix(const std::string& path) {
   return fd;
 }
 
+bool LetEveryUidConnect(const std::string& socket) { return chmod(socket.c_str(), 0666) == 0; }
+
 bool WaitForSocket(const std::string& path, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

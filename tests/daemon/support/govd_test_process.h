@@ -89,6 +89,11 @@ class GovdProcess {
 // Waits until a unix socket at `path` accepts connections.
 bool WaitForSocket(const std::string& path, std::chrono::milliseconds timeout);
 
+// Widens a control socket govd bound itself (0660, its own group) to 0666, for tests whose other
+// uids (RunGovctl(uid): gid = uid, no supplementary groups) exercise per-request authorization
+// rather than the file mode, which ControlSocketTest checks. Returns false when chmod fails.
+bool LetEveryUidConnect(const std::string& socket);
+
 // Connects to a unix socket; -1 on failure.
 int ConnectUnix(const std::string& path);
 
