@@ -14,6 +14,7 @@
 #include <set>
 #include <string_view>
 
+#include "accounts/store/audit_seal.h"
 #include "base/version.h"
 #include "daemon/server/api_handlers.h"
 #include "daemon/server/api_org.h"
@@ -86,7 +87,8 @@ class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
           bool socket_bound_here, Metrics& metrics, std::unique_ptr<MetricsServer> metrics_server,
-          std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central)
+          std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central,
+          std::shared_ptr<accounts::AuditSeal> audit_seal)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -104,7 +106,7 @@ class Service {
         central_(std::move(central)) {
     if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
-      api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
+      api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id, std::move(audit_seal));
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_, config_);
       RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? PolicyAccessOfChild() : TenantPolicyAccess());
       dispatcher_.Handle(Endpoint::kOrgShow, MakeOrgShowHandler(*api_store_));
@@ -400,9 +402,18 @@ int RunDaemon(CommandLine command_line, Config config) {
     }
     metrics_server = *std::move(bound);
   }
+  std::shared_ptr<accounts::AuditSeal> audit_seal;
+  if (!config.audit_key_file.empty()) {  // the key is read once, before any audit row is written
+    auto opened = accounts::AuditSeal::Open(config.audit_key_file, config.audit_anchor_dir);
+    if (!opened) {
+      std::cerr << "govd: " << opened.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    audit_seal = *std::move(opened);
+  }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    auto created = ChildReconciler::Create(config, &metrics);
+    auto created = ChildReconciler::Create(config, &metrics, audit_seal);
     if (!created) {  // never report ready without the database at this build's schema
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
@@ -419,7 +430,7 @@ int RunDaemon(CommandLine command_line, Config config) {
     central = std::move(created).value();
   }
   Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, metrics,
-                  std::move(metrics_server), std::move(child), std::move(central));
+                  std::move(metrics_server), std::move(child), std::move(central), std::move(audit_seal));
   return service.Run();
 }
 
