@@ -77,10 +77,11 @@ AuditVerification CheckAnchor(AuditVerification v, std::span<const AuditRecord> 
     if (row.row_hash == anchor.row_hash) return v;
     return Broken(v, row.seq, "the row differs from the head anchored outside the database");
   }
-  std::string end = rows.empty() ? "the log is empty" : "the log ends at seq " + std::to_string(rows.back().seq);
-  return Broken(v, anchor.seq,
-                "the row anchored outside the database as the head is missing (" + end +
-                    "): the log was truncated");
+  std::string end =
+      rows.empty() ? "the log is empty" : "the log ends at seq " + std::to_string(rows.back().seq);
+  return Broken(
+      v, anchor.seq,
+      "the row anchored outside the database as the head is missing (" + end + "): the log was truncated");
 }
 
 }  // namespace
@@ -172,8 +173,8 @@ AuditVerification VerifyAuditChain(std::span<const AuditRecord> rows, const Audi
     if (v.first_broken_seq) return v;
   }
   if (!rows.empty()) v.head_hash = rows.back().row_hash;
-  bool pinned = rows.empty() || !rows.back().mac.empty() ||
-                (v.anchored_seq && *v.anchored_seq == rows.back().seq);
+  bool pinned =
+      rows.empty() || !rows.back().mac.empty() || (v.anchored_seq && *v.anchored_seq == rows.back().seq);
   v.authenticated = trust.key != nullptr && pinned;
   return v;
 }

@@ -33,7 +33,7 @@ struct AuditRecord {
   std::int64_t at_us = 0;  // microseconds since the Unix epoch
   std::string prev_hash;   // row_hash of the tenant's previous row, or kGenesisHash
   std::string row_hash;    // hex SHA-256 of AuditCanonicalBytes(*this)
-  std::string mac;  // hex HMAC-SHA256 of AuditCanonicalBytes(*this) under the audit key; "": none
+  std::string mac;         // hex HMAC-SHA256 of AuditCanonicalBytes(*this) under the audit key; "": none
 };
 
 // "govd-audit-v1\n" then, for seq, tenant, actor, action, object, before_json, after_json, at_us
@@ -69,8 +69,8 @@ struct AuditVerification {
   std::optional<std::int64_t> first_broken_seq;  // empty: the chain is intact
   std::string problem;                           // what is wrong with that row
   std::string head_hash;  // row_hash of the last row: keep it elsewhere to anchor the log
-  bool macs_checked = false;               // a key was given
-  std::int64_t unauthenticated_rows = 0;   // rows without a MAC (written before a key was set)
+  bool macs_checked = false;              // a key was given
+  std::int64_t unauthenticated_rows = 0;  // rows without a MAC (written before a key was set)
   // True when a key was given and every row is pinned by a MAC or the anchor: a MAC'd row
   // vouches for the rows before it through the chain. False: rows may be forged by whoever
   // holds the database (no key, or no MAC'd row and no anchor yet).

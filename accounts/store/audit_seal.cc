@@ -151,7 +151,8 @@ Status CheckAuditKeyFileMode(unsigned mode, unsigned owner, unsigned self, const
   return Ok();
 }
 
-Result<std::shared_ptr<AuditSeal>> AuditSeal::Open(const std::string& key_file, const std::string& anchor_dir) {
+Result<std::shared_ptr<AuditSeal>> AuditSeal::Open(const std::string& key_file,
+                                                   const std::string& anchor_dir) {
   GOVD_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(key_file));
   Result<signer::HmacSha256Key> key = ParseAuditKey(text, "audit.key-file");
   signer::WipeString(text);

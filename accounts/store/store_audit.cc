@@ -13,12 +13,10 @@ constexpr const char* kAuditColumns =
     "row_hash, mac";
 
 AuditRecord AuditFromRow(const pqxx::row& row) {
-  return AuditRecord{row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                     row[2].as<std::string>(),  row[3].as<std::string>(),
-                     row[4].as<std::string>(),  row[5].as<std::string>(),
-                     row[6].as<std::string>(),  row[7].as<std::int64_t>(),
-                     row[8].as<std::string>(),  row[9].as<std::string>(),
-                     row[10].as<std::string>()};
+  return AuditRecord{row[0].as<std::int64_t>(), row[1].as<std::string>(),  row[2].as<std::string>(),
+                     row[3].as<std::string>(),  row[4].as<std::string>(),  row[5].as<std::string>(),
+                     row[6].as<std::string>(),  row[7].as<std::int64_t>(), row[8].as<std::string>(),
+                     row[9].as<std::string>(),  row[10].as<std::string>()};
 }
 
 // The tenant's last row hash; the advisory lock makes concurrent appenders queue here, so each
@@ -79,8 +77,8 @@ Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& 
       "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, "
       "at, prev_hash, row_hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10, "
       "$11)",
-      r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us,
-      r.prev_hash, r.row_hash, r.mac);
+      r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash,
+      r.row_hash, r.mac);
   return Ok();
 }
 
@@ -141,9 +139,9 @@ Result<AuditVerification> Store::VerifyAudit() {
   std::int64_t head_seq = 0;
   auto verify = [&](pqxx::work& tx) {
     std::vector<AuditRecord> rows;
-    for (const pqxx::row& row : tx.exec_params(std::string("SELECT ") + kAuditColumns +
-                                                   " FROM govd.audit_log WHERE tenant = $1 ORDER BY seq",
-                                               tenant)) {
+    for (const pqxx::row& row : tx.exec_params(
+             std::string("SELECT ") + kAuditColumns + " FROM govd.audit_log WHERE tenant = $1 ORDER BY seq",
+             tenant)) {
       rows.push_back(AuditFromRow(row));
     }
     AuditVerification checked = VerifyAuditChain(rows, trust);

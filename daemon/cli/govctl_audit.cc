@@ -185,8 +185,10 @@ void PrintAuthentication(const Json::Value& body, std::ostream& out) {
         << " rows were written without the audit key and no row with a MAC follows them yet\n";
   } else {
     out << "authenticated: MACs verify";
-    if (body["anchored_seq"].isInt64()) out << ", the log reaches the head anchored at seq " << body["anchored_seq"].asInt64();
-    if (unauthenticated > 0) out << "; " << unauthenticated << " older rows without a MAC are vouched for by later ones";
+    if (body["anchored_seq"].isInt64())
+      out << ", the log reaches the head anchored at seq " << body["anchored_seq"].asInt64();
+    if (unauthenticated > 0)
+      out << "; " << unauthenticated << " older rows without a MAC are vouched for by later ones";
     out << "\n";
   }
 }

@@ -106,7 +106,8 @@ class Service {
         central_(std::move(central)) {
     if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
-      api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id, std::move(audit_seal));
+      api_store_ =
+          std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id, std::move(audit_seal));
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_, config_);
       RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? PolicyAccessOfChild() : TenantPolicyAccess());
       dispatcher_.Handle(Endpoint::kOrgShow, MakeOrgShowHandler(*api_store_));

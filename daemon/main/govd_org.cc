@@ -47,8 +47,12 @@ OrgArgs ParseArgs(int argc, const char* const* argv) {
   po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
   po::notify(vm);
   OrgArgs args;
-  for (auto [key, slot] : {std::pair{"action", &args.action}, {"file", &args.file}, {"db", &args.db}, {"tenant", &args.tenant},
-                             {"audit-key-file", &args.audit_key_file}, {"audit-anchor-dir", &args.audit_anchor_dir}}) {
+  for (auto [key, slot] : {std::pair{"action", &args.action},
+                           {"file", &args.file},
+                           {"db", &args.db},
+                           {"tenant", &args.tenant},
+                           {"audit-key-file", &args.audit_key_file},
+                           {"audit-anchor-dir", &args.audit_anchor_dir}}) {
     if (vm.count(key) != 0U) *slot = vm[key].as<std::string>();
   }
   args.dry_run = vm.count("dry-run") != 0U;

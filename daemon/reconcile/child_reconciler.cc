@@ -74,9 +74,9 @@ ChildReconciler::ChildReconciler(const Config& config)
 
 ChildReconciler::~ChildReconciler() = default;
 
-Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& config,
-                                                                  accounts::AwsCallObserver* observer,
-                                                                  std::shared_ptr<accounts::AuditSeal> audit_seal) {
+Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(
+    const Config& config, accounts::AwsCallObserver* observer,
+    std::shared_ptr<accounts::AuditSeal> audit_seal) {
   if (config.database_conninfo.empty()) return InvalidArgument("child mode needs database.conninfo", "database.conninfo");
   std::unique_ptr<ChildReconciler> child(new ChildReconciler(config));
   child->audit_seal_ = std::move(audit_seal);

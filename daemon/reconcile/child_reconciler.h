@@ -48,8 +48,9 @@ class ChildReconciler {
   // REQUIRES: config.mode is kChild and config.database_conninfo is set. `observer` (may be
   // null) is told about every AWS call attempt and must outlive the reconciler.
   // audit_seal: MACs the audit rows the passes write and anchors their head (null: none).
-  static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config, accounts::AwsCallObserver* observer,
-                                                         std::shared_ptr<accounts::AuditSeal> audit_seal = nullptr);
+  static Result<std::unique_ptr<ChildReconciler>> Create(
+      const Config& config, accounts::AwsCallObserver* observer,
+      std::shared_ptr<accounts::AuditSeal> audit_seal = nullptr);
   ~ChildReconciler();
   ChildReconciler(const ChildReconciler&) = delete;
   ChildReconciler& operator=(const ChildReconciler&) = delete;

@@ -531,7 +531,8 @@ static Status ReadAudit(const RawReader& reader, Config& config) {
     if (!config.audit_anchor_dir.empty()) return InvalidArgument("needs audit.key-file", "audit.anchor-dir");
     return Ok();
   }
-  if (!config.audit_key_file.starts_with('/')) return InvalidArgument("must be an absolute path", "audit.key-file");
+  if (!config.audit_key_file.starts_with('/'))
+    return InvalidArgument("must be an absolute path", "audit.key-file");
   if (config.audit_anchor_dir.empty()) {
     config.audit_anchor_dir = "/var/lib/govd/" + config.account_id.str() + "/audit-anchors";
   }

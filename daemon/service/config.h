@@ -192,8 +192,13 @@ inline constexpr std::array<ConfigKey, 30> kConfigKeys{{
     {"reader-role.trusted", "the principal ARN the reader role's trust lets assume it (with reader-role.name)", false},
     {"reader-role.external-id", "sts:ExternalId the trusted principal must send (optional)", false},
     {"log.level", "debug, info, notice, warning or error", false},
-    {"audit.key-file", "file holding the audit log's MAC key, hex, 32+ bytes, owner root or govd, mode 0400 (empty: no MAC)", false},
-    {"audit.anchor-dir", "directory of the audit log's anchors, one file per tenant (default /var/lib/govd/ACCOUNT/audit-anchors)", false},
+    {"audit.key-file",
+     "file holding the audit log's MAC key, hex, 32+ bytes, owner root or govd, mode 0400 (empty: no MAC)",
+     false},
+    {"audit.anchor-dir",
+     "directory of the audit log's anchors, one file per tenant (default "
+     "/var/lib/govd/ACCOUNT/audit-anchors)",
+     false},
 }};
 
 // The keys of a [source.NAME] section; in the file they read "source.NAME.KEY" (file only).

@@ -15,8 +15,17 @@ std::vector<AuditRecord> Chain(int n) {
   std::vector<AuditRecord> rows;
   std::string prev(kGenesisHash);
   for (int i = 0; i < n; ++i) {
-    AuditRecord r{10 + i * 3, "la-leeds", "uid:1000", "grant.approve", "grant/" + std::to_string(i),
-                  "null", "{\"state\":\"approved\"}", 1'700'000'000'000'000 + i, prev, "", ""};
+    AuditRecord r{10 + i * 3,
+                  "la-leeds",
+                  "uid:1000",
+                  "grant.approve",
+                  "grant/" + std::to_string(i),
+                  "null",
+                  "{\"state\":\"approved\"}",
+                  1'700'000'000'000'000 + i,
+                  prev,
+                  "",
+                  ""};
     r.row_hash = AuditRowHash(r);
     prev = r.row_hash;
     rows.push_back(r);
@@ -82,8 +91,9 @@ TEST(AuditChain, FirstRowMustStartFromGenesis) {
 // --- the authenticated chain: MACs under a key the database never sees, and the anchor ---
 
 const signer::HmacSha256Key& TestKey() {
-  static const std::array<std::uint8_t, 32> kBytes{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                                                   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+  static const std::array<std::uint8_t, 32> kBytes{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                                   12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                                   23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
   static const signer::HmacSha256Key key(kBytes);
   return key;
 }
@@ -96,8 +106,9 @@ std::vector<AuditRecord> MacChain(int n) {
 
 // A row appended by whoever holds the database: correctly chained and hashed, MAC unknown.
 AuditRecord Forged(const AuditRecord& head, std::string mac) {
-  AuditRecord r{head.seq + 1, head.tenant, "uid:0/admin", "grant.approve", "grant/99", "null", "{}",
-                head.at_us + 1, head.row_hash, "", std::move(mac)};
+  AuditRecord r{head.seq + 1,  head.tenant, "uid:0/admin", "grant.approve",
+                "grant/99",    "null",      "{}",          head.at_us + 1,
+                head.row_hash, "",          std::move(mac)};
   r.row_hash = AuditRowHash(r);
   return r;
 }
@@ -133,8 +144,8 @@ TEST(AuditChain, RowsWithoutMacAreNotAuthenticatedUntilAMacdRowFollows) {
   EXPECT_FALSE(old.authenticated);
   EXPECT_EQ(old.unauthenticated_rows, 3);
   EXPECT_FALSE(VerifyAuditChain(rows).authenticated);  // no key: never authenticated
-  AuditRecord next{rows.back().seq + 1, "la-leeds", "uid:1", "grant.request", "grant/5", "null", "{}", 5,
-                   rows.back().row_hash, "", ""};
+  AuditRecord next{rows.back().seq + 1,  "la-leeds", "uid:1", "grant.request", "grant/5", "null", "{}", 5,
+                   rows.back().row_hash, "",         ""};
   next.row_hash = AuditRowHash(next);
   next.mac = AuditRowMac(TestKey(), next);
   rows.push_back(next);

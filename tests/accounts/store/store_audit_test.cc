@@ -3,7 +3,6 @@
 // database never sees, anchors in a directory): a row forged by the tenant's own database role and
 // a tail deleted by the superuser are reported too.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <array>
@@ -171,8 +170,16 @@ class SealedAuditTest : public ::testing::Test {
     pqxx::work tx(c);
     AuditRecord head = AuditFromLast(tx);
     AuditRecord r{tx.exec1("SELECT nextval('govd.audit_log_seq_seq')")[0].as<std::int64_t>(),
-                  "la-leeds", "uid:0/admin", "grant.approve", "grant/1", "null",
-                  "{\"state\":\"approved\"}", head.at_us + 1, head.row_hash, "", mac};
+                  "la-leeds",
+                  "uid:0/admin",
+                  "grant.approve",
+                  "grant/1",
+                  "null",
+                  "{\"state\":\"approved\"}",
+                  head.at_us + 1,
+                  head.row_hash,
+                  "",
+                  mac};
     r.row_hash = AuditRowHash(r);
     tx.exec_params(
         "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, at, "

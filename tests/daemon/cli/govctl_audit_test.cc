@@ -4,11 +4,12 @@
 // hash-chain check before and after a row is altered by the database owner, findings raised and
 // resolved (their status kept across a daemon restart), archiving, who/what-can-access, the HTML
 // report, and an auditor who reads all of it but cannot archive.
-#include <sys/stat.h>
-#include <unistd.h>
+#include "daemon/cli/govctl_audit.h"
 
 #include <gtest/gtest.h>
 #include <json/reader.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -17,7 +18,6 @@
 #include <vector>
 
 #include "accounts/store/audit_seal.h"
-#include "daemon/cli/govctl_audit.h"
 #include "tests/accounts/store/test_db.h"
 #include "tests/daemon/support/govd_test_process.h"
 
@@ -96,10 +96,10 @@ class GovctlAuditTest : public ::testing::Test {
   void StartGovd() {
     std::string roles = "role = uid:" + std::to_string(getuid()) + " admin\nrole = uid:" +
                         std::to_string(kAuditorUid) + " auditor\n";
-    testing::WriteFile(dir_.File("govd.conf"), "mode = central\naccount-id = " + std::string(kTenant) +
-                                                   "\nregion = eu-west-2\n[database]\nconninfo = " + db_->conninfo() +
-                                                   "\n[control]\nsocket = " + socket_ + "\n" + roles +
-                                                   audit_config_);
+    testing::WriteFile(dir_.File("govd.conf"),
+                       "mode = central\naccount-id = " + std::string(kTenant) +
+                           "\nregion = eu-west-2\n[database]\nconninfo = " + db_->conninfo() +
+                           "\n[control]\nsocket = " + socket_ + "\n" + roles + audit_config_);
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
     ASSERT_TRUE(testing::WaitForSocket(socket_, milliseconds(10'000)));
   }
@@ -255,15 +255,25 @@ TEST_F(GovctlAuditTest, VerifyDetectsARowForgedByTheTenantRole) {
   {
     pqxx::connection c(db_->RoleConninfo(role));
     pqxx::work tx(c);
-    pqxx::row head = tx.exec1("SELECT govd.to_us(at), row_hash FROM govd.audit_log ORDER BY seq DESC LIMIT 1");
+    pqxx::row head =
+        tx.exec1("SELECT govd.to_us(at), row_hash FROM govd.audit_log ORDER BY seq DESC LIMIT 1");
     accounts::AuditRecord r{tx.exec1("SELECT nextval('govd.audit_log_seq_seq')")[0].as<std::int64_t>(),
-                            kTenant, "uid:0/admin", "grant.approve", "grant/1", "null", "{}",
-                            head[0].as<std::int64_t>() + 1, head[1].as<std::string>(), "", ""};
+                            kTenant,
+                            "uid:0/admin",
+                            "grant.approve",
+                            "grant/1",
+                            "null",
+                            "{}",
+                            head[0].as<std::int64_t>() + 1,
+                            head[1].as<std::string>(),
+                            "",
+                            ""};
     r.row_hash = accounts::AuditRowHash(r);
-    tx.exec_params("INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, at, "
-                   "prev_hash, row_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10)",
-                   r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us,
-                   r.prev_hash, r.row_hash);
+    tx.exec_params(
+        "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, at, "
+        "prev_hash, row_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10)",
+        r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash,
+        r.row_hash);
     tx.commit();
     forged = r.seq;
   }
@@ -280,9 +290,12 @@ TEST_F(GovctlAuditTest, VerifyDetectsATailDeletedByTheDatabaseOwner) {
   ActiveGrant(accounts::testing::kReader, "reports/", "to be truncated");
   ASSERT_EQ(Audit({"verify"}).exit_code, 0);
   std::int64_t last = db_->Count("SELECT max(seq) FROM govd.audit_log");
-  db_->Exec("ALTER TABLE govd.audit_log DISABLE TRIGGER audit_log_append_only;"
-            "DELETE FROM govd.audit_log WHERE seq >= " + std::to_string(last - 2) + ";"
-            "ALTER TABLE govd.audit_log ENABLE TRIGGER audit_log_append_only");
+  db_->Exec(
+      "ALTER TABLE govd.audit_log DISABLE TRIGGER audit_log_append_only;"
+      "DELETE FROM govd.audit_log WHERE seq >= " +
+      std::to_string(last - 2) +
+      ";"
+      "ALTER TABLE govd.audit_log ENABLE TRIGGER audit_log_append_only");
   GovctlRun broken = Audit({"verify"});
   EXPECT_EQ(broken.exit_code, 1) << broken.err << broken.out;
   EXPECT_NE(broken.out.find("BROKEN at seq " + std::to_string(last)), std::string::npos) << broken.out;
