@@ -46,7 +46,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& conninfo, StoreCon
   GOVD_ASSIGN_OR_RETURN(SchemaStatus status, ReadSchemaStatus(conninfo));
   GOVD_TRY(CheckSchemaCurrent(status));
   GOVD_ASSIGN_OR_RETURN(auto conn, pg::Connect(conninfo));
-  auto impl = std::make_unique<Impl>(Impl{std::move(conn), std::move(context), std::move(options)});
+  auto impl =
+      std::make_unique<Impl>(Impl{std::move(conn), std::move(context), std::move(options), std::nullopt});
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 

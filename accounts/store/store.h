@@ -39,10 +39,15 @@ struct StoreContext {
   std::string actor;
 };
 
+class AuditSeal;  // accounts/store/audit_seal.h
+
 struct StoreOptions {
   const Clock* clock = nullptr;  // required: every time the store records or compares comes from it
   // How long a grant may stay applying/revoking before Sweep() acts on it.
   std::chrono::seconds in_flight_timeout{600};
+  // The audit key and anchors (docs/store.md, "Authenticated chain"); shared by every Store of a
+  // process. Null: rows are written without a MAC and VerifyAudit checks the hash chain only.
+  std::shared_ptr<AuditSeal> audit_seal;
 };
 
 enum class AccountKind { kCentral, kChild };

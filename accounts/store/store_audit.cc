@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/store/audit_seal.h"
 #include "accounts/store/store_impl.h"
 
 namespace govd::accounts {
@@ -9,14 +10,13 @@ namespace {
 
 constexpr const char* kAuditColumns =
     "seq, tenant, actor, action, object, before_json, after_json, govd.to_us(at), prev_hash, "
-    "row_hash";
+    "row_hash, mac";
 
 AuditRecord AuditFromRow(const pqxx::row& row) {
-  return AuditRecord{row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                     row[2].as<std::string>(),  row[3].as<std::string>(),
-                     row[4].as<std::string>(),  row[5].as<std::string>(),
-                     row[6].as<std::string>(),  row[7].as<std::int64_t>(),
-                     row[8].as<std::string>(),  row[9].as<std::string>()};
+  return AuditRecord{row[0].as<std::int64_t>(), row[1].as<std::string>(),  row[2].as<std::string>(),
+                     row[3].as<std::string>(),  row[4].as<std::string>(),  row[5].as<std::string>(),
+                     row[6].as<std::string>(),  row[7].as<std::int64_t>(), row[8].as<std::string>(),
+                     row[9].as<std::string>(),  row[10].as<std::string>()};
 }
 
 // The tenant's last row hash; the advisory lock makes concurrent appenders queue here, so each
@@ -26,6 +26,29 @@ std::string LockChainHead(pqxx::work& tx, const std::string& tenant) {
   pqxx::result last = tx.exec_params(
       "SELECT row_hash FROM govd.audit_log WHERE tenant = $1 ORDER BY seq DESC LIMIT 1", tenant);
   return last.empty() ? std::string(kGenesisHash) : last[0][0].as<std::string>();
+}
+
+// True when the tenant's log still holds its anchored row unchanged (or nothing is anchored
+// yet), so that a new head may be anchored. False after a truncation or rewrite below the
+// anchor, or when the anchor cannot be read: the old anchor then stays, and VerifyAudit reports.
+bool ChainReachesAnchor(pqxx::work& tx, const AuditSeal& seal, const std::string& tenant) {
+  Result<std::optional<AuditAnchor>> anchor = seal.Anchor(tenant);
+  if (!anchor) return false;
+  if (!*anchor) return true;
+  pqxx::result row = tx.exec_params("SELECT row_hash FROM govd.audit_log WHERE tenant = $1 AND seq = $2",
+                                    tenant, (*anchor)->seq);
+  return !row.empty() && row[0][0].as<std::string>() == (*anchor)->row_hash;
+}
+
+// With a seal: the row's MAC, and the head to anchor after commit. The anchor is checked once
+// per transaction (its later rows extend the same chain).
+void SealRow(pqxx::work& tx, const Store::Impl& store, AuditRecord& r) {
+  const AuditSeal* seal = store.options.audit_seal.get();
+  if (seal == nullptr) return;
+  r.mac = AuditRowMac(seal->key(), r);
+  if (store.pending_anchor || ChainReachesAnchor(tx, *seal, r.tenant)) {
+    store.pending_anchor = AuditAnchor{r.tenant, r.seq, r.row_hash};
+  }
 }
 
 }  // namespace
@@ -49,12 +72,21 @@ Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& 
   r.prev_hash = LockChainHead(tx, r.tenant);
   r.seq = tx.exec1("SELECT nextval('govd.audit_log_seq_seq')")[0].as<std::int64_t>();
   r.row_hash = AuditRowHash(r);
+  SealRow(tx, store, r);
   tx.exec_params(
       "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, "
-      "at, prev_hash, row_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10)",
-      r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us,
-      r.prev_hash, r.row_hash);
+      "at, prev_hash, row_hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10, "
+      "$11)",
+      r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash,
+      r.row_hash, r.mac);
   return Ok();
+}
+
+void Store::Impl::AnchorCommittedHead() {
+  if (!pending_anchor || !options.audit_seal) return;
+  // The rows are committed whatever happens here, so the change must not report failure: an
+  // anchor that cannot be written stays behind, and the next VerifyAudit writes it or says why.
+  static_cast<void>(options.audit_seal->Advance(*pending_anchor));
 }
 
 namespace {
@@ -97,16 +129,38 @@ Result<std::vector<AuditRecord>> Store::AuditLog(std::int64_t after_seq, int lim
 }
 
 Result<AuditVerification> Store::VerifyAudit() {
-  return impl_->Tx<AuditVerification>("verifying the audit log", [&](pqxx::work& tx) {
+  AuditSeal* seal = impl_->options.audit_seal.get();
+  const std::string& tenant = impl_->context.tenant;
+  AuditTrust trust;
+  if (seal != nullptr) {
+    trust.key = &seal->key();
+    GOVD_ASSIGN_OR_RETURN(trust.anchor, seal->Anchor(tenant));
+  }
+  std::int64_t head_seq = 0;
+  auto verify = [&](pqxx::work& tx) {
     std::vector<AuditRecord> rows;
-    for (const pqxx::row& row : tx.exec_params(std::string("SELECT ") + kAuditColumns +
-                                                   " FROM govd.audit_log WHERE tenant = $1 "
-                                                   "ORDER BY seq",
-                                               impl_->context.tenant)) {
+    for (const pqxx::row& row : tx.exec_params(
+             std::string("SELECT ") + kAuditColumns + " FROM govd.audit_log WHERE tenant = $1 ORDER BY seq",
+             tenant)) {
       rows.push_back(AuditFromRow(row));
     }
-    return Result<AuditVerification>(VerifyAuditChain(rows));
-  });
+    AuditVerification checked = VerifyAuditChain(rows, trust);
+    if (!checked.first_broken_seq && checked.authenticated && !rows.empty()) {
+      head_seq = rows.back().seq;  // anchored by Tx once this read commits
+      impl_->pending_anchor = AuditAnchor{tenant, head_seq, rows.back().row_hash};
+    }
+    return Result<AuditVerification>(std::move(checked));
+  };
+  GOVD_ASSIGN_OR_RETURN(AuditVerification v, impl_->Tx<AuditVerification>("verifying the audit log", verify));
+  if (head_seq == 0) return v;
+  // Every pass anchors the verified head; say so when that did not happen.
+  GOVD_ASSIGN_OR_RETURN(std::optional<AuditAnchor> anchored, seal->Anchor(tenant));
+  if (!anchored || anchored->seq < head_seq) {
+    return Unavailable("the audit log of " + tenant + " verifies, but its head could not be anchored in " +
+                       seal->anchor_dir());
+  }
+  v.anchored_seq = anchored->seq;
+  return v;
 }
 
 }  // namespace govd::accounts

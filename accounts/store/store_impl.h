@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,13 +21,23 @@ struct Store::Impl {
   std::unique_ptr<pqxx::connection> conn;
   StoreContext context;
   StoreOptions options;
+  // The head the running transaction's audit rows make, to anchor once it commits (set by
+  // AppendAudit when an audit seal is configured and the chain still reaches the old anchor).
+  mutable std::optional<AuditAnchor> pending_anchor;
 
   TimePoint Now() const { return options.clock->Now(); }
 
   template <typename T, typename Body>
   Result<T> Tx(std::string_view doing, Body&& body) {
-    return pg::InTransaction<T>(*conn, doing, std::forward<Body>(body));
+    pending_anchor.reset();
+    Result<T> result = pg::InTransaction<T>(*conn, doing, std::forward<Body>(body));
+    if (result) AnchorCommittedHead();
+    pending_anchor.reset();
+    return result;
   }
+
+  // Records pending_anchor outside the database (store_audit.cc).
+  void AnchorCommittedHead();
 
   // Tx for a body that returns Status.
   template <typename Body>

@@ -27,8 +27,9 @@ constexpr std::string_view kUsage =
 
 constexpr std::string_view kHelp =
     "\nAudits over govd's view of a tenant (default: the daemon's own account). DATE is YYYY-MM-DD\n"
-    "(midnight UTC) or YYYY-MM-DDTHH:MM:SSZ. `verify` exits 1 when the hash chain is broken and names\n"
-    "the first bad row. ACTION defaults to s3:GetObject. With --json, `log` prints JSON Lines and the\n"
+    "(midnight UTC) or YYYY-MM-DDTHH:MM:SSZ. `verify` exits 1 when the hash chain is broken, a row's MAC\n"
+    "does not verify or the log is shorter than its anchored head, and names the first bad row.\n"
+    "ACTION defaults to s3:GetObject. With --json, `log` prints JSON Lines and the\n"
     "other commands the daemon's JSON answer. `report --all-tenants` (admin, auditor) puts every\n"
     "tenant the daemon's database shows into one report.\n";
 
@@ -175,6 +176,25 @@ Status RunLog(const AuditClient& client, const AuditArgs& args, std::ostream& ou
 
 // --- verify ---
 
+// Whether the intact chain could also have been forged by whoever holds the database.
+void PrintAuthentication(const Json::Value& body, std::ostream& out) {
+  std::int64_t unauthenticated = body["unauthenticated_rows"].asInt64();
+  if (!body["macs_checked"].asBool()) {
+    out << "NOT AUTHENTICATED: the daemon has no audit.key-file; whoever holds the database could have "
+           "forged or truncated this chain\n";
+  } else if (!body["authenticated"].asBool()) {
+    out << "NOT AUTHENTICATED: " << unauthenticated
+        << " rows were written without the audit key and no row with a MAC follows them yet\n";
+  } else {
+    out << "authenticated: MACs verify";
+    if (body["anchored_seq"].isInt64())
+      out << ", the log reaches the head anchored at seq " << body["anchored_seq"].asInt64();
+    if (unauthenticated > 0)
+      out << "; " << unauthenticated << " older rows without a MAC are vouched for by later ones";
+    out << "\n";
+  }
+}
+
 Result<int> RunVerify(const AuditClient& client, const AuditArgs& args, std::ostream& out) {
   std::string tenant = args.Value("--tenant");
   GOVD_ASSIGN_OR_RETURN(Json::Value body,
@@ -188,6 +208,7 @@ Result<int> RunVerify(const AuditClient& client, const AuditArgs& args, std::ost
   if (intact) {
     out << "audit chain of tenant " << body["tenant"].asString() << " intact: " << body["rows_checked"].asInt64()
         << " rows checked, head " << body["head_hash"].asString() << "\n";
+    PrintAuthentication(body, out);
   } else {
     out << "audit chain of tenant " << body["tenant"].asString() << " BROKEN at seq "
         << body["first_broken_seq"].asInt64() << ": " << body["problem"].asString() << "\n";

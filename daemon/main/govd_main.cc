@@ -15,6 +15,7 @@
 #include <set>
 #include <string_view>
 
+#include "accounts/store/audit_seal.h"
 #include "base/version.h"
 #include "daemon/api/text_report.h"
 #include "daemon/main/database_wait.h"
@@ -105,7 +106,8 @@ class Service {
  public:
   Service(boost::asio::io_context& io, CommandLine command_line, Config config, ControlServer::Acceptor acceptor,
           bool socket_bound_here, Metrics& metrics, std::unique_ptr<MetricsServer> metrics_server,
-          std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central)
+          std::unique_ptr<ChildReconciler> child, std::unique_ptr<CentralPuller> central,
+          std::shared_ptr<accounts::AuditSeal> audit_seal)
       : io_(io),
         command_line_(std::move(command_line)),
         config_(std::move(config)),
@@ -123,7 +125,8 @@ class Service {
         central_(std::move(central)) {
     if (metrics_server_) state_.metrics_address = metrics_server_->address();
     if (!config_.database_conninfo.empty()) {
-      api_store_ = std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id);
+      api_store_ =
+          std::make_unique<ApiStore>(config_.database_conninfo, config_.account_id, std::move(audit_seal));
       RegisterGrantHandlers(dispatcher_, *api_store_, scheduler_, config_);
       RegisterAuditHandlers(dispatcher_, *api_store_, child_ ? PolicyAccessOfChild() : TenantPolicyAccess());
       dispatcher_.Handle(Endpoint::kOrgShow, MakeOrgShowHandler(*api_store_));
@@ -416,6 +419,15 @@ int RunDaemon(CommandLine command_line, Config config) {
     }
     metrics_server = *std::move(bound);
   }
+  std::shared_ptr<accounts::AuditSeal> audit_seal;
+  if (!config.audit_key_file.empty()) {  // the key is read once, before any audit row is written
+    auto opened = accounts::AuditSeal::Open(config.audit_key_file, config.audit_anchor_dir);
+    if (!opened) {
+      std::cerr << "govd: " << opened.error().ToString() << "\n";
+      return kExitConfig;
+    }
+    audit_seal = *std::move(opened);
+  }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
     // Never report ready without the database at this build's schema; while it does not answer, wait.
@@ -423,7 +435,7 @@ int RunDaemon(CommandLine command_line, Config config) {
     LoggerPtr logger = MakeLogger(std::getenv("JOURNAL_STREAM"));
     logger->set_level(config.log_level);
     auto created =
-        OpenWhenDatabaseAnswers([&] { return ChildReconciler::Create(config, &metrics); }, notifier, *logger);
+        OpenWhenDatabaseAnswers([&] { return ChildReconciler::Create(config, &metrics, audit_seal); }, notifier, *logger);
     if (!created) {
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
@@ -444,7 +456,7 @@ int RunDaemon(CommandLine command_line, Config config) {
     central = std::move(created).value();
   }
   Service service(io, std::move(command_line), std::move(config), *std::move(acceptor), bound_here, metrics,
-                  std::move(metrics_server), std::move(child), std::move(central));
+                  std::move(metrics_server), std::move(child), std::move(central), std::move(audit_seal));
   return service.Run();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/store/audit_seal.h"
 #include "daemon/server/org_import.h"
 #include "daemon/service/bounded_file.h"
 
@@ -21,6 +22,8 @@ struct OrgArgs {
   std::string file;
   std::string db;
   std::string tenant;
+  std::string audit_key_file;    // as audit.key-file: the running govd's, so that its chain holds
+  std::string audit_anchor_dir;  // as audit.anchor-dir
   bool dry_run = false;
   bool help = false;
 };
@@ -29,6 +32,8 @@ po::options_description OrgOptions() {
   po::options_description options("govd org import options");
   options.add_options()("db", po::value<std::string>(), "libpq conninfo of the database")(
       "tenant", po::value<std::string>(), "the tenant: the 12-digit account id of the govd that uses it")(
+      "audit-key-file", po::value<std::string>(), "the govd's audit.key-file: MAC the audit rows written")(
+      "audit-anchor-dir", po::value<std::string>(), "the govd's audit.anchor-dir (with --audit-key-file)")(
       "dry-run", "only say what would be created; write nothing")("help,h", "show this help and exit");
   return options;
 }
@@ -42,7 +47,12 @@ OrgArgs ParseArgs(int argc, const char* const* argv) {
   po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
   po::notify(vm);
   OrgArgs args;
-  for (auto [key, slot] : {std::pair{"action", &args.action}, {"file", &args.file}, {"db", &args.db}, {"tenant", &args.tenant}}) {
+  for (auto [key, slot] : {std::pair{"action", &args.action},
+                           {"file", &args.file},
+                           {"db", &args.db},
+                           {"tenant", &args.tenant},
+                           {"audit-key-file", &args.audit_key_file},
+                           {"audit-anchor-dir", &args.audit_anchor_dir}}) {
     if (vm.count(key) != 0U) *slot = vm[key].as<std::string>();
   }
   args.dry_run = vm.count("dry-run") != 0U;
@@ -77,6 +87,11 @@ Result<std::unique_ptr<accounts::Store>> OpenStore(const OrgArgs& args) {
   GOVD_ASSIGN_OR_RETURN(policy::AccountId tenant, policy::AccountId::Parse(args.tenant));
   accounts::StoreOptions options;
   options.clock = &SystemTime();
+  if (!args.audit_key_file.empty()) {
+    std::string anchors = args.audit_anchor_dir.empty() ? "/var/lib/govd/" + tenant.str() + "/audit-anchors"
+                                                        : args.audit_anchor_dir;
+    GOVD_ASSIGN_OR_RETURN(options.audit_seal, accounts::AuditSeal::Open(args.audit_key_file, anchors));
+  }
   auto store = accounts::Store::Open(args.db, {tenant.str(), "govd org import"}, options);
   if (!store) return store.error().WithContext("database");
   return store;

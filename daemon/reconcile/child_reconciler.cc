@@ -72,10 +72,12 @@ ChildReconciler::ChildReconciler(const Config& config)
 
 ChildReconciler::~ChildReconciler() = default;
 
-Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(const Config& config,
-                                                                  accounts::AwsCallObserver* observer) {
+Result<std::unique_ptr<ChildReconciler>> ChildReconciler::Create(
+    const Config& config, accounts::AwsCallObserver* observer,
+    std::shared_ptr<accounts::AuditSeal> audit_seal) {
   if (config.database_conninfo.empty()) return InvalidArgument("child mode needs database.conninfo", "database.conninfo");
   std::unique_ptr<ChildReconciler> child(new ChildReconciler(config));
+  child->audit_seal_ = std::move(audit_seal);
   GOVD_ASSIGN_OR_RETURN(child->sts_endpoint_, StsEndpointOf(config));
   child->own_credentials_ = OwnCredentials(config, {accounts::ProcessEnvironment(), child->transport_,
                                                     child->own_retry_, SystemTime(), child->sts_endpoint_});
@@ -117,6 +119,7 @@ Status ChildReconciler::AddTenant(const ManagedTenant& managed, const Config& co
 Result<std::unique_ptr<accounts::Store>> ChildReconciler::OpenStore(const policy::AccountId& tenant) const {
   accounts::StoreOptions options;
   options.clock = &SystemTime();
+  options.audit_seal = audit_seal_;
   auto store = accounts::Store::Open(conninfo_, {tenant.str(), "govd@" + account_.str()}, options);
   if (!store) return store.error().WithContext("database");
   return store;

@@ -46,7 +46,10 @@ class ChildReconciler {
  public:
   // REQUIRES: config.mode is kChild and config.database_conninfo is set. `observer` (may be
   // null) is told about every AWS call attempt and must outlive the reconciler.
-  static Result<std::unique_ptr<ChildReconciler>> Create(const Config& config, accounts::AwsCallObserver* observer);
+  // audit_seal: MACs the audit rows the passes write and anchors their head (null: none).
+  static Result<std::unique_ptr<ChildReconciler>> Create(
+      const Config& config, accounts::AwsCallObserver* observer,
+      std::shared_ptr<accounts::AuditSeal> audit_seal = nullptr);
   ~ChildReconciler();
   ChildReconciler(const ChildReconciler&) = delete;
   ChildReconciler& operator=(const ChildReconciler&) = delete;
@@ -81,6 +84,7 @@ class ChildReconciler {
   void MarkProgress();
 
   std::string conninfo_;
+  std::shared_ptr<accounts::AuditSeal> audit_seal_;
   policy::AccountId account_;
   std::string worker_;  // this process's name in reconcile leases
   std::chrono::seconds resync_;

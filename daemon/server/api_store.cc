@@ -15,6 +15,7 @@ const policy::AccountId& ApiStore::TenantOf(const ApiRequest& request) const {
 Result<std::unique_ptr<accounts::Store>> ApiStore::Open(const ApiRequest& request) const {
   accounts::StoreOptions options;
   options.clock = &SystemTime();
+  options.audit_seal = audit_seal_;
   auto store = accounts::Store::Open(conninfo_, {TenantOf(request).str(), ActorOf(request.caller)}, options);
   if (!store) return store.error().WithContext("grant store");
   return store;

@@ -23,8 +23,12 @@ std::string ActorOf(const Caller& caller);
 
 class ApiStore {
  public:
-  ApiStore(std::string conninfo, policy::AccountId own_account)
-      : conninfo_(std::move(conninfo)), own_account_(std::move(own_account)) {}
+  // audit_seal: MACs the audit rows each Store writes and anchors their head (null: none).
+  ApiStore(std::string conninfo, policy::AccountId own_account,
+           std::shared_ptr<accounts::AuditSeal> audit_seal = nullptr)
+      : conninfo_(std::move(conninfo)),
+        own_account_(std::move(own_account)),
+        audit_seal_(std::move(audit_seal)) {}
 
   // The tenant a request acts for: its path's {tenant}, else this daemon's account.
   const policy::AccountId& TenantOf(const ApiRequest& request) const;
@@ -36,6 +40,7 @@ class ApiStore {
  private:
   std::string conninfo_;
   policy::AccountId own_account_;
+  std::shared_ptr<accounts::AuditSeal> audit_seal_;
 };
 
 }  // namespace govd::daemon

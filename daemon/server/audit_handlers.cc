@@ -81,6 +81,7 @@ Json::Value AuditEntryJson(const accounts::AuditRecord& r) {
   v["after"] = r.after_json;
   v["prev_hash"] = r.prev_hash;
   v["row_hash"] = r.row_hash;
+  v["mac"] = r.mac;
   return v;
 }
 
@@ -154,6 +155,10 @@ ApiHandler MakeAuditVerifyHandler(const ApiStore& api_store) {
     body["first_broken_seq"] = check.first_broken_seq ? Json::Value(Json::Int64(*check.first_broken_seq)) : Json::Value();
     body["problem"] = check.problem;
     body["head_hash"] = check.head_hash;
+    body["macs_checked"] = check.macs_checked;
+    body["authenticated"] = check.authenticated;
+    body["unauthenticated_rows"] = Json::Int64(check.unauthenticated_rows);
+    body["anchored_seq"] = check.anchored_seq ? Json::Value(Json::Int64(*check.anchored_seq)) : Json::Value();
     return response;
   };
 }

@@ -542,6 +542,26 @@ Result<std::optional<ReaderRole>> ReadReaderRole(const RawReader& reader, Mode m
   return std::optional<ReaderRole>(std::move(role));
 }
 
+// audit.key-file and audit.anchor-dir: absolute paths; the anchors only with a key file. The key
+// file itself is read (and its mode checked) when the daemon starts, not here.
+static Status ReadAudit(const RawReader& reader, Config& config) {
+  GOVD_ASSIGN_OR_RETURN(config.audit_key_file, reader.Optional("audit.key-file", ""));
+  GOVD_ASSIGN_OR_RETURN(config.audit_anchor_dir, reader.Optional("audit.anchor-dir", ""));
+  if (config.audit_key_file.empty()) {
+    if (!config.audit_anchor_dir.empty()) return InvalidArgument("needs audit.key-file", "audit.anchor-dir");
+    return Ok();
+  }
+  if (!config.audit_key_file.starts_with('/'))
+    return InvalidArgument("must be an absolute path", "audit.key-file");
+  if (config.audit_anchor_dir.empty()) {
+    config.audit_anchor_dir = "/var/lib/govd/" + config.account_id.str() + "/audit-anchors";
+  }
+  if (!config.audit_anchor_dir.starts_with('/')) {
+    return InvalidArgument("must be an absolute path", "audit.anchor-dir");
+  }
+  return Ok();
+}
+
 Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_TRY(CheckKeysKnown(raw));
   RawReader reader(raw);
@@ -563,6 +583,7 @@ Result<Config> ValidateConfig(const RawConfig& raw) {
   GOVD_ASSIGN_OR_RETURN(config.sources, ReadSources(reader, config.mode));
   GOVD_ASSIGN_OR_RETURN(config.tenants, ReadTenants(reader, config.mode, config.account_id));
   GOVD_ASSIGN_OR_RETURN(config.reader_role, ReadReaderRole(reader, config.mode));
+  GOVD_TRY(ReadAudit(reader, config));
   return config;
 }
 

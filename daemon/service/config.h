@@ -154,6 +154,10 @@ struct Config {
   std::vector<PullSource> sources;  // central mode only; in file order of their names
   std::vector<ManagedTenant> tenants;  // child mode only: accounts managed besides account_id, in id order
   std::optional<ReaderRole> reader_role;  // child mode only: the own account's reader role
+  // The audit key file (read at start, accounts/store/audit_seal.h) and the anchors' directory;
+  // empty key file: audit rows carry no MAC and nothing is anchored (docs/store.md).
+  std::string audit_key_file;
+  std::string audit_anchor_dir;  // default /var/lib/govd/ACCOUNT/audit-anchors with a key file
 };
 
 // Every key govd knows, with a one-line description (for --help and docs).
@@ -163,7 +167,7 @@ struct ConfigKey {
   bool multiple;  // may be given more than once
 };
 
-inline constexpr std::array<ConfigKey, 29> kConfigKeys{{
+inline constexpr std::array<ConfigKey, 31> kConfigKeys{{
     {"mode", "central or child", false},
     {"account-id", "the 12-digit AWS account this daemon governs", false},
     {"region", "AWS region, e.g. eu-west-2", false},
@@ -193,6 +197,13 @@ inline constexpr std::array<ConfigKey, 29> kConfigKeys{{
     {"reader-role.trusted", "the principal ARN the reader role's trust lets assume it (with reader-role.name)", false},
     {"reader-role.external-id", "sts:ExternalId the trusted principal must send (optional)", false},
     {"log.level", "debug, info, notice, warning or error", false},
+    {"audit.key-file",
+     "file holding the audit log's MAC key, hex, 32+ bytes, owner root or govd, mode 0400 (empty: no MAC)",
+     false},
+    {"audit.anchor-dir",
+     "directory of the audit log's anchors, one file per tenant (default "
+     "/var/lib/govd/ACCOUNT/audit-anchors)",
+     false},
 }};
 
 // The keys of a [source.NAME] section; in the file they read "source.NAME.KEY" (file only).

@@ -60,6 +60,11 @@ ReloadPlan PlanReload(const Config& running, const Config& fresh) {
   keep(SameReaderRole(running.reader_role, fresh.reader_role), "reader-role.*", next.reader_role,
        running.reader_role);
   keep(running.concurrency == fresh.concurrency, "reconcile.concurrency", next.concurrency, running.concurrency);
+  // The audit key is read once at start: every Store shares the seal made from it.
+  keep(running.audit_key_file == fresh.audit_key_file, "audit.key-file", next.audit_key_file,
+       running.audit_key_file);
+  keep(running.audit_anchor_dir == fresh.audit_anchor_dir, "audit.anchor-dir", next.audit_anchor_dir,
+       running.audit_anchor_dir);
   return plan;
 }
 

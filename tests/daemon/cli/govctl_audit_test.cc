@@ -4,11 +4,12 @@
 // hash-chain check before and after a row is altered by the database owner, findings raised and
 // resolved (their status kept across a daemon restart), archiving, who/what-can-access, the HTML
 // report, and an auditor who reads all of it but cannot archive.
-#include <sys/stat.h>
-#include <unistd.h>
+#include "daemon/cli/govctl_audit.h"
 
 #include <gtest/gtest.h>
 #include <json/reader.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -16,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/cli/govctl_audit.h"
+#include "accounts/store/audit_seal.h"
 #include "tests/accounts/store/test_db.h"
 #include "tests/daemon/support/govd_test_process.h"
 
@@ -95,9 +96,10 @@ class GovctlAuditTest : public ::testing::Test {
   void StartGovd() {
     std::string roles = "role = uid:" + std::to_string(getuid()) + " admin\nrole = uid:" +
                         std::to_string(kAuditorUid) + " auditor\n";
-    testing::WriteFile(dir_.File("govd.conf"), "mode = central\naccount-id = " + std::string(kTenant) +
-                                                   "\nregion = eu-west-2\n[database]\nconninfo = " + db_->conninfo() +
-                                                   "\n[control]\nsocket = " + socket_ + "\n" + roles);
+    testing::WriteFile(dir_.File("govd.conf"),
+                       "mode = central\naccount-id = " + std::string(kTenant) +
+                           "\nregion = eu-west-2\n[database]\nconninfo = " + db_->conninfo() +
+                           "\n[control]\nsocket = " + socket_ + "\n" + roles + audit_config_);
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
     ASSERT_TRUE(testing::WaitForSocket(socket_, milliseconds(10'000)));
     ASSERT_TRUE(testing::LetEveryUidConnect(socket_));  // authorization decides, not the file mode
@@ -129,10 +131,29 @@ class GovctlAuditTest : public ::testing::Test {
     return grant->id;
   }
 
+  // Gives govd and store_ one audit key (a 0400 file) and anchor directory, and restarts govd:
+  // from now on every row carries a MAC and the head is anchored outside the database.
+  void SealAudit() {
+    std::string key_file = dir_.File("audit.key");
+    testing::WriteFile(key_file, std::string(64, 'c') + "\n", 0400);
+    std::string anchors = dir_.File("anchors");
+    audit_config_ = "[audit]\nkey-file = " + key_file + "\nanchor-dir = " + anchors + "\n";
+    auto seal = accounts::AuditSeal::Open(key_file, anchors);
+    ASSERT_TRUE(seal) << seal.error().ToString();
+    accounts::StoreOptions options;
+    options.clock = &clock_;
+    options.audit_seal = *seal;
+    auto store = accounts::Store::Open(db_->conninfo(), {kTenant, "uid:1000"}, options);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(store).value();
+    RestartGovd();
+  }
+
   FakeClock clock_;
   std::string server_;
   std::unique_ptr<accounts::testing::TestDb> db_;
   std::unique_ptr<accounts::Store> store_;
+  std::string audit_config_;  // the [audit] section, once SealAudit() ran
   testing::TempDir dir_;
   std::string socket_ = dir_.File("govd.sock");
   std::optional<testing::GovdProcess> govd_;
@@ -229,6 +250,73 @@ TEST_F(GovctlAuditTest, VerifyOfATenantWithNothingToCheckSaysSoAndFails) {
   EXPECT_NE(empty.exit_code, 0) << empty.out;
   EXPECT_EQ(empty.out.find("intact"), std::string::npos) << empty.out;
   EXPECT_NE(empty.err.find("nothing was checked"), std::string::npos) << empty.err;
+TEST_F(GovctlAuditTest, VerifySaysAChainWithoutAKeyIsNotAuthenticated) {
+  GovctlRun ok = Audit({"verify"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("NOT AUTHENTICATED"), std::string::npos) << ok.out;
+}
+
+// The tenant's own database role appends a row that chains and hashes correctly, naming root as
+// the approver: only the MAC, under a key the database never sees, tells it apart.
+TEST_F(GovctlAuditTest, VerifyDetectsARowForgedByTheTenantRole) {
+  SealAudit();
+  ActiveGrant(accounts::testing::kReader, "reports/", "sealed");
+  GovctlRun ok = Audit({"verify"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
+  EXPECT_NE(ok.out.find("authenticated: MACs verify"), std::string::npos) << ok.out;
+
+  std::string role = db_->CreateTenantRole("forger", kTenant);
+  std::int64_t forged = 0;
+  {
+    pqxx::connection c(db_->RoleConninfo(role));
+    pqxx::work tx(c);
+    pqxx::row head =
+        tx.exec1("SELECT govd.to_us(at), row_hash FROM govd.audit_log ORDER BY seq DESC LIMIT 1");
+    accounts::AuditRecord r{tx.exec1("SELECT nextval('govd.audit_log_seq_seq')")[0].as<std::int64_t>(),
+                            kTenant,
+                            "uid:0/admin",
+                            "grant.approve",
+                            "grant/1",
+                            "null",
+                            "{}",
+                            head[0].as<std::int64_t>() + 1,
+                            head[1].as<std::string>(),
+                            "",
+                            ""};
+    r.row_hash = accounts::AuditRowHash(r);
+    tx.exec_params(
+        "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, at, "
+        "prev_hash, row_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10)",
+        r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash,
+        r.row_hash);
+    tx.commit();
+    forged = r.seq;
+  }
+  GovctlRun broken = Audit({"verify"});
+  EXPECT_EQ(broken.exit_code, 1) << broken.err << broken.out;
+  EXPECT_NE(broken.out.find("BROKEN at seq " + std::to_string(forged)), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("MAC"), std::string::npos) << broken.out;
+}
+
+// The database's owner deletes the newest rows with the triggers off: the chain that is left is
+// intact, but shorter than the head govd anchored in its own directory.
+TEST_F(GovctlAuditTest, VerifyDetectsATailDeletedByTheDatabaseOwner) {
+  SealAudit();
+  ActiveGrant(accounts::testing::kReader, "reports/", "to be truncated");
+  ASSERT_EQ(Audit({"verify"}).exit_code, 0);
+  std::int64_t last = db_->Count("SELECT max(seq) FROM govd.audit_log");
+  db_->Exec(
+      "ALTER TABLE govd.audit_log DISABLE TRIGGER audit_log_append_only;"
+      "DELETE FROM govd.audit_log WHERE seq >= " +
+      std::to_string(last - 2) +
+      ";"
+      "ALTER TABLE govd.audit_log ENABLE TRIGGER audit_log_append_only");
+  GovctlRun broken = Audit({"verify"});
+  EXPECT_EQ(broken.exit_code, 1) << broken.err << broken.out;
+  EXPECT_NE(broken.out.find("BROKEN at seq " + std::to_string(last)), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("truncated"), std::string::npos) << broken.out;
+  GovctlRun json = Audit({"verify", "--json"});
+  EXPECT_EQ(ParseJson(json.out)["first_broken_seq"].asInt64(), last) << json.out;
 }
 
 TEST_F(GovctlAuditTest, FindingIsResolvedWhenItsCauseIsGoneAndKeptAcrossRestart) {

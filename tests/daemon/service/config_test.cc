@@ -135,7 +135,20 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"control.role", "uid:0 root"}, BadValue{"control.role", "uid:x admin"},
                       BadValue{"control.role", "user:0 admin"}, BadValue{"control.role", "uid:5 operator"},
                       BadValue{"control.role", "uid:5 admin 111122223333"},
-                      BadValue{"control.role", "uid:5 operator 42"}, BadValue{"no.such-key", "1"}));
+                      BadValue{"control.role", "uid:5 operator 42"}, BadValue{"no.such-key", "1"},
+                      BadValue{"audit.key-file", "etc/govd/audit.key"},
+                      BadValue{"audit.anchor-dir", "/var/lib/govd/anchors"}));  // without a key file
+
+TEST(ConfigTest, AuditAnchorsDefaultToTheStateDirectoryAndMustBeAbsolute) {
+  RawConfig raw = With("audit.key-file", {"/etc/govd/audit.key"});
+  auto config = ValidateConfig(raw);
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->audit_key_file, "/etc/govd/audit.key");
+  EXPECT_EQ(config->audit_anchor_dir, "/var/lib/govd/" + config->account_id.str() + "/audit-anchors");
+  raw.values["audit.anchor-dir"] = RawValue{.values = {"anchors"}, .source = ValueSource::kFile};
+  EXPECT_EQ(FailingKey(raw), "audit.anchor-dir");
+  EXPECT_TRUE(ValidateConfig(Minimal())->audit_key_file.empty());
+}
 
 TEST(ConfigTest, KeyGivenTwiceIsRefused) { EXPECT_EQ(FailingKey(With("region", {"eu-west-2", "eu-west-1"})), "region"); }
 
