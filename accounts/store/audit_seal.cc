@@ -151,11 +151,16 @@ Status CheckAuditKeyFileMode(unsigned mode, unsigned owner, unsigned self, const
   return Ok();
 }
 
-Result<std::shared_ptr<AuditSeal>> AuditSeal::Open(const std::string& key_file,
-                                                   const std::string& anchor_dir) {
-  GOVD_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(key_file));
+Result<signer::HmacSha256Key> ReadAuditKeyFile(const std::string& path) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(path));
   Result<signer::HmacSha256Key> key = ParseAuditKey(text, "audit.key-file");
   signer::WipeString(text);
+  return key;
+}
+
+Result<std::shared_ptr<AuditSeal>> AuditSeal::Open(const std::string& key_file,
+                                                   const std::string& anchor_dir) {
+  Result<signer::HmacSha256Key> key = ReadAuditKeyFile(key_file);
   if (!key) return key.error();
   if (anchor_dir.empty() || anchor_dir.front() != '/') {
     return InvalidArgument("must be an absolute directory", "audit.anchor-dir");

@@ -37,6 +37,9 @@ Result<signer::HmacSha256Key> ParseAuditKey(std::string_view text, const std::st
 // `self` (the effective uid of govd).
 Status CheckAuditKeyFileMode(unsigned mode, unsigned owner, unsigned self, const std::string& path);
 
+// The key from the file at `path`, checked as AuditSeal::Open does (for `govd --check-config`).
+Result<signer::HmacSha256Key> ReadAuditKeyFile(const std::string& path);
+
 class AuditSeal {
  public:
   // Reads the key file (a regular file, not a symlink, mode checked as above) and creates

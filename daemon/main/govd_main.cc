@@ -517,6 +517,12 @@ int Main(int argc, char** argv) {
     return kExitConfig;
   }
   if (command_line->check_config) {
+    if (!config->audit_key_file.empty()) {  // readable by govd, by nobody else, and a key
+      if (auto key = accounts::ReadAuditKeyFile(config->audit_key_file); !key) {
+        std::cerr << "govd: configuration: " << key.error().ToString() << "\n";
+        return kExitConfig;
+      }
+    }
     std::cout << "govd: configuration is valid (" << ModeName(config->mode) << " " << config->account_id.str() << ")\n";
     return 0;
   }

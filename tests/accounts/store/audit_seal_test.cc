@@ -47,6 +47,9 @@ TEST_F(AuditSealTest, KeyFileReadableByOthersIsRefusedWithoutQuotingIt) {
     EXPECT_EQ(seal.error().ToString().find(kKeyHex), std::string::npos);
   }
   EXPECT_TRUE(AuditSeal::Open(KeyFile(kKeyHex + "\n", 0400), (dir_ / "anchors").string()));
+  EXPECT_TRUE(ReadAuditKeyFile(KeyFile(kKeyHex, 0400)));
+  EXPECT_FALSE(ReadAuditKeyFile(KeyFile(kKeyHex, 0644)));
+  EXPECT_FALSE(ReadAuditKeyFile((dir_ / "missing.key").string()));
   EXPECT_TRUE(AuditSeal::Open(KeyFile(kKeyHex, 0600), (dir_ / "anchors").string()));
 }
 
