@@ -103,7 +103,7 @@ std::string FormatIso8601(system_clock::time_point when) { return FormatUtc(when
 std::string FormatIso8601Micros(system_clock::time_point when) {
   auto micros = std::chrono::floor<std::chrono::microseconds>(when.time_since_epoch());
   auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
-  char fraction[16];
+  char fraction[24];  // ".123456Z" and room for any long long, as -Wformat-truncation wants
   std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>((micros - seconds).count()));
   return FormatUtc(system_clock::time_point(seconds), "%Y-%m-%dT%H:%M:%S") + fraction;
 }

@@ -33,7 +33,7 @@ class DatabaseWait {
         notifier_(notifier),
         logger_(logger),
         backoff_(options.backoff, SystemTime(), random_),
-        max_delay_(options.backoff.max),
+        max_delay_(options.backoff.backoff.max),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [] { return true; }),
         signals_(
             io_, [this] { OnReload(); }, [this] { OnStop(); }) {}

@@ -24,7 +24,7 @@ namespace govd::daemon {
 using OpenChild = std::function<Result<std::unique_ptr<ChildReconciler>>()>;
 
 struct DatabaseWaitOptions {
-  RateLimiterOptions backoff{std::chrono::milliseconds(500), std::chrono::seconds(30), 10.0, 10};
+  RateLimiterOptions backoff{{std::chrono::milliseconds(500), std::chrono::seconds(30)}, 10.0, 10};
 };
 
 // The reconciler once `open` succeeds; the first error that is not retryable; or nullptr when
