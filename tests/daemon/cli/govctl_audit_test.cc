@@ -250,6 +250,8 @@ TEST_F(GovctlAuditTest, VerifyOfATenantWithNothingToCheckSaysSoAndFails) {
   EXPECT_NE(empty.exit_code, 0) << empty.out;
   EXPECT_EQ(empty.out.find("intact"), std::string::npos) << empty.out;
   EXPECT_NE(empty.err.find("nothing was checked"), std::string::npos) << empty.err;
+}
+
 TEST_F(GovctlAuditTest, VerifySaysAChainWithoutAKeyIsNotAuthenticated) {
   GovctlRun ok = Audit({"verify"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
