@@ -77,7 +77,8 @@ RawConfig Child() {
                  {"tenant.333333333333.role-arn", "arn:aws:iam::333333333333:role/govd-manager"},
                  {"tenant.333333333333.external-id", "ext-one"},
                  {"tenant.444444444444.access-key-id", "AKIABBBBBBBBBBBBBBBB"},
-                 {"tenant.444444444444.secret-access-key", "secret-one"}});
+                 {"tenant.444444444444.secret-access-key", "secret-one"},
+                 {"audit.key-file", "/etc/govd/audit.key"}});  // audit.anchor-dir needs one
   return Base(values);
 }
 
