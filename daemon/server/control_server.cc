@@ -50,8 +50,7 @@ bool IsPeerGone(const error_code& error) {
 constexpr std::chrono::seconds kLogEvery{10};
 
 // Accept failures back off from 10 ms to 1 s (jittered); the token bucket never binds here.
-constexpr RateLimiterOptions kAcceptBackoff{std::chrono::milliseconds(10), std::chrono::seconds(1), 1000.0,
-                                            1000};
+constexpr RateLimiterOptions kAcceptBackoff{{std::chrono::milliseconds(10), std::chrono::seconds(1)}, 1000.0, 1000};
 
 // Sent, without waiting, to a connection over the caps before it is closed.
 std::string RefusalAnswer() {

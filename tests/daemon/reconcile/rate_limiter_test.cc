@@ -14,7 +14,7 @@ using testing::FixedRandom;
 TEST(RetryRateLimiterTest, BackoffDoublesUpToTheCeilingWithJitterBelowIt) {
   FakeClock clock;
   FixedRandom half(0.5);
-  RetryRateLimiter limiter({milliseconds(100), milliseconds(1000), 1000.0, 1000}, clock, half);
+  RetryRateLimiter limiter({{milliseconds(100), milliseconds(1000)}, 1000.0, 1000}, clock, half);
   EXPECT_EQ(limiter.When("k"), milliseconds(50));   // half of 100
   EXPECT_EQ(limiter.When("k"), milliseconds(100));  // half of 200
   EXPECT_EQ(limiter.When("k"), milliseconds(200));
@@ -31,7 +31,7 @@ TEST(RetryRateLimiterTest, BackoffDoublesUpToTheCeilingWithJitterBelowIt) {
 TEST(RetryRateLimiterTest, TokenBucketLimitsAStormOfFailures) {
   FakeClock clock;
   FixedRandom zero(0.0);  // no backoff: only the bucket speaks
-  RetryRateLimiter limiter({milliseconds(100), milliseconds(1000), 10.0, 5}, clock, zero);
+  RetryRateLimiter limiter({{milliseconds(100), milliseconds(1000)}, 10.0, 5}, clock, zero);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(limiter.When("k" + std::to_string(i)), milliseconds(0));
   EXPECT_EQ(limiter.When("k5"), milliseconds(100));  // 10 per second: next token in 100 ms
   EXPECT_EQ(limiter.When("k6"), milliseconds(200));
