@@ -1,7 +1,7 @@
 // base/random.h
 // Randomness for jitter (retry delays, pass intervals), behind an interface so that tests can fix
-// it. SeededRandom is the one implementation: seed it from std::random_device in production and
-// with a constant in tests that want repeatable runs.
+// it. SeededRandom is the one implementation: SystemRandom() is the process's instance, seeded once
+// from std::random_device; tests that want repeatable runs seed their own with a constant.
 // Thread safety: implementations must be safe to call from many threads.
 // Not for secrets: nothing here is cryptographically strong.
 #pragma once
@@ -36,5 +36,8 @@ class SeededRandom final : public Random {
   std::mutex mutex_;
   std::mt19937_64 engine_;  // guarded by mutex_
 };
+
+// The process's one source of jitter, seeded from std::random_device on first use.
+Random& SystemRandom();
 
 }  // namespace govd

@@ -49,6 +49,17 @@ bool AllowedByRole(const Caller& caller, const RouteMatch& route) {
   return false;
 }
 
+// "admin or operator of tenant 111122223333": the roles that may take `route`.
+std::string RolesAllowed(const RouteMatch& route) {
+  const Access& access = route.spec->access;
+  std::string text;
+  auto add = [&text](const std::string& role) { text += (text.empty() ? "" : " or ") + role; };
+  if (access.admin) add("admin");
+  if (access.operator_role) add(route.tenant ? "operator of tenant " + route.tenant->str() : "operator");
+  if (access.auditor) add("auditor");
+  return text;
+}
+
 }  // namespace
 
 Result<MatchResult> MatchRoute(std::string_view method, std::string_view target) {
@@ -87,11 +98,10 @@ std::string QuotableText(std::string_view text, std::size_t max_bytes) {
 
 Status Authorize(const Caller& caller, const RouteMatch& route) {
   if (AllowedByRole(caller, route)) return Ok();
-  std::string message = "role " + std::string(RoleName(caller.role));
-  if (caller.tenant) message += " of tenant " + caller.tenant->str();
-  message += " may not " + std::string(route.spec->method) + " " + std::string(route.spec->pattern);
-  if (route.tenant) message += " for tenant " + route.tenant->str();
-  return PermissionDenied(message);
+  std::string has = std::string(RoleName(caller.role));
+  if (caller.tenant) has += " of tenant " + caller.tenant->str();
+  return PermissionDenied("only " + RolesAllowed(route) + " may " + std::string(route.spec->summary) + "; uid " +
+                          std::to_string(caller.peer.uid) + " has role " + has);
 }
 
 }  // namespace govd::daemon

@@ -57,7 +57,7 @@ struct RouteSpec {
   std::string_view method;
   std::string_view pattern;  // "{tenant}", "{grant}" and "{finding}" match one path segment
   Access access;
-  std::string_view summary;
+  std::string_view summary;  // what the route does, after "may": "approve a grant"
 };
 
 inline constexpr Access kEveryone{true, true, true};  // reads: auditors too
@@ -66,27 +66,27 @@ inline constexpr Access kWriters{true, true, false};
 inline constexpr Access kAdminAndAuditor{true, false, true};  // whole-organisation reads
 
 inline constexpr std::array<RouteSpec, 21> kRoutes{{
-    {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "daemon state: mode, account, reconcile passes"},
+    {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "read the daemon's state: mode, account, reconcile passes"},
     {Endpoint::kReconcileNow, "POST", "/v1/reconcile", kWriters, "start a reconcile pass now"},
-    {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "the organisation: OUs, accounts, buckets"},
-    {Endpoint::kAuditLog, "GET", "/v1/audit", kAdminAndAuditor, "the whole audit log"},
+    {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "read the organisation: OUs, accounts, buckets"},
+    {Endpoint::kAuditLog, "GET", "/v1/audit", kAdminAndAuditor, "read the whole audit log"},
     {Endpoint::kAuditVerify, "POST", "/v1/audit/verify", kAdminAndAuditor, "check the audit log's hash chain"},
     {Endpoint::kGrantList, "GET", "/v1/tenants/{tenant}/grants", kEveryone, "list a tenant's grants"},
     {Endpoint::kGrantRequest, "POST", "/v1/tenants/{tenant}/grants", kWriters, "request a grant"},
-    {Endpoint::kGrantShow, "GET", "/v1/tenants/{tenant}/grants/{grant}", kEveryone, "one grant and its history"},
-    {Endpoint::kGrantApprove, "POST", "/v1/tenants/{tenant}/grants/{grant}/approve", kAdminOnly, "approve"},
-    {Endpoint::kGrantReject, "POST", "/v1/tenants/{tenant}/grants/{grant}/reject", kAdminOnly, "reject"},
-    {Endpoint::kGrantRevoke, "POST", "/v1/tenants/{tenant}/grants/{grant}/revoke", kWriters, "revoke"},
-    {Endpoint::kPlan, "GET", "/v1/tenants/{tenant}/plan", kEveryone, "what the next reconcile would change"},
-    {Endpoint::kTenantAuditLog, "GET", "/v1/tenants/{tenant}/audit", kEveryone, "a tenant's audit entries"},
+    {Endpoint::kGrantShow, "GET", "/v1/tenants/{tenant}/grants/{grant}", kEveryone, "show a grant and its history"},
+    {Endpoint::kGrantApprove, "POST", "/v1/tenants/{tenant}/grants/{grant}/approve", kAdminOnly, "approve a grant"},
+    {Endpoint::kGrantReject, "POST", "/v1/tenants/{tenant}/grants/{grant}/reject", kAdminOnly, "reject a grant"},
+    {Endpoint::kGrantRevoke, "POST", "/v1/tenants/{tenant}/grants/{grant}/revoke", kWriters, "revoke a grant"},
+    {Endpoint::kPlan, "GET", "/v1/tenants/{tenant}/plan", kEveryone, "show what the next reconcile would change"},
+    {Endpoint::kTenantAuditLog, "GET", "/v1/tenants/{tenant}/audit", kEveryone, "read a tenant's audit entries"},
     {Endpoint::kSimulate, "POST", "/v1/tenants/{tenant}/simulate", kEveryone, "evaluate a request against policy"},
     {Endpoint::kTenantAuditVerify, "POST", "/v1/tenants/{tenant}/audit/verify", kEveryone, "check a tenant's audit chain"},
     {Endpoint::kFindingList, "GET", "/v1/tenants/{tenant}/findings", kEveryone, "refresh and list a tenant's findings"},
     {Endpoint::kFindingArchive, "POST", "/v1/tenants/{tenant}/findings/{finding}/archive", kAdminOnly, "archive a finding"},
-    {Endpoint::kWhoCanAccess, "GET", "/v1/tenants/{tenant}/access/who", kEveryone, "who can access a bucket or prefix"},
-    {Endpoint::kWhatCanAccess, "GET", "/v1/tenants/{tenant}/access/what", kEveryone, "what a principal can access"},
-    {Endpoint::kAuditReport, "GET", "/v1/tenants/{tenant}/audit/report", kEveryone, "the audit report as HTML"},
-    {Endpoint::kOrgAuditReport, "GET", "/v1/audit/report", kAdminAndAuditor, "one audit report over every tenant"},
+    {Endpoint::kWhoCanAccess, "GET", "/v1/tenants/{tenant}/access/who", kEveryone, "ask who can access a bucket or prefix"},
+    {Endpoint::kWhatCanAccess, "GET", "/v1/tenants/{tenant}/access/what", kEveryone, "ask what a principal can access"},
+    {Endpoint::kAuditReport, "GET", "/v1/tenants/{tenant}/audit/report", kEveryone, "build a tenant's audit report as HTML"},
+    {Endpoint::kOrgAuditReport, "GET", "/v1/audit/report", kAdminAndAuditor, "build one audit report over every tenant"},
 }};
 
 struct RouteMatch {

@@ -1,7 +1,13 @@
 #include "daemon/cli/control_client.h"
 
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -23,6 +29,24 @@ void SetSocketTimeouts(int fd, std::chrono::seconds timeout) {
   timeval value{.tv_sec = static_cast<time_t>(timeout.count()), .tv_usec = 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value);
+}
+
+// Why connect() was refused, and what to do about it: the socket's group and mode, as the file
+// system says (a govd socket is 0660 with control.socket-group).
+std::string AccessDeniedText(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return "the socket may not be opened by this user";
+  std::array<char, 4096> buffer{};
+  group entry{};
+  group* found = nullptr;
+  std::string name = getgrgid_r(info.st_gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr
+                         ? std::string(found->gr_name)
+                         : "gid " + std::to_string(info.st_gid);
+  std::array<char, 8> mode{};
+  std::snprintf(mode.data(), mode.size(), "%04o", static_cast<unsigned>(info.st_mode & 07777U));
+  return "the socket is open to group " + name + " (mode " + mode.data() +
+         "), which this user is not in; an administrator adds you with `usermod -aG " + name +
+         " USER`, then log in again";
 }
 
 http::request<http::string_body> BuildRequest(std::string_view method, std::string_view target,
@@ -57,6 +81,7 @@ Result<ControlResponse> ControlClient::Call(std::string_view method, std::string
   asio::local::stream_protocol::socket socket(io);
   boost::system::error_code error;
   socket.connect(asio::local::stream_protocol::endpoint(socket_path_), error);
+  if (error == boost::system::errc::permission_denied) return PermissionDenied(AccessDeniedText(socket_path_), socket_path_);
   if (error) return Unavailable("cannot connect to govd: " + error.message(), socket_path_);
   SetSocketTimeouts(socket.native_handle(), timeout_);
   http::request<http::string_body> request = BuildRequest(method, target, body);

@@ -1,7 +1,8 @@
 // daemon/cli/control_client.h
 // govctl's side of the control API: one blocking HTTP/1.1 request over the daemon's unix socket
 // (Boost.Beast), answered with the status and parsed JSON body. Transport failures (no socket,
-// daemon gone, timeout) are kUnavailable errors naming the socket path.
+// daemon gone, timeout) are kUnavailable errors naming the socket path; a socket this user may not
+// open is kPermissionDenied, naming the group that grants access.
 // Thread safety: one client per thread. Never sends credentials: the daemon learns who we are
 // from the kernel (SO_PEERCRED).
 #pragma once

@@ -74,14 +74,6 @@ Result<AuditArgs> ParseAuditArgs(CommandArgs args) {
   return parsed;
 }
 
-int ExitCodeFor(const Error& error) {
-  switch (error.code()) {
-    case ErrorCode::kUnavailable: return kExitUnavailable;
-    case ErrorCode::kPermissionDenied: return kExitDenied;
-    default: return kExitFailure;
-  }
-}
-
 // One connection per call to govd; a non-2xx answer is an error carrying the daemon's message.
 class AuditClient {
  public:
@@ -412,13 +404,13 @@ int RunAuditCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   auto socket = ResolveSocketPath(parsed->common.socket, std::getenv("GOVD_SOCKET"), "/run/govd");
   if (!socket) {
     err << "govctl: " << socket.error().message() << "\n";
-    return kExitUsage;
+    return ExitCodeFor(socket.error());
   }
   auto code = RunSubcommand(AuditClient(*socket), *parsed, out);
   if (code) return *code;
   err << "govctl audit: " << code.error().message() << "\n";
   if (code.error().code() == ErrorCode::kInvalidArgument) err << kUsage;
-  return code.error().code() == ErrorCode::kInvalidArgument ? kExitUsage : ExitCodeFor(code.error());
+  return ExitCodeFor(code.error());
 }
 
 }  // namespace govd::daemon

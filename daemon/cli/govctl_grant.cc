@@ -52,6 +52,25 @@ constexpr std::array<Subcommand, 6> kSubcommands{{
     {"show", true, "--tenant", ""},
 }};
 
+// The lines of kUsage for the subcommand `args` name (its "usage:" line and the indented lines
+// after it); empty when they name none.
+std::string UsageOf(CommandArgs args) {
+  auto named = std::find_if(args.begin(), args.end(), [](const char* arg) {
+    return std::any_of(kSubcommands.begin(), kSubcommands.end(), [arg](const Subcommand& sub) { return sub.name == arg; });
+  });
+  if (named == args.end()) return {};
+  const std::string head = "usage: govctl grant " + std::string(*named) + " ";
+  std::string lines;
+  bool inside = false;
+  for (std::string_view rest = kUsage; !rest.empty();) {
+    std::string_view line = rest.substr(0, rest.find('\n') + 1);
+    rest.remove_prefix(line.size());
+    inside = line.starts_with(head) || (inside && line.starts_with(" "));
+    if (inside) lines += line;
+  }
+  return lines;
+}
+
 bool ListHas(std::string_view list, std::string_view word) {
   while (!list.empty()) {
     std::string_view item = list.substr(0, list.find(' '));
@@ -256,7 +275,9 @@ int RunGrantCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   }
   Status resolved = parsed ? Resolve(*parsed) : Status(parsed.error());
   if (!resolved) {
-    err << "govctl grant: " << resolved.error().message() << "\n" << kUsage;
+    err << "govctl grant: " << resolved.error().message() << "\n";
+    err << UsageOf(args);
+    err << "see govctl grant --help\n";
     return kExitUsage;
   }
   return Run(*parsed, out, err);

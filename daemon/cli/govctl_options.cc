@@ -40,6 +40,15 @@ void Flatten(const Json::Value& object, const std::string& prefix, std::vector<s
 
 }  // namespace
 
+int ExitCodeFor(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument: return kExitUsage;
+    case ErrorCode::kUnavailable: return kExitUnavailable;
+    case ErrorCode::kPermissionDenied: return kExitDenied;
+    default: return kExitFailure;
+  }
+}
+
 Result<GovctlOptions> ParseGovctlOptions(CommandArgs args) {
   GovctlOptions options;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -71,9 +80,10 @@ Result<std::string> ResolveSocketPath(const std::string& flag, const char* env_v
     if (entry.path().extension() == ".sock") sockets.push_back(entry.path().string());
   }
   if (sockets.size() == 1) return sockets.front();
-  return InvalidArgument(sockets.empty() ? "no govd socket in " + run_dir + "; give --socket PATH or set GOVD_SOCKET"
-                                         : "several govd sockets in " + run_dir + "; choose one with --socket PATH",
-                         "--socket");
+  if (sockets.empty()) {
+    return Unavailable("no govd socket in " + run_dir + ": is govd running (systemctl status 'govd@*')? Or give --socket PATH or set GOVD_SOCKET");
+  }
+  return InvalidArgument("several govd sockets in " + run_dir + "; choose one with --socket PATH", "--socket");
 }
 
 void PrintCommonOptions(std::ostream& out) {
@@ -96,12 +106,12 @@ Exchange Send(const GovctlOptions& options, std::string_view method, std::string
   auto socket = ResolveSocketPath(options.socket, std::getenv("GOVD_SOCKET"), std::string(kRunDir));
   if (!socket) {
     err << "govctl: " << socket.error().message() << "\n";
-    return {kExitUsage, std::nullopt};
+    return {ExitCodeFor(socket.error()), std::nullopt};
   }
   auto response = ControlClient(*socket).Call(method, target, body);
   if (!response) {
     err << "govctl: " << response.error().ToString() << "\n";
-    return {response.error().code() == ErrorCode::kUnavailable ? kExitUnavailable : kExitFailure, std::nullopt};
+    return {ExitCodeFor(response.error()), std::nullopt};
   }
   return {ExitCodeForStatus(response->status), *std::move(response)};
 }

@@ -24,6 +24,10 @@ namespace govd::daemon {
 inline constexpr int kExitUnavailable = 3;  // govd could not be reached
 inline constexpr int kExitDenied = 4;       // govd refused: the caller's role may not do this
 
+// The exit code an error means: kInvalidArgument a usage error (2), kUnavailable 3,
+// kPermissionDenied 4, anything else 1.
+int ExitCodeFor(const Error& error);
+
 struct GovctlOptions {
   std::string socket;  // empty until resolved by ResolveSocketPath
   bool json = false;

@@ -13,6 +13,7 @@ namespace {
 Result<std::string> OwnAccount(const GovctlOptions& options) {
   GOVD_ASSIGN_OR_RETURN(std::string socket, ResolveSocketPath(options.socket, std::getenv("GOVD_SOCKET"), "/run/govd"));
   GOVD_ASSIGN_OR_RETURN(ControlResponse response, ControlClient(socket).Call("GET", "/v1/status"));
+  if (response.status == 403) return PermissionDenied(DescribeErrorResponse(response));
   if (response.status != 200) return Unavailable(DescribeErrorResponse(response));
   return response.body["account_id"].asString();
 }
@@ -37,7 +38,7 @@ int RunPlanCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
     auto own = OwnAccount(*options);
     if (!own) {
       err << "govctl plan: " << own.error().ToString() << "\n";
-      return kExitUnavailable;
+      return ExitCodeFor(own.error());
     }
     tenant = *own;
   }

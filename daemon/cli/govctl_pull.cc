@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
-#include <random>
 #include <string>
 #include <utility>
 
@@ -17,6 +16,7 @@
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/s3_client.h"
 #include "accounts/pull/prefix_pull.h"
+#include "base/random.h"
 #include "policy/engine/arn.h"
 
 namespace govd::daemon {
@@ -205,8 +205,7 @@ int Pull(const PullArgs& args, std::ostream& out, std::ostream& err) {
   }
   accounts::CurlTransport transport;
   SystemClock time;
-  SeededRandom random(std::random_device{}());
-  accounts::RetryStrategy retry(accounts::RetryOptions{}, random);
+  accounts::RetryStrategy retry(accounts::RetryOptions{}, SystemRandom());
   // The AWS CLI's search order: environment, web identity, profile, container, instance metadata.
   auto provider = accounts::MakeDefaultCredentialChain(
       {accounts::ProcessEnvironment(), transport, retry, time, accounts::DefaultStsEndpoint(args.region)});

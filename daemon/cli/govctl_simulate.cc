@@ -14,6 +14,7 @@
 #include "daemon/api/json_body.h"
 #include "daemon/api/simulate_report.h"
 #include "daemon/cli/govctl_options.h"
+#include "policy/engine/arn.h"
 #include "policy/engine/case_reader.h"
 #include "policy/engine/evaluator.h"
 #include "policy/engine/parser.h"
@@ -248,6 +249,14 @@ Status CheckModes(const Flags& flags) {
                            "--rcp-level and --resource-policy");
   }
   if (!flags.daemon && !flags.socket.empty()) return InvalidArgument("--socket needs --daemon");
+  if (!flags.daemon && flags.request.resource_account.empty() && flags.request.resource != "*") {
+    auto arn = policy::ParseArn(flags.request.resource);
+    if (arn && arn->account.empty()) {
+      return InvalidArgument("the resource " + flags.request.resource +
+                                 " names no account (S3 ARNs never do); give it with --resource-account ACCOUNT",
+                             "--resource-account");
+    }
+  }
   return Ok();
 }
 

@@ -32,7 +32,7 @@ class DatabaseWait {
       : open_(open),
         notifier_(notifier),
         logger_(logger),
-        backoff_(options.backoff, SystemTime(), random_),
+        backoff_(options.backoff, SystemTime(), SystemRandom()),
         max_delay_(options.backoff.backoff.max),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [] { return true; }),
         signals_(
@@ -104,7 +104,6 @@ class DatabaseWait {
   const OpenChild& open_;
   const SystemdNotifier& notifier_;
   Logger& logger_;
-  SeededRandom random_{std::random_device{}()};
   RetryRateLimiter backoff_;
   std::chrono::milliseconds max_delay_;
   boost::asio::io_context io_;

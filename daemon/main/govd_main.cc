@@ -11,11 +11,11 @@
 #include <exception>
 #include <iostream>
 #include <optional>
-#include <random>
 #include <set>
 #include <string_view>
 
 #include "accounts/store/audit_seal.h"
+#include "base/random.h"
 #include "base/version.h"
 #include "daemon/api/text_report.h"
 #include "daemon/main/database_wait.h"
@@ -114,7 +114,7 @@ class Service {
         logger_(MakeLogger(std::getenv("JOURNAL_STREAM"))),
         dispatcher_(config_.roles, ManagedTenantsOf(config_)),
         scheduler_(io_, [this](const ReconcileScheduler::PassDone& done) { RunPass(done); },
-                   random_),
+                   SystemRandom()),
         server_(std::move(acceptor), dispatcher_, *logger_, LimitsOf(config_), CapsOfThisProcess()),
         watchdog_(io_, notifier_, SystemdNotifier::WatchdogPingInterval(), [this] { return PassAlive(); }),
         signals_(io_, [this] { Reload(); }, [this] { Stop(); }),
@@ -171,7 +171,7 @@ class Service {
     std::set<std::string> tenants;
     for (const policy::AccountId& tenant : child_->tenants()) tenants.insert(tenant.str());
     wakeup_ = std::make_unique<GrantWakeup>(config_.database_conninfo, std::move(tenants), wake, lost,
-                                            SystemTime(), random_);
+                                            SystemTime(), SystemRandom());
   }
 
   TenantPolicyAccess PolicyAccessOfChild() {
@@ -381,7 +381,6 @@ class Service {
   LoggerPtr logger_;
   SystemdNotifier notifier_;
   ServiceState state_;
-  SeededRandom random_{std::random_device{}()};  // jitter of passes and of the LISTEN connection's retries
   ApiDispatcher dispatcher_;
   ReconcileScheduler scheduler_;
   ControlServer server_;

@@ -70,8 +70,7 @@ class CentralPuller {
   accounts::CredentialsProvider& CredentialsFor(const PullSource& source);
 
   accounts::CurlTransport transport_;
-  SeededRandom random_{std::random_device{}()};
-  accounts::RetryStrategy retry_{accounts::RetryOptions{}, random_};
+  accounts::RetryStrategy retry_{accounts::RetryOptions{}, SystemRandom()};
   accounts::AwsEndpoint s3_endpoint_;
   accounts::AwsEndpoint sts_endpoint_;
   bool path_style_ = false;

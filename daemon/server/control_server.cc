@@ -192,7 +192,7 @@ ControlServer::ControlServer(Acceptor acceptor, const ApiDispatcher& dispatcher,
       logger_(logger),
       limits_(limits),
       counter_(std::make_shared<ConnectionCounter>(caps, ::geteuid())),
-      accept_backoff_(kAcceptBackoff, SystemTime(), random_),
+      accept_backoff_(kAcceptBackoff, SystemTime(), SystemRandom()),
       accept_retry_(acceptor_.get_executor()) {}
 
 void ControlServer::Start() { Accept(); }

@@ -72,7 +72,6 @@ class ControlServer {
   ControlLimits limits_;
   std::shared_ptr<ConnectionCounter> counter_;  // shared with the sessions, which release their slot
   std::list<std::weak_ptr<ControlSession>> sessions_;
-  SeededRandom random_{std::random_device{}()};
   RetryRateLimiter accept_backoff_;  // accept failures in a row (no descriptors left)
   boost::asio::steady_timer accept_retry_;
   // Refused connections and failed accepts since the last line about them; one line per kLogEvery.

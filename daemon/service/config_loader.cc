@@ -261,10 +261,19 @@ Result<RawConfig> LoadRawConfig(const CommandLine& command_line) {
     return raw;
   }
   // Only a valid account id names a file: "../x" must not pick a path.
+  std::string default_path;
   if (vm.count("account-id") != 0 && policy::AccountId::Parse(vm["account-id"].as<std::string>())) {
-    std::string path = "/etc/govd/" + vm["account-id"].as<std::string>() + ".conf";
+    default_path = "/etc/govd/" + vm["account-id"].as<std::string>() + ".conf";
     struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) GOVD_TRY(ReadFile(path, raw));
+    if (::stat(default_path.c_str(), &info) == 0) GOVD_TRY(ReadFile(default_path, raw));
+  }
+  // Everything on the command line is a valid way to run govd; nothing at all is not, and
+  // "mode: is required" would not say that the file is what is missing.
+  if (raw.file_path.empty() && !raw.values.contains("mode")) {
+    std::string what = default_path.empty()
+                           ? "no configuration file: give --config FILE, or --account-id ID to read /etc/govd/ID.conf"
+                           : default_path + " does not exist: write it, or give --config FILE";
+    return NotFound(what + " (/etc/govd/example.conf is an example; see govd.conf(5))");
   }
   return raw;
 }
