@@ -21,6 +21,7 @@
 #include "daemon/main/database_wait.h"
 #include "daemon/main/govd_migrate.h"
 #include "daemon/main/govd_org.h"
+#include "daemon/main/schema_at_start.h"
 #include "daemon/reconcile/central_puller.h"
 #include "daemon/reconcile/child_reconciler.h"
 #include "daemon/reconcile/grant_wakeup.h"
@@ -430,12 +431,16 @@ int RunDaemon(CommandLine command_line, Config config) {
   }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    // Never report ready without the database at this build's schema; while it does not answer, wait.
+    // Never report ready without the database at this build's schema (migrated here unless
+    // database.migrate-at-start is false); while the database does not answer, wait.
     SystemdNotifier notifier;
     LoggerPtr logger = MakeLogger(std::getenv("JOURNAL_STREAM"));
     logger->set_level(config.log_level);
-    auto created =
-        OpenWhenDatabaseAnswers([&] { return ChildReconciler::Create(config, &metrics, audit_seal); }, notifier, *logger);
+    auto open = [&]() -> Result<std::unique_ptr<ChildReconciler>> {
+      GOVD_TRY(MigrateSchemaAtStart(config.database_conninfo, config.database_migrate_at_start, *logger));
+      return ChildReconciler::Create(config, &metrics, audit_seal);
+    };
+    auto created = OpenWhenDatabaseAnswers(open, notifier, *logger);
     if (!created) {
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;
