@@ -14,8 +14,10 @@
 namespace govd::daemon {
 namespace {
 
-// /proc/PID/stat is one line of a few hundred bytes; /proc/stat grows with CPUs and interrupts.
-constexpr std::size_t kMaxStatBytes = 1U << 20U;
+// The read buffer is this size, per scrape. /proc/PID/stat is one line of a few hundred bytes;
+// /proc/stat grows with CPUs and interrupt lines (tens of KiB on large hosts).
+constexpr std::size_t kMaxProcessStatBytes = 4U << 10U;
+constexpr std::size_t kMaxKernelStatBytes = 256U << 10U;
 
 std::vector<std::string_view> Words(std::string_view text) {
   std::vector<std::string_view> words;
@@ -102,9 +104,9 @@ ProcessSample SampleOf(const ProcStat& stat, std::uint64_t boot_time, long ticks
 
 Result<ProcessSample> ReadProcessSample() {
   GOVD_ASSIGN_OR_RETURN(BoundedFile self,
-                        ReadBoundedRegularFile("/proc/self/stat", kMaxStatBytes, "process status"));
+                        ReadBoundedRegularFile("/proc/self/stat", kMaxProcessStatBytes, "process status"));
   GOVD_ASSIGN_OR_RETURN(BoundedFile system,
-                        ReadBoundedRegularFile("/proc/stat", kMaxStatBytes, "kernel statistics"));
+                        ReadBoundedRegularFile("/proc/stat", kMaxKernelStatBytes, "kernel statistics"));
   GOVD_ASSIGN_OR_RETURN(ProcStat stat, ParseProcStat(self.text));
   GOVD_ASSIGN_OR_RETURN(std::uint64_t boot_time, ParseBootTime(system.text));
   return SampleOf(stat, boot_time, ::sysconf(_SC_CLK_TCK), ::sysconf(_SC_PAGESIZE), OpenFds(), MaxFds());
