@@ -32,7 +32,7 @@ signer::SigningParams ParamsFor(const AwsEndpoint& endpoint, std::string amz_dat
 std::string OutcomeOf(const AwsResult<HttpResponse>& result) {
   if (result) return "ok";
   std::string code = result.aws_code();
-  return code.empty() ? "transport error" : code;
+  return code.empty() ? "transport_error" : code;
 }
 
 // The request's copy of the session token (X-Amz-Security-Token) is wiped when the attempt ends.

@@ -32,10 +32,10 @@ Status RefuseIfAhead(int database_version) {
                             "; upgrade govd before using this database");
 }
 
-int ApplyPending(pqxx::work& tx, int from_version) {
+int ApplyPending(pqxx::work& tx, int from_version, int to_version) {
   int applied = 0;
   for (const Migration& m : EmbeddedMigrations()) {
-    if (m.version <= from_version) continue;
+    if (m.version <= from_version || m.version > to_version) continue;
     tx.exec(std::string(m.sql), "migration " + std::string(m.name));
     tx.exec_params("INSERT INTO govd.schema_migrations (version, name) VALUES ($1, $2)", m.version,
                    std::string(m.name));
@@ -52,16 +52,28 @@ int CodeSchemaVersion() {
 }
 
 Result<SchemaStatus> MigrateSchema(const std::string& conninfo) {
+  return MigrateSchemaUpTo(conninfo, CodeSchemaVersion());
+}
+
+Result<SchemaStatus> MigrateSchemaUpTo(const std::string& conninfo, int version) {
+  if (version < 1 || version > CodeSchemaVersion()) {
+    return InvalidArgument("no schema version " + std::to_string(version) + " in this govd (1 to " +
+                           std::to_string(CodeSchemaVersion()) + ")");
+  }
   GOVD_ASSIGN_OR_RETURN(auto conn, pg::Connect(conninfo));
-  return pg::InTransaction<SchemaStatus>(*conn, "migrating the schema", [](pqxx::work& tx) -> Result<SchemaStatus> {
-    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
-    SchemaStatus status{ReadVersion(tx), CodeSchemaVersion(), 0};
-    GOVD_TRY(RefuseIfAhead(status.database_version));
-    tx.exec(kBootstrapSql);
-    status.applied_now = ApplyPending(tx, status.database_version);
-    status.database_version = CodeSchemaVersion();
-    return status;
-  });
+  return pg::InTransaction<SchemaStatus>(
+      *conn, "migrating the schema", [version](pqxx::work& tx) -> Result<SchemaStatus> {
+        tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+        SchemaStatus status{ReadVersion(tx), CodeSchemaVersion(), 0};
+        GOVD_TRY(RefuseIfAhead(status.database_version));
+        // Nothing to do: change nothing, so that a role that may not create schemas (a daemon's
+        // tenant login role) can call this on every start.
+        if (status.database_version >= version) return status;
+        tx.exec(kBootstrapSql);
+        status.applied_now = ApplyPending(tx, status.database_version, version);
+        status.database_version = version;
+        return status;
+      });
 }
 
 Result<SchemaStatus> ReadSchemaStatus(const std::string& conninfo) {

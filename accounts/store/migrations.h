@@ -23,6 +23,10 @@ int CodeSchemaVersion();
 // Applies the pending migrations. Fails (kFailedPrecondition) when the database is ahead.
 Result<SchemaStatus> MigrateSchema(const std::string& conninfo);
 
+// The same, stopping at `version` (1..CodeSchemaVersion(), else kInvalidArgument): the schema
+// an older release left, for upgrade tests. A database already past `version` is left as it is.
+Result<SchemaStatus> MigrateSchemaUpTo(const std::string& conninfo, int version);
+
 // Reads the database's version without changing anything.
 Result<SchemaStatus> ReadSchemaStatus(const std::string& conninfo);
 

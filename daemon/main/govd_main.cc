@@ -3,10 +3,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -21,6 +21,7 @@
 #include "daemon/main/database_wait.h"
 #include "daemon/main/govd_migrate.h"
 #include "daemon/main/govd_org.h"
+#include "daemon/main/schema_at_start.h"
 #include "daemon/reconcile/central_puller.h"
 #include "daemon/reconcile/child_reconciler.h"
 #include "daemon/reconcile/grant_wakeup.h"
@@ -40,6 +41,7 @@
 #include "daemon/service/metrics.h"
 #include "daemon/service/metrics_server.h"
 #include "daemon/service/process_hardening.h"
+#include "daemon/service/process_metrics.h"
 #include "daemon/service/service_signals.h"
 #include "daemon/service/systemd_notifier.h"
 #include "daemon/service/watchdog_pinger.h"
@@ -79,7 +81,7 @@ ManagedTenants ManagedTenantsOf(const Config& config) {
   return managed;
 }
 
-// Every tenant's pass added up; a tenant whose pass could not run makes the pass not ok.
+// Each tenant's pass, by tenant; a tenant whose pass could not run makes the pass not ok.
 PassSummary SummaryOf(const Result<ChildPassReport>& report, std::chrono::milliseconds took) {
   PassSummary summary;
   summary.ok = report.has_value();
@@ -90,15 +92,20 @@ PassSummary SummaryOf(const Result<ChildPassReport>& report, std::chrono::millis
       summary.ok = false;
       continue;
     }
-    summary.in_sync += tenant.report->in_sync;
-    summary.applied += tenant.report->applied;
-    summary.failed += tenant.report->failed;
-    summary.drift_repaired += tenant.report->drift_repaired;
+    TenantPassSummary& of = summary.tenants[tenant.tenant.str()];
+    of.in_sync = tenant.report->in_sync;
+    of.applied = tenant.report->applied;
+    of.failed = tenant.report->failed;
+    of.drift_repaired = tenant.report->drift_repaired;
     for (const auto& [state, count] : tenant.report->grants_by_state) {
-      summary.grants_by_state[std::string(accounts::GrantStateName(state))] += count;
+      of.grants_by_state[std::string(accounts::GrantStateName(state))] += count;
     }
   }
   return summary;
+}
+
+PullSummary SummaryOf(const SourcePullOutcome& pull) {
+  return {pull.source, pull.account, std::string(PullStateName(pull.state)), pull.downloaded, pull.bytes};
 }
 
 // The running daemon's parts and the callbacks between them; no logic of its own.
@@ -240,7 +247,9 @@ class Service {
   }
 
   void RecordPulls(const CentralPassReport& report, std::chrono::milliseconds took) {
+    metrics_.RecordPass({.ok = true, .took = took, .tenants = {}});
     for (const SourcePullOutcome& pull : report.outcomes) {
+      metrics_.RecordPull(SummaryOf(pull));
       if (pull.state == PullState::kPulled && pull.downloaded == 0) continue;  // nothing new: no log line
       std::string what = pull.state == PullState::kPulled
                              ? "source " + pull.source + ": pulled " + std::to_string(pull.downloaded) + " objects (" +
@@ -411,7 +420,11 @@ int RunDaemon(CommandLine command_line, Config config) {
   Metrics metrics;  // outlives the service and the reconciler that report to it
   std::unique_ptr<MetricsServer> metrics_server;
   if (!config.metrics_address.empty()) {
-    auto bound = MetricsServer::Bind(io, config.metrics_address, [&metrics] { return metrics.Render(); });
+    auto render = [&metrics] {
+      Result<ProcessSample> process = ReadProcessSample();  // unreadable /proc: the rest still served
+      return metrics.Render(process ? &*process : nullptr);
+    };
+    auto bound = MetricsServer::Bind(io, config.metrics_address, render);
     if (!bound) {
       std::cerr << "govd: " << bound.error().ToString() << "\n";
       return kExitConfig;
@@ -429,12 +442,16 @@ int RunDaemon(CommandLine command_line, Config config) {
   }
   std::unique_ptr<ChildReconciler> child;
   if (config.mode == Mode::kChild && !config.database_conninfo.empty()) {
-    // Never report ready without the database at this build's schema; while it does not answer, wait.
+    // Never report ready without the database at this build's schema (migrated here unless
+    // database.migrate-at-start is false); while the database does not answer, wait.
     SystemdNotifier notifier;
     LoggerPtr logger = MakeLogger(std::getenv("JOURNAL_STREAM"));
     logger->set_level(config.log_level);
-    auto created =
-        OpenWhenDatabaseAnswers([&] { return ChildReconciler::Create(config, &metrics, audit_seal); }, notifier, *logger);
+    auto open = [&]() -> Result<std::unique_ptr<ChildReconciler>> {
+      GOVD_TRY(MigrateSchemaAtStart(config.database_conninfo, config.database_migrate_at_start, *logger));
+      return ChildReconciler::Create(config, &metrics, audit_seal);
+    };
+    auto created = OpenWhenDatabaseAnswers(open, notifier, *logger);
     if (!created) {
       std::cerr << "govd: " << created.error().ToString() << "\n";
       return kExitConfig;

@@ -88,6 +88,13 @@ Result<std::chrono::milliseconds> DurationInRange(const RawReader& reader, const
   return value;
 }
 
+// A key whose value is "true" or "false".
+Result<bool> ReadBool(const RawReader& reader, const std::string& key, bool fallback) {
+  GOVD_ASSIGN_OR_RETURN(std::string text, reader.Optional(key, fallback ? "true" : "false"));
+  if (text != "true" && text != "false") return InvalidArgument("must be true or false", key);
+  return text == "true";
+}
+
 Result<long long> IntegerInRange(const RawReader& reader, const std::string& key, long long fallback, long long min,
                                  long long max) {
   GOVD_ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Single(key));
@@ -267,9 +274,7 @@ Status ReadControl(const RawReader& reader, Config& config) {
                         IntegerInRange(reader, "control.max-header-bytes", 8LL << 10, 1024, 64LL << 10));
   config.control_max_body_bytes = static_cast<std::size_t>(body);
   config.control_max_header_bytes = static_cast<std::size_t>(header);
-  GOVD_ASSIGN_OR_RETURN(std::string four_eyes, reader.Optional("control.four-eyes", "false"));
-  if (four_eyes != "true" && four_eyes != "false") return InvalidArgument("must be true or false", "control.four-eyes");
-  config.control_four_eyes = four_eyes == "true";
+  GOVD_ASSIGN_OR_RETURN(config.control_four_eyes, ReadBool(reader, "control.four-eyes", false));
   GOVD_ASSIGN_OR_RETURN(config.roles, ReadRoles(reader));
   return Ok();
 }
@@ -572,6 +577,8 @@ Result<Config> ValidateConfig(const RawConfig& raw) {
   config.mode = mode;
   GOVD_ASSIGN_OR_RETURN(config.region, ReadRegion(reader));
   GOVD_ASSIGN_OR_RETURN(config.database_conninfo, reader.Required("database.conninfo"));
+  GOVD_ASSIGN_OR_RETURN(config.database_migrate_at_start,
+                        ReadBool(reader, "database.migrate-at-start", true));
   GOVD_ASSIGN_OR_RETURN(config.endpoints, ReadEndpoints(reader));
   GOVD_ASSIGN_OR_RETURN(config.static_keys,
                         ReadStaticKeys(reader, "aws.access-key-id", "aws.secret-access-key"));

@@ -128,6 +128,9 @@ struct Config {
   policy::AccountId account_id;
   std::string region;
   std::string database_conninfo;
+  // database.migrate-at-start: apply pending schema migrations before opening the store (the
+  // `govd migrate` code, under its advisory lock); false: refuse a database behind this build.
+  bool database_migrate_at_start = true;
   AwsEndpoints endpoints;
   // aws.access-key-id and aws.secret-access-key (no session token); the secret is wiped with the Config.
   std::optional<signer::Credentials> static_keys;
@@ -167,11 +170,13 @@ struct ConfigKey {
   bool multiple;  // may be given more than once
 };
 
-inline constexpr std::array<ConfigKey, 31> kConfigKeys{{
+inline constexpr std::array<ConfigKey, 32> kConfigKeys{{
     {"mode", "central or child", false},
     {"account-id", "the 12-digit AWS account this daemon governs", false},
     {"region", "AWS region, e.g. eu-west-2", false},
     {"database.conninfo", "PostgreSQL connection string (libpq conninfo)", false},
+    {"database.migrate-at-start",
+     "true (default): apply pending schema migrations at start; false: refuse an older schema", false},
     {"aws.s3-endpoint", "S3 endpoint URL override", false},
     {"aws.sts-endpoint", "STS endpoint URL override", false},
     {"aws.iam-endpoint", "IAM endpoint URL override", false},

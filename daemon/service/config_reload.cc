@@ -42,6 +42,8 @@ ReloadPlan PlanReload(const Config& running, const Config& fresh) {
   keep(running.region == fresh.region, "region", next.region, running.region);
   keep(running.database_conninfo == fresh.database_conninfo, "database.conninfo", next.database_conninfo,
        running.database_conninfo);
+  keep(running.database_migrate_at_start == fresh.database_migrate_at_start, "database.migrate-at-start",
+       next.database_migrate_at_start, running.database_migrate_at_start);
   keep(SameEndpoints(running.endpoints, fresh.endpoints), "aws.*-endpoint", next.endpoints, running.endpoints);
   keep(SameKeys(running.static_keys, fresh.static_keys), "aws.access-key-id", next.static_keys, running.static_keys);
   keep(running.aws_timeout == fresh.aws_timeout, "aws.timeout", next.aws_timeout, running.aws_timeout);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/version.h"
+
 namespace govd::daemon {
 namespace {
 
@@ -12,7 +14,8 @@ std::vector<double> AwsBounds() { return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 
 std::string Number(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.9g", value);
+  // 15 significant digits: a start time in seconds has 10 before the point.
+  std::snprintf(text, sizeof text, "%.15g", value);
   return text;
 }
 
@@ -36,6 +39,22 @@ void Sample(std::string& out, const std::string& name, const std::string& labels
 
 std::string Label(const char* name, std::string_view value) {
   return std::string(name) + "=\"" + EscapeLabelValue(value) + "\"";
+}
+
+// The process collector's names and help texts (client_golang's), so dashboards made for any
+// Prometheus-instrumented process work unchanged.
+void RenderProcess(const ProcessSample& process, std::string& out) {
+  Header(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+  Sample(out, "process_cpu_seconds_total", "", Number(process.cpu_seconds));
+  Header(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  Sample(out, "process_resident_memory_bytes", "", std::to_string(process.resident_bytes));
+  Header(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+  Sample(out, "process_open_fds", "", std::to_string(process.open_fds));
+  Header(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
+  Sample(out, "process_max_fds", "", std::to_string(process.max_fds));
+  Header(out, "process_start_time_seconds", "gauge",
+         "Start time of the process since unix epoch in seconds.");
+  Sample(out, "process_start_time_seconds", "", Number(process.start_time_seconds));
 }
 
 }  // namespace
@@ -88,19 +107,35 @@ void Metrics::RecordPass(const PassSummary& pass) {
   std::lock_guard lock(mutex_);
   ++passes_[pass.ok ? "ok" : "failed"];
   pass_seconds_.Observe(pass.took.count());
-  buckets_["in_sync"] += static_cast<std::uint64_t>(pass.in_sync);
-  buckets_["applied"] += static_cast<std::uint64_t>(pass.applied);
-  buckets_["failed"] += static_cast<std::uint64_t>(pass.failed);
-  drift_repaired_ += static_cast<std::uint64_t>(pass.drift_repaired);
-  if (!pass.grants_by_state.empty()) grants_ = pass.grants_by_state;
+  for (const auto& [tenant, summary] : pass.tenants) {
+    TenantTotals& totals = tenants_[tenant];
+    totals.in_sync += static_cast<std::uint64_t>(summary.in_sync);
+    totals.applied += static_cast<std::uint64_t>(summary.applied);
+    totals.failed += static_cast<std::uint64_t>(summary.failed);
+    totals.drift_repaired += static_cast<std::uint64_t>(summary.drift_repaired);
+    if (!summary.grants_by_state.empty()) totals.grants_by_state = summary.grants_by_state;
+  }
 }
 
-std::string Metrics::Render() const {
+void Metrics::RecordPull(const PullSummary& pull) {
   std::lock_guard lock(mutex_);
+  ++pulls_[{pull.source, pull.account, pull.outcome}];
+  SourceKey source{pull.source, pull.account};
+  pulled_objects_[source] += pull.objects;
+  pulled_bytes_[source] += pull.bytes;
+}
+
+std::string Metrics::Render(const ProcessSample* process) const {
   std::string out;
+  Header(out, "govd_build_info", "gauge",
+         "Always 1; the version of the govd binary that serves these metrics.");
+  Sample(out, "govd_build_info", Label("version", kVersion), "1");
+  if (process != nullptr) RenderProcess(*process, out);
+  std::lock_guard lock(mutex_);
   RenderPasses(out);
   RenderAwsCalls(out);
   RenderGrants(out);
+  RenderPulls(out);
   return out;
 }
 
@@ -112,14 +147,22 @@ void Metrics::RenderPasses(std::string& out) const {
   }
   Header(out, "govd_reconcile_pass_duration_seconds", "histogram", "How long reconcile passes took.");
   pass_seconds_.Render("govd_reconcile_pass_duration_seconds", "", out);
-  Header(out, "govd_reconcile_buckets_total", "counter", "Buckets reconciled, by outcome.");
-  for (const char* outcome : {"in_sync", "applied", "failed"}) {
-    auto it = buckets_.find(outcome);
-    Sample(out, "govd_reconcile_buckets_total", Label("outcome", outcome), std::to_string(it == buckets_.end() ? 0 : it->second));
+  Header(out, "govd_reconcile_buckets_total", "counter", "Buckets reconciled, by tenant and outcome.");
+  for (const auto& [tenant, totals] : tenants_) {
+    const std::string of = Label("tenant", tenant) + ",";
+    Sample(out, "govd_reconcile_buckets_total", of + Label("outcome", "in_sync"),
+           std::to_string(totals.in_sync));
+    Sample(out, "govd_reconcile_buckets_total", of + Label("outcome", "applied"),
+           std::to_string(totals.applied));
+    Sample(out, "govd_reconcile_buckets_total", of + Label("outcome", "failed"),
+           std::to_string(totals.failed));
   }
-  Header(out, "govd_drift_repaired_total", "counter",
-         "Bucket policies rewritten although no grant changed: edits made outside govd, repaired.");
-  Sample(out, "govd_drift_repaired_total", "", std::to_string(drift_repaired_));
+  Header(
+      out, "govd_drift_repaired_total", "counter",
+      "Bucket policies rewritten although no grant changed: edits made outside govd, repaired; by tenant.");
+  for (const auto& [tenant, totals] : tenants_) {
+    Sample(out, "govd_drift_repaired_total", Label("tenant", tenant), std::to_string(totals.drift_repaired));
+  }
 }
 
 void Metrics::RenderAwsCalls(std::string& out) const {
@@ -138,9 +181,34 @@ void Metrics::RenderAwsCalls(std::string& out) const {
 }
 
 void Metrics::RenderGrants(std::string& out) const {
-  Header(out, "govd_grants", "gauge", "Grants of this daemon's tenants by state, as of the last reconcile pass.");
-  for (const auto& [state, count] : grants_) {
-    Sample(out, "govd_grants", Label("state", state), std::to_string(count));
+  Header(out, "govd_grants", "gauge", "Grants by tenant and state, as of the tenant's last reconcile pass.");
+  for (const auto& [tenant, totals] : tenants_) {
+    for (const auto& [state, count] : totals.grants_by_state) {
+      Sample(out, "govd_grants", Label("tenant", tenant) + "," + Label("state", state),
+             std::to_string(count));
+    }
+  }
+}
+
+void Metrics::RenderPulls(std::string& out) const {
+  Header(out, "govd_pulls_total", "counter",
+         "Central mode: pulls of a granted prefix, by source, account and outcome.");
+  for (const auto& [key, count] : pulls_) {
+    const auto& [source, account, outcome] = key;
+    Sample(out, "govd_pulls_total",
+           Label("source", source) + "," + Label("account", account) + "," + Label("outcome", outcome),
+           std::to_string(count));
+  }
+  Header(out, "govd_pulled_objects_total", "counter",
+         "Central mode: objects downloaded, by source and account.");
+  for (const auto& [key, count] : pulled_objects_) {
+    Sample(out, "govd_pulled_objects_total", Label("source", key.first) + "," + Label("account", key.second),
+           std::to_string(count));
+  }
+  Header(out, "govd_pulled_bytes_total", "counter", "Central mode: bytes downloaded, by source and account.");
+  for (const auto& [key, count] : pulled_bytes_) {
+    Sample(out, "govd_pulled_bytes_total", Label("source", key.first) + "," + Label("account", key.second),
+           std::to_string(count));
   }
 }
 

@@ -51,10 +51,11 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
     response_.version(11);
     response_.set(http::field::server, "govd");
     response_.keep_alive(false);
-    if (request.method() != http::verb::get) {
+    const bool head = request.method() == http::verb::head;
+    if (request.method() != http::verb::get && !head) {
       response_.result(http::status::method_not_allowed);
-      response_.set(http::field::allow, "GET");
-      response_.body() = "use GET\n";
+      response_.set(http::field::allow, "GET, HEAD");
+      response_.body() = "use GET or HEAD\n";
     } else if (request.target() != "/metrics") {
       response_.result(http::status::not_found);
       response_.body() = "govd serves /metrics only\n";
@@ -64,6 +65,7 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
       response_.body() = render_();
     }
     response_.prepare_payload();
+    if (head) response_.body().clear();  // HEAD: GET's headers, Content-Length included, no body
     http::async_write(socket_, response_, [self = shared_from_this()](const error_code&, std::size_t) { self->Close(); });
   }
 

@@ -1,8 +1,9 @@
 // daemon/service/metrics_server.h
 // The Prometheus scrape endpoint: plain HTTP/1.1 on a TCP address (metrics.address, loopback
-// in the example config), answering GET /metrics with Metrics::Render(); 404 for other paths,
-// 405 for other methods. One request per connection, a 5 s deadline for reading it, requests
-// over 8 KiB refused: a scraper needs nothing more, and a bad client cannot hold the loop.
+// in the example config), answering GET /metrics with Metrics::Render() (HEAD: the same headers,
+// no body); 404 for other paths, 405 for other methods. One request per connection, a 5 s
+// deadline for reading it, requests over 8 KiB refused: a scraper needs nothing more, and a bad
+// client cannot hold the loop.
 // Thread safety: not thread safe; runs on the io_context's one thread. It only reads metrics;
 // nothing it serves is secret (no bucket names, no credentials).
 #pragma once

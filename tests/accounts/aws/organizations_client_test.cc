@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accounts/aws/aws_call_observer.h"
 #include "tests/accounts/aws/local_aws_deps.h"
 #include "tests/accounts/aws/local_http_server.h"
 
@@ -99,6 +104,32 @@ TEST_F(OrganizationsClientTest, TypedErrorFromJsonBody) {
   EXPECT_EQ(policy.aws_detail()->code, "PolicyNotFoundException");
   EXPECT_EQ(policy.aws_detail()->request_id, "req-404");
   EXPECT_EQ(policy.aws_detail()->service, "organizations");
+}
+
+// What a metrics observer is told: the outcomes become Prometheus label values, so none has a space.
+class RecordingObserver final : public AwsCallObserver {
+ public:
+  void OnAwsCall(const AwsCallAttempt& attempt) override { outcomes.emplace_back(attempt.outcome); }
+  std::vector<std::string> outcomes;
+};
+
+TEST_F(OrganizationsClientTest, ObserverHearsEveryAttemptWithOutcomesFitForALabel) {
+  RecordingObserver observer;
+  AwsCallerDeps deps = local_.Deps();
+  deps.observer = &observer;
+  auto unreachable = std::make_unique<LocalHttpServer>(Replay);
+  std::string closed_url = unreachable->url();
+  unreachable.reset();  // nothing listens there any more: each attempt is refused
+  OrganizationsClient refused(ParseEndpointUrl(closed_url, "organizations", "us-east-1").value(), deps);
+  ASSERT_FALSE(refused.DescribePolicy("p-examplepolicyid111"));
+  ASSERT_FALSE(observer.outcomes.empty());
+  for (const std::string& outcome : observer.outcomes) EXPECT_EQ(outcome, "transport_error");
+
+  observer.outcomes.clear();
+  OrganizationsClient client(ParseEndpointUrl(server_.url(), "organizations", "us-east-1").value(), deps);
+  ASSERT_TRUE(client.DescribePolicy("p-examplepolicyid111"));
+  ASSERT_FALSE(client.DescribePolicy("p-missing"));
+  EXPECT_EQ(observer.outcomes, (std::vector<std::string>{"ok", "PolicyNotFoundException"}));
 }
 
 }  // namespace

@@ -45,6 +45,29 @@ TEST(Migrations, ConcurrentMigratorsApplyOnce) {
   EXPECT_TRUE(CheckSchemaCurrent(*ReadSchemaStatus(db)));
 }
 
+// The schema an older release left (the daemon's upgrade test starts from one), then the rest.
+TEST(Migrations, UpToAVersionStopsThereAndTheRestFollowsLater) {
+  std::string server = testing::ServerConninfo();
+  GOVD_REQUIRE_PG(server);
+  std::string db = FreshDatabase(server, "upto");
+  for (int bad : {0, CodeSchemaVersion() + 1}) {
+    auto refused = MigrateSchemaUpTo(db, bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+  }
+  EXPECT_EQ(ReadSchemaStatus(db)->database_version, 0) << "a refused call changed the database";
+  auto first = MigrateSchemaUpTo(db, 1);
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->applied_now, 1);
+  EXPECT_EQ(ReadSchemaStatus(db)->database_version, 1);
+  EXPECT_EQ(MigrateSchemaUpTo(db, 1)->applied_now, 0);
+  auto rest = MigrateSchema(db);
+  ASSERT_TRUE(rest) << rest.error().ToString();
+  EXPECT_EQ(rest->applied_now, CodeSchemaVersion() - 1);
+  EXPECT_EQ(rest->database_version, CodeSchemaVersion());
+  EXPECT_EQ(MigrateSchema(db)->applied_now, 0);
+}
+
 TEST(Migrations, DatabaseBehindOrAheadIsRefused) {
   std::string server = testing::ServerConninfo();
   GOVD_REQUIRE_PG(server);

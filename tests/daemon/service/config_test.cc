@@ -51,6 +51,7 @@ TEST(ConfigTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(config->log_level, LogLevel::kInfo);
   EXPECT_FALSE(config->static_keys.has_value());
   EXPECT_FALSE(config->control_four_eyes) << "four eyes is opt-in";
+  EXPECT_TRUE(config->database_migrate_at_start) << "upgrades migrate unless forbidden";
   EXPECT_TRUE(config->roles.bindings().empty());
 }
 
@@ -69,6 +70,7 @@ TEST(ConfigTest, EveryKeyAccepted) {
   raw.values["control.read-timeout"].values = {"500ms"};
   raw.values["control.max-body-bytes"].values = {"4096"};
   raw.values["control.four-eyes"].values = {"true"};
+  raw.values["database.migrate-at-start"].values = {"false"};
   raw.values["control.socket-group"].values = {"4242"};
   raw.values["control.role"].values = {"uid:0 admin", "gid:100 operator 444455556666", "uid:7 auditor"};
   raw.values["metrics.address"].values = {"127.0.0.1:9464"};
@@ -85,12 +87,26 @@ TEST(ConfigTest, EveryKeyAccepted) {
   EXPECT_EQ(config->reconcile_lease, milliseconds(3000));
   EXPECT_EQ(config->concurrency, 8);
   EXPECT_TRUE(config->control_four_eyes);
+  EXPECT_FALSE(config->database_migrate_at_start);
   EXPECT_EQ(config->control_socket_group, std::optional<gid_t>(4242));
   EXPECT_EQ(config->control_read_timeout, milliseconds(500));
   EXPECT_EQ(config->control_max_body_bytes, 4096U);
   ASSERT_EQ(config->roles.bindings().size(), 3U);
   EXPECT_EQ(config->roles.bindings()[1].tenant->str(), "444455556666");
   EXPECT_EQ(config->log_level, LogLevel::kDebug);
+}
+
+TEST(ConfigTest, SwitchesAreTrueOrFalseAndNamedWhenNot) {
+  for (const char* key : {"database.migrate-at-start", "control.four-eyes"}) {
+    for (const char* bad : {"yes", "1", "TRUE", ""}) {
+      RawConfig raw = Minimal();
+      raw.values[key].values = {bad};
+      auto config = ValidateConfig(raw);
+      ASSERT_FALSE(config) << key << " = " << bad;
+      EXPECT_EQ(config.error().where(), key);
+      EXPECT_NE(config.error().message().find("must be true or false"), std::string::npos);
+    }
+  }
 }
 
 TEST(ConfigTest, RequiredKeysAreNamed) {
