@@ -242,17 +242,17 @@ Status Sign(const SignOptions& options, std::ostream& out) {
   GOVD_ASSIGN_OR_RETURN(std::string body, ReadBody(options.body_file));
   GOVD_ASSIGN_OR_RETURN(std::optional<std::string> ambient_region, AmbientRegion(env, options.profile));
   GOVD_ASSIGN_OR_RETURN(signer::SigningParams params, MakeParams(options, url, ambient_region));
-  auto credentials = ResolveCredentials(env, options.profile, ambient_region);
-  if (!credentials) return credentials.error().WithContext("credentials");
+  GOVD_ASSIGN_OR_RETURN(signer::Credentials credentials,
+                        ResolveCredentials(env, options.profile, ambient_region));
   signer::SignableRequest request{options.method, url.path, url.query, {{"host", url.host}}, body};
   request.headers.insert(request.headers.end(), options.headers.begin(), options.headers.end());
   if (options.presign_seconds) {
     GOVD_ASSIGN_OR_RETURN(auto presigned,
-                          signer::Presign(request, params, *credentials, *options.presign_seconds));
+                          signer::Presign(request, params, credentials, *options.presign_seconds));
     out << presigned.Url(url.scheme) << "\n";
     return Ok();
   }
-  GOVD_ASSIGN_OR_RETURN(auto signed_headers, signer::SignHeaders(request, params, *credentials));
+  GOVD_ASSIGN_OR_RETURN(auto signed_headers, signer::SignHeaders(request, params, credentials));
   for (const auto& header : signed_headers.headers_to_add) out << header.name << ": " << header.value << "\n";
   return Ok();
 }
