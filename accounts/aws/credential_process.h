@@ -20,7 +20,7 @@ namespace govd::accounts {
 
 struct CredentialProcessLimits {
   std::chrono::milliseconds timeout{60'000};
-  std::size_t max_output = 64U * 1024U;
+  std::size_t max_output = std::size_t{64} * 1024U;
 };
 
 // Words of `command` with POSIX quoting: '...' literal, "..." with \" \\ \$ \` escapes, a

@@ -20,8 +20,6 @@ constexpr std::chrono::milliseconds kMetadataTimeout{1'000};
 constexpr std::string_view kEcsHost = "http://169.254.170.2";
 constexpr std::string_view kImdsEndpoint = "http://169.254.169.254";
 
-constexpr std::size_t kMaxTokenFileBytes = 64U * 1024U;
-
 Result<std::string> ReadSmallFile(const std::string& path, std::string_view what) {
   GOVD_ASSIGN_OR_RETURN(std::optional<std::string> text, ReadAwsFile(path, kMaxTokenFileBytes));
   if (!text) return NotFound("cannot read the " + std::string(what) + " file " + path);

@@ -27,6 +27,8 @@ enum class SharedFileKind { kConfig, kCredentials };
 
 // A larger shared file is refused rather than read.
 inline constexpr std::size_t kMaxSharedFileBytes = 1U << 20U;
+// The bound for the small files beside them: tokens (web identity, ECS, the SSO token cache).
+inline constexpr std::size_t kMaxTokenFileBytes = std::size_t{64} * 1024U;
 
 struct SharedFile {
   Profiles profiles;

@@ -14,7 +14,6 @@
 namespace govd::accounts {
 namespace {
 
-constexpr std::size_t kMaxTokenFileBytes = 64U * 1024U;
 constexpr std::chrono::milliseconds kPortalTimeout{10'000};
 
 std::string Sha1Hex(std::string_view data) {
