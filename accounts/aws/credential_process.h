@@ -3,7 +3,8 @@
 // splits words, then run without a shell) and reads its standard output as a Version 1 JSON
 // document {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}.
 // Splitting and parsing are pure; RunCredentialProcess spawns the child with stdin and stderr on
-// /dev/null, reads at most `max_output` bytes and kills it when it outlives `timeout`.
+// /dev/null, no other descriptor of the caller and default signal handling, reads at most
+// `max_output` bytes and kills it when it outlives `timeout`.
 // Thread safe (no shared state). Never logs; errors name the profile and the program, never the
 // command's arguments, its output or its standard error (any of which may hold a secret).
 #pragma once

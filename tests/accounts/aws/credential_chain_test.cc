@@ -5,7 +5,9 @@
 // shared files, the SSO token cache and credential_process scripts live in a temporary HOME.
 #include "accounts/aws/credential_chain.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -423,6 +425,18 @@ TEST_F(CredentialChainTest, CredentialProcessIsKilledAfterItsTimeoutAndItsOutput
   auto absent = RunCredentialProcess((home_ / "no-such-program").string(), "profile absent");
   ASSERT_FALSE(absent);
   EXPECT_NE(absent.error().message().find("cannot run"), std::string::npos) << absent.error().ToString();
+}
+
+TEST_F(CredentialChainTest, CredentialProcessInheritsNoDescriptorOfOurs) {
+  const int ours = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+  ASSERT_GE(ours, 3);
+  std::string script = WriteScript(
+      "fds.sh", "[ -e /proc/self/fd/" + std::to_string(ours) +
+                    " ] && exit 7\n"
+                    "echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
+  auto credentials = RunCredentialProcess(script, "profile fds");
+  ::close(ours);
+  EXPECT_TRUE(credentials) << credentials.error().ToString();
 }
 
 TEST(CredentialProcessTest, OutputMustBeVersion1WithKeys) {
