@@ -14,6 +14,7 @@
 
 #include "base/iso8601.h"
 #include "base/json_text.h"
+#include "signer/credentials.h"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX declares it nowhere
 
@@ -197,6 +198,9 @@ Result<AwsCredentials> RunCredentialProcess(std::string_view command, std::strin
   if (outcome != ReadOutcome::kDone) kill(pid, SIGKILL);
   std::optional<int> status = Reap(pid, deadline);
   const std::string what = "credential_process " + Program(words);
+  if (outcome != ReadOutcome::kDone || !status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+    signer::WipeString(output);
+  }
   if (outcome == ReadOutcome::kTooLarge) {
     return Error(ErrorCode::kResourceExhausted,
                  what + " printed more than " + std::to_string(limits.max_output) + " bytes",
@@ -214,7 +218,9 @@ Result<AwsCredentials> RunCredentialProcess(std::string_view command, std::strin
     return Unavailable(what + " " + how + " (its standard error is not shown: it may hold secrets)",
                        std::string(where));
   }
-  return ParseCredentialProcessOutput(output, where);
+  auto credentials = ParseCredentialProcessOutput(output, where);
+  signer::WipeString(output);  // it holds a secret key and maybe a session token
+  return credentials;
 }
 
 }  // namespace govd::accounts

@@ -6,7 +6,8 @@
 // /dev/null, no other descriptor of the caller and default signal handling, reads at most
 // `max_output` bytes and kills it when it outlives `timeout`.
 // Thread safe (no shared state). Never logs; errors name the profile and the program, never the
-// command's arguments, its output or its standard error (any of which may hold a secret).
+// command's arguments, its output or its standard error (any of which may hold a secret). The
+// output buffer is wiped once parsed (jsoncpp's own copies while parsing are not).
 #pragma once
 
 #include <chrono>

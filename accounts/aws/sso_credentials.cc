@@ -9,6 +9,7 @@
 #include "base/iso8601.h"
 #include "base/json_text.h"
 #include "base/uri.h"
+#include "signer/credentials.h"
 #include "signer/crypto.h"
 
 namespace govd::accounts {
@@ -122,30 +123,36 @@ Result<AwsCredentials> ResolveSsoProfile(const CredentialSourceDeps& deps, const
     return FailedPrecondition("no SSO token for profile '" + profile_name + "' (no " + cache + ")" +
                               LoginHint(profile_name));
   }
-  GOVD_ASSIGN_OR_RETURN(SsoToken token, ParseSsoToken(*text, cache));
-  if (token.expires_at <= deps.time.Now()) {
+  auto token = ParseSsoToken(*text, cache);
+  signer::WipeString(*text);
+  if (!token) return token.error();
+  if (token->expires_at <= deps.time.Now()) {
+    signer::WipeString(token->access_token);
     return FailedPrecondition("the SSO token for profile '" + profile_name + "' expired at " +
-                              FormatIso8601(token.expires_at) + LoginHint(profile_name));
+                              FormatIso8601(token->expires_at) + LoginHint(profile_name));
   }
   GOVD_ASSIGN_OR_RETURN(std::string base, PortalBaseUrl(deps, sso.region));
   HttpRequest request;
   request.method = "GET";
   request.url = base + "/federation/credentials?role_name=" + UriEncode(sso.role_name) +
                 "&account_id=" + UriEncode(sso.account_id);
-  request.headers.emplace_back("x-amz-sso_bearer_token", std::move(token.access_token));
+  request.headers.emplace_back("x-amz-sso_bearer_token", std::move(token->access_token));
   request.timeout = kPortalTimeout;
-  GOVD_ASSIGN_OR_RETURN(HttpResponse response, deps.transport.Send(request));
+  auto response = deps.transport.Send(request);
+  signer::WipeString(request.headers.back().second);
+  if (!response) return response.error();
   const std::string call = "SSO GetRoleCredentials for profile '" + profile_name + "' (role " +
                            sso.role_name + " in account " + sso.account_id + ")";
-  if (response.status == 401 || response.status == 403) {
-    return PermissionDenied(call + " was refused with HTTP " + std::to_string(response.status) +
+  if (response->status == 401 || response->status == 403) {
+    return PermissionDenied(call + " was refused with HTTP " + std::to_string(response->status) +
                             ": the token is no longer valid or the role is not assigned to you" +
                             LoginHint(profile_name));
   }
-  if (response.status != 200) {
-    return Unavailable(call + " answered HTTP " + std::to_string(response.status));
+  if (response->status != 200) {
+    return Unavailable(call + " answered HTTP " + std::to_string(response->status));
   }
-  auto credentials = ParseSsoRoleCredentials(response.body);
+  auto credentials = ParseSsoRoleCredentials(response->body);
+  signer::WipeString(response->body);  // it holds a secret key and a session token
   if (!credentials) return credentials.error().WithContext(call);
   return credentials;
 }

@@ -12,7 +12,9 @@
 //   x-amz-sso_bearer_token: TOKEN
 // AWS_ENDPOINT_URL_SSO overrides the portal (https, or http on a loopback address only).
 // Parsing is pure; ResolveSsoProfile reads the cache file and makes one HTTP call.
-// Thread safe. Never logs; errors never contain the token or the credentials.
+// Thread safe. Never logs; errors never contain the token or the credentials. The cache file's
+// text, the token's header and the portal's answer are wiped once read (jsoncpp's own copies
+// while parsing are not).
 #pragma once
 
 #include <chrono>
