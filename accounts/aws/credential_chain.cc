@@ -17,8 +17,14 @@ Result<AwsCredentials> CredentialChain::Resolve() {
   return NotFound("no AWS credentials found (" + tried + ")");
 }
 
-CredentialsProviderPtr MakeDefaultCredentialChain(const CredentialSourceDeps& deps) {
+CredentialsProviderPtr MakeDefaultCredentialChain(const CredentialSourceDeps& deps,
+                                                  const std::string& profile) {
   std::vector<CredentialsProviderPtr> providers;
+  if (ChooseProfile(deps.env, profile).explicit_choice) {
+    providers.push_back(std::make_unique<ProfileCredentialsProvider>(deps, profile));
+    return std::make_unique<CachingCredentialsProvider>(
+        std::make_unique<CredentialChain>(std::move(providers)), deps.time);
+  }
   providers.push_back(std::make_unique<EnvironmentCredentialsProvider>(deps.env));
   providers.push_back(std::make_unique<WebIdentityCredentialsProvider>(deps));
   providers.push_back(std::make_unique<ProfileCredentialsProvider>(deps));

@@ -3,11 +3,11 @@
 #include <json/json.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "accounts/aws/credential_process.h"
 #include "accounts/aws/shared_config.h"
+#include "accounts/aws/sso_credentials.h"
 #include "accounts/aws/sts_client.h"
 #include "base/iso8601.h"
 #include "base/json_text.h"
@@ -20,17 +20,10 @@ constexpr std::chrono::milliseconds kMetadataTimeout{1'000};
 constexpr std::string_view kEcsHost = "http://169.254.170.2";
 constexpr std::string_view kImdsEndpoint = "http://169.254.169.254";
 
-std::string EnvOr(const EnvLookup& env, std::string_view name, const std::string& fallback = {}) {
-  auto value = env(name);
-  return value && !value->empty() ? *value : fallback;
-}
-
 Result<std::string> ReadSmallFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path);
-  if (!in) return NotFound("cannot read the " + std::string(what) + " file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string content = text.str();
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> text, ReadAwsFile(path, kMaxTokenFileBytes));
+  if (!text) return NotFound("cannot read the " + std::string(what) + " file " + path);
+  std::string content = std::move(*text);
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
   return content;
 }
@@ -68,17 +61,28 @@ std::optional<AwsCredentials> StaticKeys(const Profile& profile) {
 }
 
 // Resolves profile `name`, following source_profile links (at most kMaxRoleChain, no cycles).
-Result<AwsCredentials> ResolveProfile(const CredentialSourceDeps& deps, const Profiles& profiles,
+// kNotFound only when the profile is missing or configures no credentials.
+Result<AwsCredentials> ResolveProfile(const CredentialSourceDeps& deps, const SharedConfig& shared,
                                       const std::string& name, std::set<std::string>& seen) {
-  auto it = profiles.find(name);
-  if (it == profiles.end()) return NotFound("no profile '" + name + "' in the shared config files");
+  auto it = shared.profiles.find(name);
+  if (it == shared.profiles.end()) {
+    return NotFound("profile '" + name + "' is in neither " + shared.config_path + " nor " +
+                    shared.credentials_path);
+  }
   if (!seen.insert(name).second || seen.size() > kMaxRoleChain) {
     return InvalidArgument("source_profile chain loops or is longer than 5 profiles", "profile " + name);
   }
   const Profile& profile = it->second;
   if (!profile.contains("role_arn")) {
+    GOVD_ASSIGN_OR_RETURN(std::optional<SsoProfile> sso, SsoProfileOf(shared, name));
+    if (sso) return ResolveSsoProfile(deps, *sso, name);
     if (auto keys = StaticKeys(profile)) return *keys;
-    return NotFound("profile '" + name + "' has neither keys nor role_arn");
+    if (profile.contains("credential_process")) {
+      return RunCredentialProcess(profile.at("credential_process"), "profile " + name);
+    }
+    return NotFound("profile '" + name + "' (in " + shared.config_path + " or " + shared.credentials_path +
+                    ") has no credentials: none of aws_access_key_id with aws_secret_access_key, role_arn, "
+                    "sso_session, sso_start_url or credential_process");
   }
   if (profile.contains("web_identity_token_file")) {
     return WebIdentity(deps, profile.at("web_identity_token_file"), profile.at("role_arn"), SessionName(deps.time));
@@ -93,15 +97,23 @@ Result<AwsCredentials> ResolveProfile(const CredentialSourceDeps& deps, const Pr
   std::optional<AwsCredentials> source_keys;
   if (source_name == name) {
     source_keys = StaticKeys(profile);
-  } else if (auto source = profiles.find(source_name); source != profiles.end() && StaticKeys(source->second)) {
+  } else if (auto source = shared.profiles.find(source_name);
+             source != shared.profiles.end() && StaticKeys(source->second)) {
     source_keys = StaticKeys(source->second);
   } else {
-    GOVD_ASSIGN_OR_RETURN(source_keys, ResolveProfile(deps, profiles, source_name, seen));
+    auto resolved = ResolveProfile(deps, shared, source_name, seen);
+    if (!resolved && resolved.error().code() == ErrorCode::kNotFound) {
+      // A broken link is the named profile's fault: never a reason to try the next source.
+      return FailedPrecondition(resolved.error().message(), "source_profile of profile " + name);
+    }
+    GOVD_ASSIGN_OR_RETURN(source_keys, std::move(resolved));
   }
   if (!source_keys) return InvalidArgument("source_profile has no credentials", "profile " + name);
   StaticCredentialsProvider source(*source_keys);
   return AssumeRoleWith(deps, source, profile);
 }
+
+}  // namespace
 
 bool IsLoopbackHttp(std::string_view url) {
   for (std::string_view prefix : {"http://127.0.0.1", "http://localhost", "http://[::1]", "http://169.254.170.2",
@@ -113,6 +125,8 @@ bool IsLoopbackHttp(std::string_view url) {
   }
   return false;
 }
+
+namespace {
 
 Result<HttpResponse> Fetch(HttpTransport& transport, HttpRequest request, std::string_view source) {
   request.timeout = kMetadataTimeout;
@@ -182,15 +196,15 @@ Result<AwsCredentials> WebIdentityCredentialsProvider::Resolve() {
 }
 
 Result<AwsCredentials> ProfileCredentialsProvider::Resolve() {
-  std::string home = EnvOr(deps_.env, "HOME");
-  std::string config_path = EnvOr(deps_.env, "AWS_CONFIG_FILE", home + "/.aws/config");
-  std::string credentials_path = EnvOr(deps_.env, "AWS_SHARED_CREDENTIALS_FILE", home + "/.aws/credentials");
-  GOVD_ASSIGN_OR_RETURN(Profiles config, LoadSharedFile(config_path, SharedFileKind::kConfig));
-  GOVD_ASSIGN_OR_RETURN(Profiles credentials, LoadSharedFile(credentials_path, SharedFileKind::kCredentials));
-  Profiles profiles = MergeProfiles(std::move(config), credentials);
-  std::string name = !profile_.empty() ? profile_ : EnvOr(deps_.env, "AWS_PROFILE", "default");
+  GOVD_ASSIGN_OR_RETURN(SharedConfig shared, LoadSharedConfig(deps_.env));
+  const ProfileChoice choice = ChooseProfile(deps_.env, profile_);
   std::set<std::string> seen;
-  return ResolveProfile(deps_, profiles, name, seen);
+  auto credentials = ResolveProfile(deps_, shared, choice.name, seen);
+  if (!credentials && choice.explicit_choice && credentials.error().code() == ErrorCode::kNotFound) {
+    // The operator chose this profile: say so, and never fall through to another source.
+    return FailedPrecondition(credentials.error().message(), choice.chosen_by);
+  }
+  return credentials;
 }
 
 Result<AwsCredentials> ContainerCredentialsProvider::Resolve() {

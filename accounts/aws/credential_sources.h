@@ -3,9 +3,11 @@
 //   EnvironmentCredentialsProvider   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 //   WebIdentityCredentialsProvider   AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN
 //                                    (STS AssumeRoleWithWebIdentity, unsigned)
-//   ProfileCredentialsProvider       shared config/credentials files, AWS_PROFILE; static keys,
-//                                    role_arn + source_profile chains (STS AssumeRole), and
-//                                    role_arn + web_identity_token_file
+//   ProfileCredentialsProvider       shared config/credentials files, --profile or AWS_PROFILE;
+//                                    role_arn + source_profile chains (STS AssumeRole),
+//                                    role_arn + web_identity_token_file, IAM Identity Center
+//                                    (sso_session / sso_start_url, sso_credentials.h), static
+//                                    keys, credential_process (credential_process.h)
 //   ContainerCredentialsProvider     ECS: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI,
 //                                    AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)
 //   ImdsCredentialsProvider          EC2 instance metadata, IMDSv2 only (session token first)
@@ -16,7 +18,6 @@
 // material, tokens or the contents of credential files.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,11 +26,10 @@
 #include "accounts/aws/credentials_provider.h"
 #include "accounts/aws/http_transport.h"
 #include "accounts/aws/retry_strategy.h"
+#include "accounts/aws/shared_config.h"
 #include "base/clock.h"
 
 namespace govd::accounts {
-
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
 // The process environment (getenv). Only for main(): libraries take an EnvLookup.
 EnvLookup ProcessEnvironment();
@@ -64,9 +64,12 @@ class WebIdentityCredentialsProvider final : public CredentialsProvider {
   CredentialSourceDeps deps_;
 };
 
+// Within the profile, the AWS CLI's order: role_arn, SSO, static keys, credential_process.
+// A profile chosen explicitly (--profile, AWS_PROFILE) that is missing or holds no credentials is
+// kFailedPrecondition naming the profile and the files; only the implicit "default" is kNotFound.
 class ProfileCredentialsProvider final : public CredentialsProvider {
  public:
-  // profile: the name to use; empty means AWS_PROFILE, then "default".
+  // profile: the --profile flag; empty means AWS_PROFILE, then "default".
   ProfileCredentialsProvider(CredentialSourceDeps deps, std::string profile = {})
       : deps_(std::move(deps)), profile_(std::move(profile)) {}
   Result<AwsCredentials> Resolve() override;
@@ -96,6 +99,9 @@ class ImdsCredentialsProvider final : public CredentialsProvider {
  private:
   CredentialSourceDeps deps_;
 };
+
+// http on 127.0.0.1, localhost, [::1] or the ECS addresses (169.254.170.2 and .23).
+bool IsLoopbackHttp(std::string_view url);
 
 // {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}: the document ECS and IMDS serve.
 Result<AwsCredentials> ParseCredentialsDocument(std::string_view json, std::string_view source);

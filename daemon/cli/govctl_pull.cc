@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -14,6 +13,7 @@
 
 #include "accounts/aws/credential_chain.h"
 #include "accounts/aws/curl_transport.h"
+#include "accounts/aws/region_choice.h"
 #include "accounts/aws/s3_client.h"
 #include "accounts/pull/prefix_pull.h"
 #include "base/random.h"
@@ -24,13 +24,14 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage:
   govctl pull --bucket [ACCOUNT:]BUCKET --prefix PREFIX --to DIR [--endpoint URL] [--path-style]
-              [--region REGION] [--expected-owner ACCOUNT] [--grant ID]
+              [--region REGION] [--profile NAME] [--expected-owner ACCOUNT] [--grant ID]
 
 Copies every object under PREFIX that the bucket's owner granted you into DIR/<key>. Objects
 already fetched (same ETag and size, local file unchanged per DIR/.govd-pull.json) are skipped.
-Credentials: the AWS CLI's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN],
-web identity, AWS_PROFILE in ~/.aws/config and credentials, ECS, EC2 instance metadata). --region
-defaults to $AWS_REGION, then $AWS_DEFAULT_REGION, then us-east-1. ACCOUNT:BUCKET is RadosGW's
+Credentials: the AWS CLI's chain: --profile or AWS_PROFILE alone when given (keys, role_arn,
+SSO, credential_process), else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], web
+identity, the default profile, ECS, EC2 instance metadata. --region defaults to $AWS_REGION,
+then $AWS_DEFAULT_REGION, then the profile's region, then us-east-1. ACCOUNT:BUCKET is RadosGW's
 name for another tenant's bucket and implies --path-style. --expected-owner makes S3 refuse a
 bucket owned by another account. --grant names the grant in messages.
 Exit status: 0 done, 1 some objects failed or an error, 2 usage error, 3 access revoked or denied.
@@ -42,16 +43,12 @@ struct PullArgs {
   std::string to;
   std::string endpoint;
   std::string region;
+  std::string profile;
   std::string grant;
   std::optional<policy::AccountId> expected_owner;
   bool path_style = false;
   bool help = false;
 };
-
-std::string EnvOr(const char* name, std::string fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
-}
 
 // Applies one "--option VALUE"; returns an error text, or "" when it was understood.
 std::string ApplyOption(std::string_view option, std::string value, PullArgs& args) {
@@ -65,6 +62,8 @@ std::string ApplyOption(std::string_view option, std::string value, PullArgs& ar
     args.endpoint = std::move(value);
   } else if (option == "--region") {
     args.region = std::move(value);
+  } else if (option == "--profile") {
+    args.profile = std::move(value);
   } else if (option == "--grant") {
     args.grant = std::move(value);
   } else if (option == "--expected-owner") {
@@ -107,7 +106,9 @@ Result<PullArgs> ParsePullArgs(CommandArgs argv) {
     }
   }
   if (args.help) return args;
-  if (args.region.empty()) args.region = EnvOr("AWS_REGION", EnvOr("AWS_DEFAULT_REGION", "us-east-1"));
+  GOVD_ASSIGN_OR_RETURN(auto region,
+                        accounts::ChooseRegion(accounts::ProcessEnvironment(), args.region, args.profile));
+  args.region = region ? region->region : "us-east-1";
   GOVD_TRY(CheckBucket(args));
   return args;
 }
@@ -206,13 +207,13 @@ int Pull(const PullArgs& args, std::ostream& out, std::ostream& err) {
   accounts::CurlTransport transport;
   SystemClock time;
   accounts::RetryStrategy retry(accounts::RetryOptions{}, SystemRandom());
-  // The AWS CLI's search order: environment, web identity, profile, container, instance metadata.
+  // The AWS CLI's search order: environment, web identity, profile, container, instance metadata;
+  // or the chosen profile alone.
   auto provider = accounts::MakeDefaultCredentialChain(
-      {accounts::ProcessEnvironment(), transport, retry, time, accounts::DefaultStsEndpoint(args.region)});
+      {accounts::ProcessEnvironment(), transport, retry, time, accounts::DefaultStsEndpoint(args.region)},
+      args.profile);
   if (auto resolved = provider->Resolve(); !resolved) {
-    err << "govctl pull: no usable AWS credentials (environment, web identity, AWS_PROFILE, container or "
-           "instance metadata): "
-        << resolved.error().message() << "\n";
+    err << "govctl pull: no usable AWS credentials: " << resolved.error().ToString() << "\n";
     return kExitFailure;
   }
   accounts::S3Client s3(*endpoint, {transport, retry, time, provider.get()}, {.path_style = args.path_style});

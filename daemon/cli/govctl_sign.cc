@@ -1,16 +1,21 @@
 #include "daemon/cli/govctl_sign.h"
 
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iterator>
 #include <optional>
 #include <ostream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "accounts/aws/credential_chain.h"
+#include "accounts/aws/curl_transport.h"
+#include "accounts/aws/region_choice.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
 #include "signer/canonical_request.h"
 #include "signer/signature.h"
@@ -24,12 +29,15 @@ using signer::QueryParam;
 constexpr std::string_view kUsage =
     "usage: govctl sign --method M --url U [--header K:V]... [--body-file F]\n"
     "                   [--service S --region R] [--presign SECONDS]\n"
-    "                   [--date YYYYMMDDTHHMMSSZ] [--unsigned-payload]\n"
-    "Signs the request with SigV4 for the credentials in AWS_ACCESS_KEY_ID,\n"
-    "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (optional) and prints the headers to add,\n"
-    "Authorization last, or with --presign the presigned URL. --url is the URL as sent\n"
-    "(path percent-encoded). Service and region are inferred from *.amazonaws.com hosts.\n"
-    "Without --date the current UTC time is used.\n";
+    "                   [--date YYYYMMDDTHHMMSSZ] [--unsigned-payload] [--profile NAME]\n"
+    "Signs the request with SigV4 and prints the headers to add, Authorization last, or with\n"
+    "--presign the presigned URL. The credentials are found as the AWS CLI finds them:\n"
+    "--profile or AWS_PROFILE alone when given (keys, role_arn, SSO, credential_process),\n"
+    "else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, web identity, the default\n"
+    "profile, ECS, EC2 instance metadata. --url is the URL as sent (path percent-encoded).\n"
+    "Service and region are inferred from *.amazonaws.com hosts; else the region is\n"
+    "AWS_REGION, AWS_DEFAULT_REGION or the profile's region. Without --date the current UTC\n"
+    "time is used.\n";
 
 struct SignOptions {
   std::string method;
@@ -39,6 +47,7 @@ struct SignOptions {
   std::string service;
   std::string region;
   std::string date;
+  std::string profile;
   std::optional<std::int64_t> presign_seconds;
   bool unsigned_payload = false;
   bool help = false;
@@ -77,6 +86,8 @@ Status ApplyOption(SignOptions& options, std::string_view name, std::string_view
   else if (name == "--service") options.service = value;
   else if (name == "--region") options.region = value;
   else if (name == "--date") options.date = value;
+  else if (name == "--profile")
+    options.profile = value;
   else if (name == "--header") {
     GOVD_ASSIGN_OR_RETURN(HttpHeader header, ParseHeaderOption(value));
     options.headers.push_back(std::move(header));
@@ -174,16 +185,25 @@ std::string CurrentAmzDate() {
   return buffer;
 }
 
-Result<signer::Credentials> CredentialsFromEnv() {
-  const char* akid = std::getenv("AWS_ACCESS_KEY_ID");
-  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
-  const char* token = std::getenv("AWS_SESSION_TOKEN");
-  if (akid == nullptr || *akid == '\0' || secret == nullptr || *secret == '\0') {
-    return InvalidArgument("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                           "(and AWS_SESSION_TOKEN for temporary credentials)",
-                           "environment");
-  }
-  return signer::Credentials(akid, secret, token != nullptr ? token : "");
+// The region of the environment or the profile, for the STS calls of role_arn profiles and for
+// hosts that do not name one.
+Result<std::optional<std::string>> AmbientRegion(const accounts::EnvLookup& env, const std::string& profile) {
+  GOVD_ASSIGN_OR_RETURN(auto choice, accounts::ChooseRegion(env, "", profile));
+  if (!choice) return std::optional<std::string>();
+  return std::optional<std::string>(choice->region);
+}
+
+// The AWS CLI's chain (credential_chain.h), or the --profile alone.
+Result<signer::Credentials> ResolveCredentials(const accounts::EnvLookup& env, const std::string& profile,
+                                               const std::optional<std::string>& region) {
+  accounts::CurlTransport transport;
+  SystemClock time;
+  SeededRandom random(std::random_device{}());
+  accounts::RetryStrategy retry(accounts::RetryOptions{}, random);
+  auto chain = accounts::MakeDefaultCredentialChain(
+      {env, transport, retry, time, accounts::DefaultStsEndpoint(region.value_or("us-east-1"))}, profile);
+  GOVD_ASSIGN_OR_RETURN(accounts::AwsCredentials credentials, chain->Resolve());
+  return std::move(credentials.keys);
 }
 
 Result<std::string> ReadBody(const std::string& path) {
@@ -193,11 +213,13 @@ Result<std::string> ReadBody(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-Result<signer::SigningParams> MakeParams(const SignOptions& options, const ParsedUrl& url) {
+Result<signer::SigningParams> MakeParams(const SignOptions& options, const ParsedUrl& url,
+                                         const std::optional<std::string>& ambient_region) {
   std::string service = options.service;
   std::string region = options.region;
+  const auto inferred = InferScope(url.host);
+  if (!inferred && region.empty() && ambient_region) region = *ambient_region;
   if (service.empty() || region.empty()) {
-    const auto inferred = InferScope(url.host);
     if (!inferred) {
       return InvalidArgument("cannot infer service and region from host \"" + url.host +
                                  "\"; pass --service and --region",
@@ -215,14 +237,18 @@ Result<signer::SigningParams> MakeParams(const SignOptions& options, const Parse
 }
 
 Status Sign(const SignOptions& options, std::ostream& out) {
+  const accounts::EnvLookup env = accounts::ProcessEnvironment();
   GOVD_ASSIGN_OR_RETURN(ParsedUrl url, ParseUrl(options.url));
-  GOVD_ASSIGN_OR_RETURN(signer::Credentials credentials, CredentialsFromEnv());
   GOVD_ASSIGN_OR_RETURN(std::string body, ReadBody(options.body_file));
-  GOVD_ASSIGN_OR_RETURN(signer::SigningParams params, MakeParams(options, url));
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> ambient_region, AmbientRegion(env, options.profile));
+  GOVD_ASSIGN_OR_RETURN(signer::SigningParams params, MakeParams(options, url, ambient_region));
+  GOVD_ASSIGN_OR_RETURN(signer::Credentials credentials,
+                        ResolveCredentials(env, options.profile, ambient_region));
   signer::SignableRequest request{options.method, url.path, url.query, {{"host", url.host}}, body};
   request.headers.insert(request.headers.end(), options.headers.begin(), options.headers.end());
   if (options.presign_seconds) {
-    GOVD_ASSIGN_OR_RETURN(auto presigned, signer::Presign(request, params, credentials, *options.presign_seconds));
+    GOVD_ASSIGN_OR_RETURN(auto presigned,
+                          signer::Presign(request, params, credentials, *options.presign_seconds));
     out << presigned.Url(url.scheme) << "\n";
     return Ok();
   }
@@ -243,7 +269,12 @@ int RunSignCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   if (status) return kExitOk;
   err << "govctl sign: " << status.error().ToString() << "\n";
   if (!options) err << kUsage;
-  return kExitUsage;
+  // Bad input, missing or misconfigured credentials are usage errors; a source that was
+  // configured but failed (a portal, a process, STS) is a failure.
+  const ErrorCode code = status.error().code();
+  const bool usage = code == ErrorCode::kInvalidArgument || code == ErrorCode::kNotFound ||
+                     code == ErrorCode::kFailedPrecondition;
+  return usage ? kExitUsage : kExitFailure;
 }
 
 }  // namespace govd::daemon

@@ -1,11 +1,11 @@
 // `govctl pull` as a process against the RadosGW of the "rgw" fixture: the central user pulls the
-// prefix la1 granted, with credentials from the environment; progress lines on a non-terminal;
+// prefix la1 granted, with credentials from the environment or from a chosen profile of the
+// shared credentials file (which then wins over the environment); progress lines on a non-terminal;
 // exit codes 0 (done), 2 (usage), 3 (access revoked, with the message naming bucket and grant).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "accounts/pull/pull_manifest.h"
@@ -49,26 +50,31 @@ class GovctlPullTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  // Runs govctl with the central user's keys in its environment (not on its command line).
-  GovctlRun Run(std::vector<std::string> args) {
+  // Runs govctl with the central user's keys in its environment (not on its command line), then
+  // the `extra_env` assignments.
+  GovctlRun Run(std::vector<std::string> args,
+                const std::vector<std::pair<std::string, std::string>>& extra_env = {}) {
     args.insert(args.begin(), GOVCTL_BINARY);
     std::string out = (dir_ / "stdout").string();
     std::string err = (dir_ / "stderr").string();
     pid_t pid = fork();
     if (pid == 0) {
-      RedirectAndExec(args, out, err);
+      RedirectAndExec(args, out, err, extra_env);
     }
     int status = 0;
     waitpid(pid, &status, 0);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
   }
 
-  void RedirectAndExec(std::vector<std::string>& args, const std::string& out, const std::string& err) {
+  void RedirectAndExec(std::vector<std::string>& args, const std::string& out, const std::string& err,
+                       const std::vector<std::pair<std::string, std::string>>& extra_env) {
     dup2(open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 1);
     dup2(open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 2);
     setenv("AWS_ACCESS_KEY_ID", shared_->env().at("RGW_CENTRAL_ACCESS_KEY").c_str(), 1);
     setenv("AWS_SECRET_ACCESS_KEY", shared_->env().at("RGW_CENTRAL_SECRET_KEY").c_str(), 1);
     unsetenv("AWS_SESSION_TOKEN");
+    unsetenv("AWS_PROFILE");
+    for (const auto& [name, value] : extra_env) setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -108,6 +114,31 @@ TEST_F(GovctlPullTest, PullsThenSkipsThenReportsRevocationWithExitCode3) {
       << revoked.err;
   EXPECT_EQ(revoked.err.find(shared_->env().at("RGW_CENTRAL_SECRET_KEY")), std::string::npos);
   EXPECT_EQ(ReadFile(dir_ / "out/reports/q1.csv"), "region,total\nnorth,1\n");
+}
+
+TEST_F(GovctlPullTest, ChosenProfileIsTheOnlySourceOfCredentials) {
+  const std::string credentials = (dir_ / "credentials").string();
+  std::ofstream(credentials) << "[central]\naws_access_key_id = "
+                             << shared_->env().at("RGW_CENTRAL_ACCESS_KEY")
+                             << "\naws_secret_access_key = " << shared_->env().at("RGW_CENTRAL_SECRET_KEY")
+                             << "\n";
+  const std::vector<std::pair<std::string, std::string>> env = {
+      {"AWS_SHARED_CREDENTIALS_FILE", credentials},
+      {"AWS_CONFIG_FILE", (dir_ / "no-config").string()},
+      {"AWS_ACCESS_KEY_ID", "AKIAWRONGKEYS"},  // would be refused by RadosGW if they were used
+      {"AWS_SECRET_ACCESS_KEY", "wrong"}};
+  std::vector<std::string> args = PullArgs();
+  args.insert(args.end(), {"--profile", "central"});
+  GovctlRun run = Run(args, env);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("3 downloaded"), std::string::npos) << run.out;
+  EXPECT_EQ(run.err.find(shared_->env().at("RGW_CENTRAL_SECRET_KEY")), std::string::npos);
+
+  args.back() = "nope";
+  GovctlRun missing = Run(args, env);
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("profile 'nope' is in neither"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find(credentials), std::string::npos) << missing.err;
 }
 
 TEST_F(GovctlPullTest, UsageErrorsExitWith2) {

@@ -1,5 +1,7 @@
 // Runs the govctl binary: `govctl sign` must print the suite's and the S3 workloads' expected
 // signatures, refuse bad input with exit code 2 and a clear message, and never print the secret.
+// It finds credentials as the AWS CLI does (--profile, AWS_PROFILE, static keys, SSO through a
+// loopback portal, credential_process) in a temporary HOME; the instance metadata is disabled.
 #include <gtest/gtest.h>
 #include <json/json.h>
 #include <sys/wait.h>
@@ -12,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/accounts/aws/local_http_server.h"
 
 namespace govd::daemon {
 namespace {
@@ -35,9 +39,25 @@ struct GovctlRun {
   std::string output;  // stdout and stderr
 };
 
-// Runs govctl with the given environment assignments (VAR=value, unset otherwise).
+// An empty HOME of its own for each test (no ~/.aws of the person running the tests).
+std::filesystem::path TestHome() {
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::filesystem::temp_directory_path() /
+         ("govctl-sign-home-" + std::to_string(getpid()) + "-" + test->name());
+}
+
+// Runs govctl with the given environment assignments (VAR=value, unset otherwise), HOME set to
+// TestHome() and no instance metadata service.
 GovctlRun Govctl(const std::vector<std::string>& env, const std::vector<std::string>& args) {
-  std::string command = "env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN";
+  std::string command =
+      "env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE";
+  for (const char* name :
+       {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL_SSO"}) {
+    command += std::string(" -u ") + name;
+  }
+  command += " AWS_EC2_METADATA_DISABLED=true HOME=" + Quote(TestHome().string());
   for (const auto& e : env) command += " " + Quote(e);
   command += " " + Quote(GOVCTL_PATH);
   for (const auto& a : args) command += " " + Quote(a);
@@ -159,6 +179,119 @@ TEST(GovctlSignTest, WithoutDateUsesTheClockAndStillSigns) {
   const GovctlRun run = Govctl(kExampleCreds, {"sign", "--method", "GET", "--url", "https://iam.amazonaws.com/?Action=ListUsers"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("/us-east-1/iam/aws4_request"), std::string::npos) << run.output;
+}
+
+// Writes `text` to HOME/relative, creating folders.
+void WriteHomeFile(const std::string& relative, const std::string& text) {
+  const auto path = TestHome() / relative;
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+// Signs a fixed request (fixed date) and returns the Authorization line, or the whole output.
+std::string Authorization(const std::vector<std::string>& env, std::vector<std::string> extra,
+                          int* exit_code = nullptr) {
+  std::vector<std::string> args = {
+      "sign",   "--method",        "GET", "--url", "https://sts.amazonaws.com/?Action=GetCallerIdentity",
+      "--date", "20261124T120000Z"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const GovctlRun run = Govctl(env, args);
+  if (exit_code != nullptr) *exit_code = run.exit_code;
+  const auto at = run.output.find("Authorization: ");
+  return at == std::string::npos ? run.output : run.output.substr(at, run.output.find('\n', at) - at);
+}
+
+class GovctlSignProfileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::remove_all(TestHome());
+    expected_ = Authorization(kExampleCreds, {});
+    ASSERT_TRUE(expected_.starts_with("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"))
+        << expected_;
+  }
+  void TearDown() override { std::filesystem::remove_all(TestHome()); }
+  std::string expected_;  // the signature with the example keys from the environment
+};
+
+TEST_F(GovctlSignProfileTest, ProfileFlagAndAwsProfileSignWithThatProfilesKeys) {
+  WriteHomeFile(".aws/credentials",
+                std::string("[ops]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = ") + kSecret +
+                    "\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = x\n");
+  EXPECT_EQ(Authorization({}, {"--profile", "ops"}), expected_);
+  EXPECT_EQ(Authorization({"AWS_PROFILE=ops"}, {}), expected_);
+  // The flag wins over AWS_PROFILE, and a chosen profile wins over keys in the environment.
+  EXPECT_EQ(Authorization({"AWS_PROFILE=other", "AWS_ACCESS_KEY_ID=AKIAENV", "AWS_SECRET_ACCESS_KEY=e"},
+                          {"--profile", "ops"}),
+            expected_);
+}
+
+TEST_F(GovctlSignProfileTest, MissingProfileExitsTwoNamingTheProfileAndTheFiles) {
+  int exit_code = -1;
+  const std::string output = Authorization(kExampleCreds, {"--profile", "nope"}, &exit_code);
+  EXPECT_EQ(exit_code, 2) << output;
+  EXPECT_NE(output.find("profile 'nope'"), std::string::npos) << output;
+  EXPECT_NE(output.find((TestHome() / ".aws/config").string()), std::string::npos) << output;
+  EXPECT_NE(output.find("--profile"), std::string::npos) << output;
+}
+
+TEST_F(GovctlSignProfileTest, SsoProfileThroughALoopbackPortal) {
+  accounts::testing::LocalHttpServer portal([](const accounts::testing::ReceivedRequest& request) {
+    if (request.head.find("x-amz-sso_bearer_token: cached-token") == std::string::npos) {
+      return accounts::testing::CannedResponse{401, "{}", {}};
+    }
+    return accounts::testing::CannedResponse{
+        200,
+        std::string(R"({"roleCredentials":{"accessKeyId":"AKIDEXAMPLE","secretAccessKey":")") + kSecret +
+            R"(","expiration":4102444800000}})",
+        {}};
+  });
+  WriteHomeFile(".aws/config",
+                "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n"
+                "sso_role_name = ReadOnly\n[sso-session corp]\n"
+                "sso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n");
+  // sha1("corp")
+  WriteHomeFile(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+                R"({"accessToken":"cached-token","expiresAt":"2099-01-01T00:00:00Z"})");
+  EXPECT_EQ(Authorization({"AWS_ENDPOINT_URL_SSO=" + portal.url()}, {"--profile", "dev"}), expected_);
+  ASSERT_EQ(portal.requests().size(), 1U);
+  EXPECT_EQ(portal.requests()[0].target,
+            "/federation/credentials?role_name=ReadOnly&account_id=111122223333");
+
+  WriteHomeFile(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+                R"({"accessToken":"cached-token","expiresAt":"2020-01-01T00:00:00Z"})");
+  int exit_code = -1;
+  const std::string output =
+      Authorization({"AWS_ENDPOINT_URL_SSO=" + portal.url()}, {"--profile", "dev"}, &exit_code);
+  EXPECT_EQ(exit_code, 2) << output;
+  EXPECT_NE(output.find("run `aws sso login --profile dev`"), std::string::npos) << output;
+  EXPECT_EQ(output.find("cached-token"), std::string::npos) << output;
+}
+
+TEST_F(GovctlSignProfileTest, CredentialProcessProfile) {
+  WriteHomeFile("helper.sh",
+                std::string("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDEXAMPLE\", "
+                            "\"SecretAccessKey\": \"") +
+                    kSecret + "\"}'\n");
+  std::filesystem::permissions(TestHome() / "helper.sh", std::filesystem::perms::owner_all);
+  WriteHomeFile(".aws/config",
+                "[default]\ncredential_process = " + (TestHome() / "helper.sh").string() + "\n");
+  EXPECT_EQ(Authorization({}, {}), expected_);  // the default profile, found without being named
+}
+
+TEST_F(GovctlSignProfileTest, RegionOfTheProfileOrTheEnvironmentWhenTheHostNamesNone) {
+  WriteHomeFile(".aws/config", "[default]\nregion = eu-west-2\n");
+  auto scope = [](const std::vector<std::string>& env) {
+    std::vector<std::string> all = kExampleCreds;
+    all.insert(all.end(), env.begin(), env.end());
+    const GovctlRun run = Govctl(all, {"sign", "--method", "GET", "--url", "http://127.0.0.1:7480/bucket",
+                                       "--service", "s3", "--date", "20261124T120000Z"});
+    const auto at = run.output.find("/20261124/");
+    return at == std::string::npos ? run.output
+                                   : run.output.substr(at + 10, run.output.find("/s3/", at) - at - 10);
+  };
+  EXPECT_EQ(scope({}), "eu-west-2");
+  EXPECT_EQ(scope({"AWS_DEFAULT_REGION=us-west-1"}), "us-west-1");
+  EXPECT_EQ(scope({"AWS_DEFAULT_REGION=us-west-1", "AWS_REGION=ap-south-1"}), "ap-south-1");
 }
 
 }  // namespace
