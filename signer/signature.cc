@@ -53,13 +53,14 @@ std::string SignatureHex(const SigningParams& params, const Credentials& credent
                          std::string_view canonical_request, SigningTrace* trace) {
   const std::string_view date8 = DateStamp(params.amz_date);
   std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
-  const SigningKey key = cache != nullptr
-                             ? cache->Get(credentials, date8, params.region, params.service)
-                             : SigningKey::Derive(credentials.secret_access_key(), date8,
-                                                  params.region, params.service);
+  const Sha256Digest signature =
+      cache != nullptr
+          ? cache->Get(credentials, date8, params.region, params.service)->Sign(string_to_sign)
+          : SigningKey::Derive(credentials.secret_access_key(), date8, params.region, params.service)
+                .Sign(string_to_sign);
   std::string hex;
   hex.reserve(64);
-  AppendHex(hex, key.Sign(string_to_sign));
+  AppendHex(hex, signature);
   if (trace != nullptr) {
     trace->canonical_request = canonical_request;
     trace->string_to_sign = std::move(string_to_sign);

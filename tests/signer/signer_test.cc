@@ -152,13 +152,13 @@ TEST(SigningKeyCacheTest, SameKeyAsDerivationAndBoundedSize) {
   // The AWS documentation's example signing key for these inputs.
   EXPECT_EQ(HexEncode(derived.bytes()),
             "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
-  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam").bytes(), derived.bytes());
-  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam").bytes(), derived.bytes());
+  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam")->bytes(), derived.bytes());
+  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam")->bytes(), derived.bytes());
   EXPECT_EQ(cache.size(), 1U);
   (void)cache.Get(creds, "20150831", "us-east-1", "iam");
   (void)cache.Get(creds, "20150832", "us-east-1", "iam");
   EXPECT_EQ(cache.size(), 2U);
-  EXPECT_NE(cache.Get(Credentials("AKID", "other"), "20150830", "us-east-1", "iam").bytes(),
+  EXPECT_NE(cache.Get(Credentials("AKID", "other"), "20150830", "us-east-1", "iam")->bytes(),
             derived.bytes());
 }
 
