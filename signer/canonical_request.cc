@@ -27,6 +27,13 @@ constexpr std::array<bool, 256> kTokenChars = [] {
 
 constexpr bool IsTokenChar(unsigned char c) { return kTokenChars[c]; }
 
+// The bytes a wire path must not hold: control characters, '?' and '#'.
+constexpr std::array<bool, 256> kBadInPath = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = c < 0x20 || c == 0x7f || c == '?' || c == '#';
+  return table;
+}();
+
 constexpr char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 constexpr bool IsSpace(char c) { return c == ' ' || c == '\t'; }
@@ -172,7 +179,7 @@ class HeaderViews {
   std::span<HeaderView> All() { return {heap_.empty() ? inline_.data() : heap_.data(), size_}; }
 
  private:
-  std::array<HeaderView, kInline> inline_{};
+  std::array<HeaderView, kInline> inline_;  // only the first size_ are set
   std::vector<HeaderView> heap_;
   std::size_t size_ = 0;
 };
@@ -337,11 +344,9 @@ Status CheckRequestLine(const SignableRequest& request) {
   if (!request.path.empty() && request.path.front() != '/') {
     return InvalidArgument("path must start with '/'", "path");
   }
-  for (char c : request.path) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '?' || c == '#') {
-      return InvalidArgument("path holds a control character, '?' or '#' (encode it)", "path");
-    }
+  if (std::any_of(request.path.begin(), request.path.end(),
+                  [](char c) { return kBadInPath[static_cast<unsigned char>(c)]; })) {
+    return InvalidArgument("path holds a control character, '?' or '#' (encode it)", "path");
   }
   return Ok();
 }
