@@ -120,6 +120,14 @@ void AppendQuery(std::string& out, std::span<const QueryParam> params) {
   }
 }
 
+// An upper bound of the encoded length of params ("&name=value", each byte at most "%XX"), so
+// that the URL, which carries the session token, is never reallocated (and a copy freed unwiped).
+std::size_t EncodedBytes(std::span<const QueryParam> params) {
+  std::size_t n = 0;
+  for (const auto& param : params) n += 3 * (param.name.size() + param.value.size()) + 2;
+  return n;
+}
+
 }  // namespace
 
 std::string PresignedRequest::Url(std::string_view scheme) const {
@@ -180,6 +188,7 @@ Result<PresignedRequest> Presign(const SignableRequest& request, const SigningPa
   }
   // Each parameter is encoded once, for the URL; the canonical query is its signed part, sorted.
   std::string& url = result.path_and_query;
+  url.reserve(request.path.size() + EncodedBytes(request.query) + EncodedBytes(added) + 100);
   url = request.path.empty() ? "/" : request.path;
   url.push_back('?');
   const std::size_t query_start = url.size();
