@@ -132,6 +132,22 @@ TEST(SignHeadersTest, RejectsHeaderValueWithNewline) {
   ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "headers[1].value");
 }
 
+// The value check reads eight bytes at a time: every byte value, at every offset of a value
+// longer than a word, must be judged as a byte-by-byte check would (tab and bytes >= 0x80 pass).
+TEST(SignHeadersTest, RefusesEveryControlCharacterAtEveryOffset) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const bool control = (byte < 0x20 && byte != '\t') || byte == 0x7f;
+    for (std::size_t offset = 0; offset < 19; ++offset) {
+      std::string value(19, 'v');
+      value[offset] = static_cast<char>(byte);
+      const std::vector<HttpHeader> headers = {{"host", "h"}, {"x-v", value}};
+      auto canonical = BuildCanonicalHeaders(headers);
+      EXPECT_EQ(!canonical, control) << "byte " << byte << " at " << offset;
+      if (control) ExpectInvalid(AsStatus(canonical), "headers[1].value");
+    }
+  }
+}
+
 TEST(SignHeadersTest, RejectsNonAsciiHeaderName) {
   SignableRequest request = StsRequest();
   request.headers.push_back({"X-Caf\xc3\xa9", "v"});
