@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "base/uri.h"
+#include "signer/crypto.h"
 #include "signer/signable_request.h"
 #include "signer/signing_params.h"
 
@@ -36,6 +37,10 @@ std::string CanonicalUri(std::string_view path, const SigningParams& params);
 // Encodes names and values, sorts by name then value, joins with '&': "a=1&a=2&b=".
 std::string CanonicalQuery(std::span<const QueryParam> query,
                            std::span<const QueryParam> extra = {});
+
+// The same from a query already encoded as a URL carries it ("b=2&a=1", every pair with its '=',
+// names and values encoded as AppendUriEncoded does): its pairs sorted, nothing encoded again.
+std::string CanonicalQueryOfEncoded(std::string_view encoded_query);
 
 // Canonical headers ("name:value\n" lines: names lower-cased and sorted, values trimmed with
 // inner space runs collapsed, repeated names joined with ',') and the signed header list
@@ -63,6 +68,9 @@ struct CanonicalRequestInput {
   // When set, used instead of building the headers from request + extra_headers (a presigned
   // URL needs the signed header names before its query is complete).
   const CanonicalHeaders* headers = nullptr;
+  // When set, the query as encoded for the URL (see CanonicalQueryOfEncoded), used instead of
+  // encoding request.query + extra_query again (Presign encodes a session token once).
+  const std::string_view* encoded_query = nullptr;
 };
 
 struct CanonicalRequest {
@@ -70,5 +78,13 @@ struct CanonicalRequest {
   std::string signed_names;
 };
 Result<CanonicalRequest> BuildCanonicalRequest(const CanonicalRequestInput& input);
+
+// The SHA-256 of the canonical request BuildCanonicalRequest builds, hashed as it is built (the
+// text, which may hold a session token, is never copied whole), and its signed header list.
+struct CanonicalRequestHash {
+  Sha256Digest digest{};
+  std::string signed_names;
+};
+Result<CanonicalRequestHash> HashCanonicalRequest(const CanonicalRequestInput& input);
 
 }  // namespace govd::signer

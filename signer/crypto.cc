@@ -86,6 +86,20 @@ Sha256Digest HmacSha256Key::Mac(std::string_view data) const {
   return out;
 }
 
+Sha256Stream::Sha256Stream() { SHA256_Init(AsContext(state_)); }
+
+Sha256Stream::~Sha256Stream() { OPENSSL_cleanse(state_.data(), state_.size()); }
+
+void Sha256Stream::Update(std::string_view data) {
+  SHA256_Update(AsContext(state_), data.data(), data.size());
+}
+
+Sha256Digest Sha256Stream::Finish() {
+  Sha256Digest out{};
+  SHA256_Final(out.data(), AsContext(state_));
+  return out;
+}
+
 // Two hex digits per byte value, so each byte costs one table read and one 2-byte copy.
 constexpr std::array<char, 512> kHexPairs = [] {
   constexpr char kDigits[] = "0123456789abcdef";

@@ -40,6 +40,23 @@ class HmacSha256Key {
   alignas(8) std::array<std::uint8_t, kStateBytes> outer_{};
 };
 
+// SHA-256 over data given in pieces. Wipes its state on destruction; not copyable.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  ~Sha256Stream();
+
+  void Update(std::string_view data);
+  // REQUIRES: called once, after the last Update.
+  Sha256Digest Finish();
+
+ private:
+  static constexpr std::size_t kStateBytes = 112;  // an OpenSSL SHA256_CTX, as above
+  alignas(8) std::array<std::uint8_t, kStateBytes> state_{};
+};
+
 // Lower-case hex of bytes, as SigV4 and the audit log print digests.
 std::string HexEncode(std::span<const std::uint8_t> bytes);
 

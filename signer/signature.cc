@@ -48,22 +48,29 @@ Status CheckNotSupplied(const SignableRequest& request, std::string_view name) {
   return Ok();
 }
 
-std::string SignatureHex(const SigningParams& params, const Credentials& credentials,
-                         SigningKeyCache* cache, std::string_view scope,
-                         std::string_view canonical_request, SigningTrace* trace) {
+// The canonical request's hash and signed header list. Without a trace the request is hashed as
+// it is built and its text (with any session token) never exists; with one, the text goes there.
+Result<CanonicalRequestHash> HashCanonical(const CanonicalRequestInput& input, SigningTrace* trace) {
+  if (trace == nullptr) return HashCanonicalRequest(input);
+  GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
+  CanonicalRequestHash hash{Sha256(canonical.text), std::move(canonical.signed_names)};
+  trace->canonical_request = std::move(canonical.text);
+  return hash;
+}
+
+std::string SignatureHex(const SigningParams& params, const Credentials& credentials, SigningKeyCache* cache,
+                         std::string_view scope, const Sha256Digest& canonical_hash, SigningTrace* trace) {
   const std::string_view date8 = DateStamp(params.amz_date);
-  std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_request);
-  const SigningKey key = cache != nullptr
-                             ? cache->Get(credentials, date8, params.region, params.service)
-                             : SigningKey::Derive(credentials.secret_access_key(), date8,
-                                                  params.region, params.service);
+  std::string string_to_sign = BuildStringToSign(params.amz_date, scope, canonical_hash);
+  const Sha256Digest signature =
+      cache != nullptr
+          ? cache->Get(credentials, date8, params.region, params.service)->Sign(string_to_sign)
+          : SigningKey::Derive(credentials.secret_access_key(), date8, params.region, params.service)
+                .Sign(string_to_sign);
   std::string hex;
   hex.reserve(64);
-  AppendHex(hex, key.Sign(string_to_sign));
-  if (trace != nullptr) {
-    trace->canonical_request = canonical_request;
-    trace->string_to_sign = std::move(string_to_sign);
-  }
+  AppendHex(hex, signature);
+  if (trace != nullptr) trace->string_to_sign = std::move(string_to_sign);
   return hex;
 }
 
@@ -113,6 +120,14 @@ void AppendQuery(std::string& out, std::span<const QueryParam> params) {
   }
 }
 
+// An upper bound of the encoded length of params ("&name=value", each byte at most "%XX"), so
+// that the URL, which carries the session token, is never reallocated (and a copy freed unwiped).
+std::size_t EncodedBytes(std::span<const QueryParam> params) {
+  std::size_t n = 0;
+  for (const auto& param : params) n += 3 * (param.name.size() + param.value.size()) + 2;
+  return n;
+}
+
 }  // namespace
 
 std::string PresignedRequest::Url(std::string_view scheme) const {
@@ -141,9 +156,8 @@ Result<SignedHeaders> SignHeaders(const SignableRequest& request, const SigningP
   const std::size_t unsigned_prefix = credentials.has_session_token() && params.omit_session_token ? 1 : 0;
   const CanonicalRequestInput input{request, params, std::span(added).subspan(unsigned_prefix), {},
                                     payload_hash};
-  GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
-  result.signature = SignatureHex(params, credentials, cache, scope, canonical.text, trace);
-  if (credentials.has_session_token()) WipeString(canonical.text);  // it holds the token
+  GOVD_ASSIGN_OR_RETURN(CanonicalRequestHash canonical, HashCanonical(input, trace));
+  result.signature = SignatureHex(params, credentials, cache, scope, canonical.digest, trace);
   result.signed_header_names = std::move(canonical.signed_names);
   added.push_back({"Authorization", AuthorizationValue(credentials.access_key_id(), scope,
                                                        result.signed_header_names, result.signature)});
@@ -172,16 +186,22 @@ Result<PresignedRequest> Presign(const SignableRequest& request, const SigningPa
   if (credentials.has_session_token()) {
     added.push_back({"X-Amz-Security-Token", std::string(credentials.session_token())});
   }
-  const CanonicalRequestInput input{request, params, {}, std::span(added).first(sign_token ? 6 : 5),
-                                    payload_hash, &headers};
-  GOVD_ASSIGN_OR_RETURN(CanonicalRequest canonical, BuildCanonicalRequest(input));
-  result.signature = SignatureHex(params, credentials, cache, scope, canonical.text, trace);
+  // Each parameter is encoded once, for the URL; the canonical query is its signed part, sorted.
+  std::string& url = result.path_and_query;
+  url.reserve(request.path.size() + EncodedBytes(request.query) + EncodedBytes(added) + 100);
+  url = request.path.empty() ? "/" : request.path;
+  url.push_back('?');
+  const std::size_t query_start = url.size();
+  AppendQuery(url, request.query);
+  AppendQuery(url, std::span(added).first(sign_token ? 6 : 5));
+  const std::string_view signed_query = std::string_view(url).substr(query_start);
+  const CanonicalRequestInput input{request, params, {}, {}, payload_hash, &headers, &signed_query};
+  GOVD_ASSIGN_OR_RETURN(CanonicalRequestHash canonical, HashCanonical(input, trace));
+  result.signature = SignatureHex(params, credentials, cache, scope, canonical.digest, trace);
+  if (credentials.has_session_token() && !sign_token) AppendQuery(url, std::span(added).last(1));
   added.push_back({"X-Amz-Signature", result.signature});
+  AppendQuery(url, std::span(added).last(1));
   result.host = std::string(HostOf(request));
-  result.path_and_query = request.path.empty() ? "/" : request.path;
-  result.path_and_query.push_back('?');
-  AppendQuery(result.path_and_query, request.query);
-  AppendQuery(result.path_and_query, added);
   return result;
 }
 

@@ -40,7 +40,7 @@ struct SigningKeyCache::Entry {
   std::string date8;
   std::string region;
   std::string service;
-  SigningKey key;
+  SigningKeyConstSharedPtr key;
   std::uint64_t last_used;
 };
 
@@ -55,7 +55,7 @@ std::size_t SigningKeyCache::size() const {
   return entries_.size();
 }
 
-SigningKey SigningKeyCache::Get(const Credentials& credentials, std::string_view date8,
+SigningKeyConstSharedPtr SigningKeyCache::Get(const Credentials& credentials, std::string_view date8,
                                 std::string_view region, std::string_view service) {
   {
     std::lock_guard lock(mutex_);
@@ -65,7 +65,8 @@ SigningKey SigningKeyCache::Get(const Credentials& credentials, std::string_view
     }
   }
   // Derive outside the lock: four HMACs should not stall other signers.
-  SigningKey key = SigningKey::Derive(credentials.secret_access_key(), date8, region, service);
+  auto key = std::make_shared<const SigningKey>(
+      SigningKey::Derive(credentials.secret_access_key(), date8, region, service));
   std::lock_guard lock(mutex_);
   Entry entry{credentials.secret_id(), std::string(date8), std::string(region),
               std::string(service), key, ++clock_};

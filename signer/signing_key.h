@@ -3,13 +3,15 @@
 // "aws4_request", with its HMAC pads precomputed so each signature costs two SHA-256 passes.
 // SigningKeyCache keeps recently derived keys so that a busy client derives one per day.
 // Thread safety: SigningKey is an immutable value; SigningKeyCache is safe to use from any
-// number of threads (one mutex, a small fixed table).
+// number of threads (one mutex, a small fixed table). The cache hands out shared references to
+// its keys, so a hit copies (and later wipes) no key material.
 // Never stores the secret (the cache is keyed by Credentials::secret_id(), a hash of it) and wipes keys when dropped.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -40,6 +42,8 @@ class SigningKey {
   HmacSha256Key hmac_;
 };
 
+using SigningKeyConstSharedPtr = std::shared_ptr<const SigningKey>;
+
 class SigningKeyCache {
  public:
   static constexpr std::size_t kDefaultCapacity = 16;
@@ -49,8 +53,8 @@ class SigningKeyCache {
   ~SigningKeyCache();
 
   // The key for these inputs: from the cache, or derived and stored (evicting the least
-  // recently used entry when full; its key is wiped).
-  SigningKey Get(const Credentials& credentials, std::string_view date8, std::string_view region,
+  // recently used entry when full; its key is wiped once the last holder drops it).
+  SigningKeyConstSharedPtr Get(const Credentials& credentials, std::string_view date8, std::string_view region,
                  std::string_view service);
 
   std::size_t capacity() const { return capacity_; }

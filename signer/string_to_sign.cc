@@ -1,7 +1,5 @@
 #include "signer/string_to_sign.h"
 
-#include "signer/crypto.h"
-
 namespace govd::signer {
 namespace {
 
@@ -87,11 +85,16 @@ std::string CredentialScope(std::string_view date8, std::string_view region,
 
 std::string BuildStringToSign(std::string_view amz_date, std::string_view scope,
                               std::string_view canonical_request) {
+  return BuildStringToSign(amz_date, scope, Sha256(canonical_request));
+}
+
+std::string BuildStringToSign(std::string_view amz_date, std::string_view scope,
+                              const Sha256Digest& canonical_request_hash) {
   std::string out;
   out.reserve(kAlgorithm.size() + amz_date.size() + scope.size() + 64 + 3);
   out.append(kAlgorithm).append(1, '\n').append(amz_date).append(1, '\n');
   out.append(scope).append(1, '\n');
-  AppendHex(out, Sha256(canonical_request));
+  AppendHex(out, canonical_request_hash);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "signer/crypto.h"
 #include "signer/signing_params.h"
 
 namespace govd::signer {
@@ -27,5 +28,8 @@ std::string CredentialScope(std::string_view date8, std::string_view region,
 
 std::string BuildStringToSign(std::string_view amz_date, std::string_view scope,
                               std::string_view canonical_request);
+// The same from the canonical request's SHA-256 (see HashCanonicalRequest).
+std::string BuildStringToSign(std::string_view amz_date, std::string_view scope,
+                              const Sha256Digest& canonical_request_hash);
 
 }  // namespace govd::signer

@@ -45,6 +45,16 @@ TEST(UriEncodeTest, KeepsUnreservedEncodesTheRestUpperCase) {
   EXPECT_EQ(UriEncodePath("/a b/c%"), "/a%20b/c%25");
 }
 
+TEST(UriEncodeTest, EncodesInputsMadeOnlyOfEscapes) {
+  const std::string bytes(100, '\xff');
+  std::string expected;
+  for (int i = 0; i < 100; ++i) expected += "%FF";
+  EXPECT_EQ(UriEncode(bytes), expected);
+  std::string out = "x";
+  AppendUriEncoded(out, "/ /", true);
+  EXPECT_EQ(out, "x/%20/");
+}
+
 TEST(NormalizePathTest, RemovesDotAndEmptySegments) {
   EXPECT_EQ(NormalizePath("//a/./b/../c/"), "/a/c/");
   EXPECT_EQ(NormalizePath("/a/.."), "/");
@@ -65,6 +75,45 @@ TEST(CanonicalQueryTest, SortsEncodedNamesThenValuesKeepsDuplicatesAndEmptyValue
   EXPECT_EQ(CanonicalQuery(query), "a=y&a=z&a%20b=%2F&b=2&c=");
 }
 
+TEST(CanonicalQueryTest, OfEncodedQueryEqualsEncodingTheParameters) {
+  const std::vector<QueryParam> query = {{"b", "2"},   {"a", "z"}, {"a", "y"},    {"c", ""},
+                                         {"a b", "/"}, {"", "v"},  {"x=y", "1&2"}};
+  std::string wire;
+  for (const auto& param : query) {
+    if (!wire.empty()) wire.push_back('&');
+    wire += UriEncode(param.name) + "=" + UriEncode(param.value);
+  }
+  EXPECT_EQ(CanonicalQueryOfEncoded(wire), CanonicalQuery(query));
+  EXPECT_EQ(CanonicalQueryOfEncoded(""), "");
+}
+
+// HashCanonicalRequest hashes as it builds; it must hash exactly BuildCanonicalRequest's bytes,
+// also when a value is longer than its buffer, has spaces to collapse or a name repeats.
+TEST(HashCanonicalRequestTest, HashesExactlyTheBuiltText) {
+  SignableRequest request = StsRequest();
+  request.path = "/a/./b c/";
+  request.query = {{"b", "2"}, {"a", "1 2"}};
+  request.headers.push_back({"X-Long", std::string(1000, 't')});
+  request.headers.push_back({"x-spaced", "  a   b\t c "});
+  request.headers.push_back({"X-Spaced", "d"});
+  request.headers.push_back({"X-Mid", std::string(200, 'm')});
+  const std::vector<HttpHeader> extra = {{"X-Amz-Date", "20261124T120000Z"},
+                                         {"X-Amz-Security-Token", std::string(300, 's')}};
+  for (const SigningParams& params : {StsParams(), S3SigningParams("us-east-1", "20261124T120000Z")}) {
+    const CanonicalRequestInput input{request, params, extra, {}, kUnsignedPayload};
+    auto text = BuildCanonicalRequest(input);
+    auto hash = HashCanonicalRequest(input);
+    ASSERT_TRUE(text && hash);
+    EXPECT_EQ(HexEncode(hash->digest), Sha256Hex(text->text));
+    EXPECT_EQ(hash->signed_names, text->signed_names);
+    EXPECT_EQ(hash->signed_names, "host;x-amz-date;x-amz-security-token;x-long;x-mid;x-spaced");
+  }
+  request.headers.erase(request.headers.begin());  // no host: both refuse alike
+  const CanonicalRequestInput input{request, StsParams(), extra, {}, kUnsignedPayload};
+  ExpectInvalid(AsStatus(HashCanonicalRequest(input)), "headers");
+  ExpectInvalid(AsStatus(BuildCanonicalRequest(input)), "headers");
+}
+
 TEST(CanonicalHeadersTest, LowerCasesTrimsCollapsesAndJoinsRepeatedNames) {
   const std::vector<HttpHeader> headers = {{"Host", "h"},
                                            {"X-B", "  two   spaced\t\twords  "},
@@ -81,6 +130,22 @@ TEST(SignHeadersTest, RejectsHeaderValueWithNewline) {
   SignableRequest request = StsRequest();
   request.headers.push_back({"X-Note", "line1\r\nX-Injected: 1"});
   ExpectInvalid(AsStatus(SignHeaders(request, StsParams(), Creds())), "headers[1].value");
+}
+
+// The value check reads eight bytes at a time: every byte value, at every offset of a value
+// longer than a word, must be judged as a byte-by-byte check would (tab and bytes >= 0x80 pass).
+TEST(SignHeadersTest, RefusesEveryControlCharacterAtEveryOffset) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const bool control = (byte < 0x20 && byte != '\t') || byte == 0x7f;
+    for (std::size_t offset = 0; offset < 19; ++offset) {
+      std::string value(19, 'v');
+      value[offset] = static_cast<char>(byte);
+      const std::vector<HttpHeader> headers = {{"host", "h"}, {"x-v", value}};
+      auto canonical = BuildCanonicalHeaders(headers);
+      EXPECT_EQ(!canonical, control) << "byte " << byte << " at " << offset;
+      if (control) ExpectInvalid(AsStatus(canonical), "headers[1].value");
+    }
+  }
 }
 
 TEST(SignHeadersTest, RejectsNonAsciiHeaderName) {
@@ -145,6 +210,29 @@ TEST(PresignTest, UrlCarriesEncodedOwnQueryThenAuthParameters) {
   EXPECT_EQ(presigned->params_to_add.back().name, "X-Amz-Signature");
 }
 
+// The URL carries the token once, encoded once; it is signed unless omit_session_token. The
+// signature is the same with and without a trace (the trace builds the text, the rest hash).
+TEST(PresignTest, SessionTokenEncodedOnceSignedUnlessOmitted) {
+  const Credentials creds("AKIDEXAMPLE", std::string(kSecret), "tok/en+=");
+  for (bool omit : {false, true}) {
+    SigningParams params = StsParams();
+    params.omit_session_token = omit;
+    SigningTrace trace;
+    auto traced = Presign(StsRequest(), params, creds, 60, nullptr, &trace);
+    auto plain = Presign(StsRequest(), params, creds, 60);
+    ASSERT_TRUE(traced && plain);
+    EXPECT_EQ(traced->signature, plain->signature);
+    EXPECT_EQ(traced->path_and_query, plain->path_and_query);
+    const std::string token_param = "X-Amz-Security-Token=tok%2Fen%2B%3D";
+    const std::string& url = plain->path_and_query;
+    EXPECT_NE(url.find(token_param), std::string::npos) << url;
+    EXPECT_EQ(url.find(token_param), url.rfind(token_param)) << url;
+    EXPECT_TRUE(url.ends_with("&X-Amz-Signature=" + plain->signature)) << url;
+    EXPECT_EQ(trace.canonical_request.find(token_param) != std::string::npos, !omit)
+        << trace.canonical_request;
+  }
+}
+
 TEST(SigningKeyCacheTest, SameKeyAsDerivationAndBoundedSize) {
   SigningKeyCache cache(2);
   const Credentials creds = Creds();
@@ -152,13 +240,13 @@ TEST(SigningKeyCacheTest, SameKeyAsDerivationAndBoundedSize) {
   // The AWS documentation's example signing key for these inputs.
   EXPECT_EQ(HexEncode(derived.bytes()),
             "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
-  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam").bytes(), derived.bytes());
-  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam").bytes(), derived.bytes());
+  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam")->bytes(), derived.bytes());
+  EXPECT_EQ(cache.Get(creds, "20150830", "us-east-1", "iam")->bytes(), derived.bytes());
   EXPECT_EQ(cache.size(), 1U);
   (void)cache.Get(creds, "20150831", "us-east-1", "iam");
   (void)cache.Get(creds, "20150832", "us-east-1", "iam");
   EXPECT_EQ(cache.size(), 2U);
-  EXPECT_NE(cache.Get(Credentials("AKID", "other"), "20150830", "us-east-1", "iam").bytes(),
+  EXPECT_NE(cache.Get(Credentials("AKID", "other"), "20150830", "us-east-1", "iam")->bytes(),
             derived.bytes());
 }
 
