@@ -59,9 +59,9 @@ Result<TimePoint> FromTimestampText(std::string_view text, std::string_view colu
     return ec == std::errc() && end == begin + digits;
   };
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!number(0, 4, year) || text[4] != '-' || !number(5, 2, month) || text[7] != '-' ||
-      !number(8, 2, day) || text[10] != ' ' || !number(11, 2, hour) || text[13] != ':' ||
-      !number(14, 2, minute) || text[16] != ':' || !number(17, 2, second)) {
+  if (!number(0, 4, year) || text[4] != '-' || !number(5, 2, month) || text[7] != '-' || !number(8, 2, day) ||
+      text[10] != ' ' || !number(11, 2, hour) || text[13] != ':' || !number(14, 2, minute) ||
+      text[16] != ':' || !number(17, 2, second)) {
     return bad();
   }
   // Up to six fraction digits, as many as PostgreSQL needed ("12.5" is 500,000 microseconds).

@@ -105,9 +105,9 @@ Status Refusal(const pqxx::row& row, const std::string& tenant, const GrantReque
                     "owner");
   }
   if (why == "bucket") {
-    return PermissionDenied("bucket \"" + r.bucket + "\" is not a bucket of account " + r.owner.str() +
-                                " in tenant " + tenant,
-                            "bucket");
+    return PermissionDenied(
+        "bucket \"" + r.bucket + "\" is not a bucket of account " + r.owner.str() + " in tenant " + tenant,
+        "bucket");
   }
   if (why == "embargo") {
     return FailedPrecondition("prefix \"" + r.prefix + "\" covers embargoed prefix \"" +
@@ -201,7 +201,8 @@ Result<Grant> Store::RequestGrant(const GrantRequest& r) {
   // With an audit key govd MACs the audit row itself (AppendAudit).
   return impl_->Tx<Grant>(doing, [&](pqxx::work& tx) -> Result<Grant> {
     GOVD_ASSIGN_OR_RETURN(Grant g, request(tx, false));
-    GOVD_TRY(AppendAudit(tx, *impl_, {"grant.request", "grant/" + std::to_string(g.id), "null", GrantJson(g)}));
+    GOVD_TRY(
+        AppendAudit(tx, *impl_, {"grant.request", "grant/" + std::to_string(g.id), "null", GrantJson(g)}));
     return g;
   });
 }

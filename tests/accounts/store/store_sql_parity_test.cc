@@ -20,8 +20,8 @@ class SqlParityTest : public testing::SeededStoreTest {
     pqxx::connection c(db_->conninfo());
     pqxx::nontransaction tx(c);
     return tx
-        .exec_params1("SELECT govd.audit_row_hash($1, $2, $3, $4, $5, $6, $7, $8, $9)", r.seq, r.tenant, r.actor,
-                      r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash)[0]
+        .exec_params1("SELECT govd.audit_row_hash($1, $2, $3, $4, $5, $6, $7, $8, $9)", r.seq, r.tenant,
+                      r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash)[0]
         .as<std::string>();
   }
 
@@ -35,7 +35,8 @@ class SqlParityTest : public testing::SeededStoreTest {
 
 TEST_F(SqlParityTest, AuditRowHashInSqlIsAuditRowHash) {
   std::vector<AuditRecord> records = {
-      {1, "la-leeds", "uid:1000", "grant.request", "grant/1", "null", "{}", 0, std::string(kGenesisHash), "", ""},
+      {1, "la-leeds", "uid:1000", "grant.request", "grant/1", "null", "{}", 0, std::string(kGenesisHash), "",
+       ""},
       {9'223'372'036'854'775'807, "t", "", "", "", "", "", -1, "", "", ""},
       {42, "la-zürich", "uid:0/ro\\le:\"admin\"", "grant.approve", "grant/42",
        R"({"reason":"a \"quoted\" \\ reason","x":"Zürich ✓ 🚀"})", "{\"k\":\"line\\nbreak\"}",
