@@ -38,7 +38,8 @@ struct Store::Impl {
   }
 
   // Runs body(pqxx::nontransaction&), which must run exactly one statement: PostgreSQL runs it in
-  // a transaction of its own, committed or rolled back whole, in one round trip.
+  // a transaction of its own, committed or rolled back whole, in one round trip. An error the
+  // body returns after its statement succeeded (reading the result) does not undo the statement.
   template <typename T, typename Body>
   Result<T> OneStatement(std::string_view doing, Body&& body) {
     return pg::Guard<T>(doing, [&]() -> Result<T> {
