@@ -1,6 +1,9 @@
 // bench/store_bench.cc: the store on a real PostgreSQL.
 //   BM_RecordGrantRequests  time to record 10,000 grant requests (one transaction each, with the
 //                           audit row), through one Store
+//   BM_RecordGrantRequestsConcurrently/T
+//                           16 clients (threads, one Store each) recording 500 grant requests
+//                           each at once: of 16 tenants (T=16) or all of one tenant (T=1)
 //   BM_ListActiveGrants     time to list a tenant's active grants (1,000 of them) among 100,000
 //                           grants of 10 tenants, through a tenant's own database role (RLS on)
 // Server: GOVD_BENCH_PG=<superuser conninfo> (e.g. `. DIR/env; GOVD_BENCH_PG=$GOVD_TEST_PG`), or
@@ -15,6 +18,8 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "accounts/store/migrations.h"
 #include "accounts/store/store.h"
@@ -116,6 +121,50 @@ void BM_RecordGrantRequests(benchmark::State& state) {
       benchmark::Counter(10'000.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RecordGrantRequests)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+void BM_RecordGrantRequestsConcurrently(benchmark::State& state) {
+  constexpr int kClients = 16;
+  constexpr int kEach = 500;
+  const int tenants = static_cast<int>(state.range(0));
+  std::string db = Server().FreshDatabase("concurrent" + std::to_string(tenants));
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int c = 0; c < kClients; ++c) {
+    int t = c % tenants;
+    stores.push_back(OpenOrDie(db, "la-" + std::to_string(t)));
+    if (c < tenants) {
+      Seed(*stores.back(), "2222222222" + std::to_string(10 + t), "bench-" + std::to_string(t));
+    }
+  }
+  int round = 0;
+  std::vector<std::string> failed(kClients);  // a client's last error; each writes only its own
+  for (auto _ : state) {
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back([&, c] {
+        int t = c % tenants;
+        for (int n = 0; n < kEach; ++n) {
+          int i = (round * kClients + c) * kEach + n;
+          auto g = stores[c]->RequestGrant(
+              Request("2222222222" + std::to_string(10 + t), "bench-" + std::to_string(t), i));
+          if (!g) failed[c] = g.error().ToString();
+        }
+      });
+    }
+    for (std::thread& client : clients) client.join();
+    for (const std::string& error : failed) {
+      if (!error.empty()) state.SkipWithError(error.c_str());
+    }
+    ++round;
+  }
+  state.counters["requests_per_s"] = benchmark::Counter(
+      double{kClients * kEach} * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RecordGrantRequestsConcurrently)
+    ->Arg(16)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 // 10 tenants x 10,000 grants; in each tenant every 10th grant is active.
 std::string SeedHundredThousand() {

@@ -2,7 +2,7 @@
 // The libpqxx adapter: the only place where libpqxx exceptions are caught. They become
 // govd::Error (SQLSTATE mapped to a code, message naming what was being done), so nothing thrown
 // ever leaves accounts/. Also: time points as the microsecond integers the SQL side converts with
-// govd.from_us()/govd.to_us().
+// govd.from_us()/govd.to_us(), and timestamptz read as text on a session set to UTC and ISO.
 // Thread safety: a pqxx::connection is used by one thread at a time. Never puts the conninfo
 // (it may hold a password) into an error.
 #pragma once
@@ -25,6 +25,16 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 std::int64_t ToMicros(TimePoint t);
 TimePoint FromMicros(std::int64_t us);
+
+// The session settings under which FromTimestampText can read timestamptz text (the store sets
+// them on every connection it opens).
+inline constexpr std::string_view kTimeZone = "UTC";
+inline constexpr std::string_view kDateStyle = "ISO";
+
+// A timestamptz as PostgreSQL prints it under kTimeZone and kDateStyle: "2027-01-15 10:00:00+00"
+// or "2027-01-15 10:00:00.123456+00" (years 1 to 9999). kInternal naming `column` for any other
+// form: the session was not set up as FromTimestampText needs, and a guessed time is worse.
+Result<TimePoint> FromTimestampText(std::string_view text, std::string_view column);
 
 // Maps an exception thrown by libpqxx (or the standard library under it) to an Error whose
 // message starts with `doing` ("approving grant 12: ...").

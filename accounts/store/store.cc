@@ -46,6 +46,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& conninfo, StoreCon
   GOVD_ASSIGN_OR_RETURN(SchemaStatus status, ReadSchemaStatus(conninfo));
   GOVD_TRY(CheckSchemaCurrent(status));
   GOVD_ASSIGN_OR_RETURN(auto conn, pg::Connect(conninfo));
+  GOVD_TRY(pg::Guard<bool>("preparing the store's session", [&] {
+    conn->set_variable("TimeZone", std::string(pg::kTimeZone));
+    conn->set_variable("DateStyle", std::string(pg::kDateStyle));
+    PrepareAuditStatements(*conn);
+    PrepareGrantStatements(*conn);
+    return true;
+  }));
   auto impl =
       std::make_unique<Impl>(Impl{std::move(conn), std::move(context), std::move(options), std::nullopt});
   return std::unique_ptr<Store>(new Store(std::move(impl)));

@@ -19,14 +19,10 @@ AuditRecord AuditFromRow(const pqxx::row& row) {
                      row[9].as<std::string>(),  row[10].as<std::string>()};
 }
 
-// The tenant's last row hash; the advisory lock makes concurrent appenders queue here, so each
-// sees the row its predecessor committed.
-std::string LockChainHead(pqxx::work& tx, const std::string& tenant) {
-  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended('govd.audit/' || $1, 0))", tenant);
-  pqxx::result last = tx.exec_params(
-      "SELECT row_hash FROM govd.audit_log WHERE tenant = $1 ORDER BY seq DESC LIMIT 1", tenant);
-  return last.empty() ? std::string(kGenesisHash) : last[0][0].as<std::string>();
-}
+// Prepared statement names (PrepareAuditStatements).
+constexpr const char* kAppendAudit = "govd_append_audit";
+constexpr const char* kChainHead = "govd_audit_chain_head";
+constexpr const char* kInsertAudit = "govd_insert_audit";
 
 // True when the tenant's log still holds its anchored row unchanged (or nothing is anchored
 // yet), so that a new head may be anchored. False after a truncation or rewrite below the
@@ -60,6 +56,26 @@ std::string JsonText(const Json::Value& value) {
   return Json::writeString(builder, value);
 }
 
+void PrepareAuditStatements(pqxx::connection& conn) {
+  conn.prepare(kAppendAudit,
+               "SELECT o_seq, o_prev_hash, o_row_hash FROM govd.append_audit($1, $2, $3, $4, $5, $6, $7)");
+  conn.prepare(kChainHead, "SELECT o_seq, o_prev_hash FROM govd.audit_chain_head($1)");
+  conn.prepare(kInsertAudit,
+               "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, "
+               "at, prev_hash, row_hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, "
+               "$10, $11)");
+}
+
+namespace {
+
+Status CheckServerRowHash(const AuditRecord& r, const std::string& server_hash) {
+  if (AuditRowHash(r) == server_hash) return Ok();
+  return Internal("the database hashed audit row " + std::to_string(r.seq) + " of tenant " + r.tenant +
+                  " differently from govd (is govd.audit_row_hash altered?): the change is not recorded");
+}
+
+}  // namespace
+
 Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& change) {
   AuditRecord r;
   r.tenant = store.context.tenant;
@@ -69,16 +85,24 @@ Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& 
   r.before_json = change.before_json;
   r.after_json = change.after_json;
   r.at_us = pg::ToMicros(store.Now());
-  r.prev_hash = LockChainHead(tx, r.tenant);
-  r.seq = tx.exec1("SELECT nextval('govd.audit_log_seq_seq')")[0].as<std::int64_t>();
+  if (store.options.audit_seal == nullptr) {
+    // One statement: the server takes the tenant's chain lock, hashes and inserts the row. govd
+    // recomputes the hash and refuses a row it would not have written.
+    pqxx::row row = tx.exec_prepared1(kAppendAudit, r.tenant, r.actor, r.action, r.object, r.before_json,
+                                      r.after_json, r.at_us);
+    r.seq = row[0].as<std::int64_t>();
+    r.prev_hash = row[1].as<std::string>();
+    return CheckServerRowHash(r, row[2].as<std::string>());
+  }
+  // With a key the MAC is computed here, where the key is: the server gives the chain's head
+  // under the lock, govd hashes and MACs the row and inserts it.
+  pqxx::row head = tx.exec_prepared1(kChainHead, r.tenant);
+  r.seq = head[0].as<std::int64_t>();
+  r.prev_hash = head[1].as<std::string>();
   r.row_hash = AuditRowHash(r);
   SealRow(tx, store, r);
-  tx.exec_params(
-      "INSERT INTO govd.audit_log (seq, tenant, actor, action, object, before_json, after_json, "
-      "at, prev_hash, row_hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, govd.from_us($8), $9, $10, "
-      "$11)",
-      r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json, r.at_us, r.prev_hash,
-      r.row_hash, r.mac);
+  tx.exec_prepared(kInsertAudit, r.seq, r.tenant, r.actor, r.action, r.object, r.before_json, r.after_json,
+                   r.at_us, r.prev_hash, r.row_hash, r.mac);
   return Ok();
 }
 

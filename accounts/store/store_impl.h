@@ -1,6 +1,7 @@
 // accounts/store/store_impl.h
 // Internals shared by the store_*.cc files: the connection and context behind a Store, the
-// audit append every change calls inside its transaction, and row <-> value mapping.
+// audit append every change calls inside its transaction, prepared statements, and row <-> value
+// mapping.
 // Not part of the public API. Same thread-safety contract as Store.
 #pragma once
 
@@ -36,6 +37,19 @@ struct Store::Impl {
     return result;
   }
 
+  // Runs body(pqxx::nontransaction&), which must run exactly one statement: PostgreSQL runs it in
+  // a transaction of its own, committed or rolled back whole, in one round trip. An error the
+  // body returns after its statement succeeded (reading the result) does not undo the statement.
+  template <typename T, typename Body>
+  Result<T> OneStatement(std::string_view doing, Body&& body) {
+    return pg::Guard<T>(doing, [&]() -> Result<T> {
+      pqxx::nontransaction tx(*conn);
+      Result<T> result = body(tx);
+      if (!result) return result.error().WithContext(doing);
+      return result;
+    });
+  }
+
   // Records pending_anchor outside the database (store_audit.cc).
   void AnchorCommittedHead();
 
@@ -66,6 +80,11 @@ struct AuditChange {
   std::string after_json = "null";
 };
 Status AppendAudit(pqxx::work& tx, const Store::Impl& store, const AuditChange& change);
+
+// The statements a Store prepares on its connection when it opens (store_audit.cc,
+// store_grants.cc): planned once per connection, not once per call.
+void PrepareAuditStatements(pqxx::connection& conn);
+void PrepareGrantStatements(pqxx::connection& conn);
 
 // Compact JSON text, object keys sorted: the before/after of audit rows.
 std::string JsonText(const Json::Value& value);

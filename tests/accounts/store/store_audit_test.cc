@@ -226,6 +226,24 @@ TEST_F(SealedAuditTest, EveryRowCarriesAMacAndTheHeadIsAnchoredOutsideTheDatabas
   EXPECT_EQ(v->anchored_seq, rows.back().seq);
 }
 
+TEST_F(SealedAuditTest, ConcurrentSealedWritersKeepOneAuthenticatedChain) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this] {
+      auto s = Open(db_->conninfo(), seal_);
+      for (int i = 0; i < 10; ++i) EXPECT_TRUE(s->RequestGrant(testing::ReadRequest()));
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto rows = *store_->AuditLog(0, 1000);
+  ASSERT_EQ(rows.size(), 47U);
+  for (const AuditRecord& r : rows) EXPECT_EQ(r.mac, AuditRowMac(seal_->key(), r)) << r.seq;
+  auto v = store_->VerifyAudit();
+  ASSERT_TRUE(v) << v.error().ToString();
+  EXPECT_FALSE(v->first_broken_seq) << v->problem;
+  EXPECT_TRUE(v->authenticated);
+}
+
 TEST_F(SealedAuditTest, RowForgedByTheTenantRoleIsReportedAtThatRow) {
   for (std::string mac : {std::string(), std::string(64, 'f')}) {
     SetUp();  // a fresh database each round
