@@ -1,4 +1,5 @@
 // accounts/store/store_grants.cc: requesting grants and moving them through their lifecycle.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -95,9 +96,24 @@ Status ValidateRequest(const GrantRequest& r, TimePoint now) {
   return Ok();
 }
 
+// "its buckets: a, b" (at most kShown of them) or "it has none": what to ask for instead of an
+// unknown bucket. Only the tenant's own rows, so another tenant's bucket is as unknown as no bucket.
+std::string BucketsOf(pqxx::transaction_base& tx, const std::string& tenant, const policy::AccountId& owner) {
+  constexpr int kShown = 20;
+  pqxx::result rows = tx.exec_params(
+      "SELECT bucket FROM govd.buckets WHERE tenant = $1 AND owner_account = $2 ORDER BY bucket LIMIT $3", tenant,
+      owner.str(), kShown + 1);
+  if (rows.empty()) return "it has none";
+  std::string list = "its buckets: ";
+  for (int i = 0; i < std::min<int>(kShown, static_cast<int>(rows.size())); ++i) {
+    list += (i == 0 ? "" : ", ") + rows[i][0].as<std::string>();
+  }
+  return rows.size() > kShown ? list + ", ..." : list;
+}
+
 // The error for a request govd.request_grant refused (columns 17 to 19 after the grant's); Ok when
 // it recorded the request.
-Status Refusal(const pqxx::row& row, const std::string& tenant, const GrantRequest& r) {
+Status Refusal(pqxx::transaction_base& tx, const pqxx::row& row, const std::string& tenant, const GrantRequest& r) {
   if (row[17].is_null()) return Ok();
   std::string why = row[17].as<std::string>();
   if (why == "owner") {
@@ -105,9 +121,9 @@ Status Refusal(const pqxx::row& row, const std::string& tenant, const GrantReque
                     "owner");
   }
   if (why == "bucket") {
-    return PermissionDenied(
-        "bucket \"" + r.bucket + "\" is not a bucket of account " + r.owner.str() + " in tenant " + tenant,
-        "bucket");
+    return NotFound("bucket \"" + r.bucket + "\" is not a bucket of account " + r.owner.str() + " in tenant " +
+                        tenant + "; " + BucketsOf(tx, tenant, r.owner),
+                    "bucket");
   }
   if (why == "embargo") {
     return FailedPrecondition("prefix \"" + r.prefix + "\" covers embargoed prefix \"" +
@@ -189,7 +205,7 @@ Result<Grant> Store::RequestGrant(const GrantRequest& r) {
     pqxx::row row = tx.exec_prepared1(kRequestGrant, tenant, r.owner.str(), r.bucket, r.prefix, r.grantee,
                                       std::string(GrantActionsName(r.actions)), expires, impl_->context.actor,
                                       r.reason, pg::ToMicros(now), audit);
-    GOVD_TRY(Refusal(row, tenant, r));
+    GOVD_TRY(Refusal(tx, row, tenant, r));
     return GrantFromRow(row);
   };
   std::string doing = "requesting a grant on " + r.bucket + "/" + r.prefix;

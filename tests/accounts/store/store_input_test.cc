@@ -54,11 +54,14 @@ TEST_F(InputTest, AccountOfAnotherTenant) {
   ExpectRefused(r, ErrorCode::kNotFound, "333333333333 is not a known child account of tenant la-leeds");
 }
 
+// Another tenant's bucket is as unknown as a bucket that does not exist: not found, with the
+// buckets the owner has, and nothing of the other tenant's.
 TEST_F(InputTest, BucketNotOwnedByTheRequestingTenant) {
-  ExpectRefused(ReadRequest("x/", "york-data"), ErrorCode::kPermissionDenied,
-                "bucket \"york-data\" is not a bucket of account 222222222222");
-  ExpectRefused(ReadRequest("x/", "no-such-bucket"), ErrorCode::kPermissionDenied,
-                "\"no-such-bucket\" is not a bucket");
+  ExpectRefused(ReadRequest("x/", "york-data"), ErrorCode::kNotFound,
+                "bucket \"york-data\" is not a bucket of account 222222222222 in tenant la-leeds; its buckets: "
+                "la-data");
+  ExpectRefused(ReadRequest("x/", "no-such-bucket"), ErrorCode::kNotFound,
+                "\"no-such-bucket\" is not a bucket of account 222222222222 in tenant la-leeds; its buckets: la-data");
 }
 
 TEST_F(InputTest, TraversalOrAbsolutePrefix) {

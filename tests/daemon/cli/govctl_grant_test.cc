@@ -227,6 +227,16 @@ TEST_F(GovctlGrantTest, GovdErrorsDenialsAndAnAbsentDaemonHaveTheirExitCodes) {
                                  "--grantee", testing::kReaderRole, "--reason", "r", "--expires", "soon"});
   EXPECT_EQ(bad_expiry.exit_code, 1);
   EXPECT_NE(bad_expiry.err.find("expires_at"), std::string::npos) << bad_expiry.err;
+  // Golden (issue 19): an unknown bucket is not found, and the answer lists the tenant's buckets;
+  // another tenant's bucket is as unknown.
+  for (const std::string& bucket : {std::string("no-such-bucket"), testing::BucketOf(kTenantB)}) {
+    GovctlRun unknown = Govctl({"grant", "request", "--bucket", bucket, "--prefix", "p/", "--grantee",
+                                testing::kReaderRole, "--reason", "r"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_EQ(unknown.err, "govctl: not found at bucket: bucket \"" + bucket + "\" is not a bucket of account " +
+                               kTenantA + " in tenant " + kTenantA + "; its buckets: " + testing::BucketOf(kTenantA) +
+                               "\n");
+  }
   const std::string id = RequestId("p/");
 
   daemon_.Rebind("auditor");
