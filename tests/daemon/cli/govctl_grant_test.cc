@@ -233,7 +233,8 @@ TEST_F(GovctlGrantTest, GovdErrorsDenialsAndAnAbsentDaemonHaveTheirExitCodes) {
     GovctlRun unknown = Govctl({"grant", "request", "--bucket", bucket, "--prefix", "p/", "--grantee",
                                 testing::kReaderRole, "--reason", "r"});
     EXPECT_EQ(unknown.exit_code, 1);
-    EXPECT_EQ(unknown.err, "govctl: not found at bucket: bucket \"" + bucket + "\" is not a bucket of account " +
+    EXPECT_EQ(unknown.err, "govctl: not found at bucket: requesting a grant on " + bucket + "/p/: bucket \"" + bucket +
+                               "\" is not a bucket of account " +
                                kTenantA + " in tenant " + kTenantA + "; its buckets: " + testing::BucketOf(kTenantA) +
                                "\n");
   }
