@@ -401,8 +401,9 @@ TEST_F(GovctlAuditTest, ArchiveRulesArchiveNewMatchingFindings) {
   EXPECT_EQ(Audit({"archive-rule", "create", "consultants", "--bucket", "la-data", "--reason", "again"}).exit_code, 1);
 
   ActiveGrant(kOutsider, "reports/", "external consultant");
-  Json::Value listed = ParseJson(Audit({"findings", "--json"}).out);
-  ASSERT_EQ(listed["findings"].size(), 1U) << listed;
+  GovctlRun findings = Audit({"findings", "--json"});
+  Json::Value listed = ParseJson(findings.out);
+  ASSERT_EQ(listed["findings"].size(), 1U) << findings.out;
   EXPECT_EQ(listed["findings"][0]["status"].asString(), "archived");
   EXPECT_EQ(listed["findings"][0]["archive_reason"].asString(), "archive rule consultants: consultants under contract");
   EXPECT_EQ(listed["refresh"]["archived_by_rule"].asInt(), 1);

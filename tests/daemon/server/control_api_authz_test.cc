@@ -213,7 +213,7 @@ TEST(ApiRoutesTest, MatchesPathsAndPlaceholders) {
 TEST(ApiRoutesTest, ErrorsQuoteTheClientsTargetAsPrintableAscii) {
   RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
   ApiDispatcher dispatcher(RoleMap::Build({admin}, "test").value(), ManagedTenants{"111122223333"});
-  const PeerCredentials root{0, 0, 1};
+  const PeerCredentials root{0, 0, 1, "root"};
   const std::string crash_target = "/v0/tenants/111122223333/auditi?snce=2026-\xb0" "1-01&limit=10";
   struct Case {
     std::string target;
@@ -249,7 +249,7 @@ TEST(ApiRoutesTest, EveryTenantEndpointRefusesATenantThisGovdDoesNotManage) {
       return ApiResponse{};
     });
   }
-  const PeerCredentials root{0, 0, 1};
+  const PeerCredentials root{0, 0, 1, "root"};
   int tenant_routes = 0;
   for (const RouteSpec& route : kRoutes) {
     std::string path(route.pattern);
