@@ -533,6 +533,22 @@ TEST_F(GovctlAuditTest, ReportIsWritten) {
   EXPECT_NE(bad.err.find("since"), std::string::npos) << bad.err;
 }
 
+TEST_F(GovctlAuditTest, ReportShowsEachFindingsStatusAndArchiveReason) {
+  ActiveGrant(kOutsider, "reports/", "external consultant");
+  std::string path = dir_.File("report.html");
+  auto read = [&path] {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  ASSERT_EQ(Audit({"report", "--out", path}).exit_code, 0);
+  EXPECT_NE(read().find("<td>active</td><td>outside-organisation</td>"), std::string::npos) << read();
+  std::string id = ParseJson(Audit({"findings", "--json"}).out)["findings"][0]["id"].asString();
+  ASSERT_EQ(Audit({"archive", id, "--reason", "consultant <under> contract"}).exit_code, 0);
+  ASSERT_EQ(Audit({"report", "--out", path}).exit_code, 0);
+  EXPECT_NE(read().find("<td class=\"archived\">archived: consultant &lt;under&gt; contract</td>"), std::string::npos)
+      << read();
+}
+
 // One report over every tenant of the database: each tenant's buckets, grants and findings.
 TEST_F(GovctlAuditTest, AllTenantsReportHoldsEveryTenant) {
   ActiveGrant(kOutsider, "reports/", "external consultant");
