@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <string_view>
 #include <vector>
 
 namespace govd::daemon {
@@ -16,7 +15,9 @@ constexpr std::size_t kMaxUserName = 32;
 // than this gives ERANGE, and the caller is shown by uid alone.
 constexpr std::size_t kPasswdBuffer = 16384;
 
-bool ShowableUserName(std::string_view name) {
+}  // namespace
+
+bool IsShowableUserName(std::string_view name) {
   if (name.empty() || name.size() > kMaxUserName || name.front() == '.' || name.front() == '-') return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -26,15 +27,13 @@ bool ShowableUserName(std::string_view name) {
   return true;
 }
 
-}  // namespace
-
 std::string UserNameOf(uid_t uid) {
   passwd entry{};
   passwd* found = nullptr;
   std::vector<char> buffer(kPasswdBuffer);
   if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) return "";
   std::string_view name = found->pw_name == nullptr ? std::string_view() : std::string_view(found->pw_name);
-  return ShowableUserName(name) ? std::string(name) : "";
+  return IsShowableUserName(name) ? std::string(name) : "";
 }
 
 Result<PeerCredentials> ReadPeerCredentials(int fd) {

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 #include "daemon/api/role_map.h"
@@ -19,8 +20,11 @@ namespace govd::daemon {
 Result<PeerCredentials> ReadPeerCredentials(int fd);
 
 // The name of `uid` in the password database, or "" when it has none, the lookup fails, or the
-// name is not [A-Za-z0-9_][A-Za-z0-9._-]{0,31} (so that it cannot forge the actor's "(", "/"
-// or a line break).
+// name is not IsShowableUserName.
 std::string UserNameOf(uid_t uid);
+
+// True for [A-Za-z0-9_][A-Za-z0-9._-]{0,31}: a name that cannot forge the actor's "(", ")", "/"
+// or a line break, nor pass for an option.
+bool IsShowableUserName(std::string_view name);
 
 }  // namespace govd::daemon

@@ -31,5 +31,17 @@ TEST(PeerCredentialsTest, UidWithoutANameHasNone) {
   EXPECT_EQ(UserNameOf(0), "root");
 }
 
+TEST(PeerCredentialsTest, NamesThatCouldForgeTheActorAreNotShown) {
+  for (const char* good : {"alice", "a", "svc_backup", "j.smith", "build-01", "_apt", "ABC123"}) {
+    EXPECT_TRUE(IsShowableUserName(good)) << good;
+  }
+  for (const char* bad : {"", "al)ice", "eve/admin", "x(y", "two words", "line\nbreak", "-rf", ".hidden",
+                          "caf\xc3\xa9", "tab\there", "dollar$"}) {
+    EXPECT_FALSE(IsShowableUserName(bad)) << bad;
+  }
+  EXPECT_TRUE(IsShowableUserName(std::string(32, 'a')));
+  EXPECT_FALSE(IsShowableUserName(std::string(33, 'a')));
+}
+
 }  // namespace
 }  // namespace govd::daemon
