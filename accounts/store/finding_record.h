@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "accounts/store/grant.h"
@@ -25,6 +26,7 @@ struct FindingRecord {
   TimePoint first_seen;
   TimePoint last_seen;                   // the last refresh that found it
   std::optional<TimePoint> resolved_at;  // set while resolved (and kept when archived after)
+  std::string archive_reason;            // why it was archived; "" unless archived (or archived before 0006)
 };
 
 // What one refresh (Store::RefreshFindings) changed.
@@ -33,6 +35,7 @@ struct FindingsRefresh {
   int reopened = 0;  // resolved findings found again
   int resolved = 0;  // active findings no longer found
   int seen = 0;      // findings of the current set, in any status
+  int archived_by_rule = 0;  // new findings an archive rule archived as they were raised (in raised too)
 };
 
 }  // namespace govd::accounts

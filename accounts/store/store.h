@@ -29,6 +29,7 @@
 #include "accounts/store/grant.h"
 #include "base/clock.h"
 #include "base/result.h"
+#include "policy/analysis/archive_rule.h"
 #include "policy/engine/arn.h"
 
 namespace govd::accounts {
@@ -232,8 +233,25 @@ class Store {
   Result<FindingsRefresh> RefreshFindings(std::span<const policy::Finding> current);
   // Ordered by status (active, resolved, archived), then severity, type, resource, principal.
   Result<std::vector<FindingRecord>> ListFindings(std::optional<FindingStatus> status);
-  // kNotFound for an unknown id; archiving an archived finding changes nothing.
-  Result<FindingRecord> ArchiveFinding(std::string_view finding_id);
+  // Archives a finding with the reason a person gave (CheckReason: not blank, at most
+  // kMaxReasonChars, no control characters); audited as finding.archive with the reason. kNotFound
+  // for an unknown id; archiving an archived finding changes nothing (its first reason stays).
+  Result<FindingRecord> ArchiveFinding(std::string_view finding_id, std::string_view reason);
+  // Makes an archived finding active again (the next refresh resolves it when it is no longer
+  // found) and clears its reason; audited as finding.unarchive. kNotFound for an unknown id; a
+  // finding that is not archived is returned unchanged.
+  Result<FindingRecord> UnarchiveFinding(std::string_view finding_id);
+
+  // --- Archive rules (policy/analysis/archive_rule.h): RefreshFindings archives each NEW
+  // finding the first matching rule (by name) covers, with "archive rule NAME: REASON" ---
+  // Validated by policy::ValidateArchiveRule; audited as archive-rule.create. kAlreadyExists when
+  // the tenant has a rule of that name.
+  Status CreateArchiveRule(const policy::ArchiveRule& rule);
+  // The tenant's rules, by name.
+  Result<std::vector<policy::ArchiveRule>> ListArchiveRules();
+  // Audited as archive-rule.delete with the rule as it was; kNotFound for an unknown name.
+  // Findings the rule archived stay archived.
+  Status DeleteArchiveRule(std::string_view name);
 
   struct Impl;
 

@@ -21,12 +21,14 @@ Result<bool> MatchPattern(std::string_view pattern, const std::vector<std::strin
   std::vector<std::string_view> parts = SplitPath(pattern);
   if (parts.size() != path.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    bool placeholder = parts[i] == "{tenant}" || parts[i] == "{grant}" || parts[i] == "{finding}";
+    bool placeholder = parts[i] == "{tenant}" || parts[i] == "{grant}" || parts[i] == "{finding}" ||
+                       parts[i] == "{rule}";
     if (!placeholder && parts[i] != path[i]) return false;
   }
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == "{grant}") match.grant_id = std::string(path[i]);
     if (parts[i] == "{finding}") match.finding_id = std::string(path[i]);
+    if (parts[i] == "{rule}") match.rule_name = std::string(path[i]);
     if (parts[i] != "{tenant}") continue;
     auto tenant = policy::AccountId::Parse(path[i]);
     if (!tenant) {

@@ -38,6 +38,10 @@ enum class Endpoint {
   kTenantAuditVerify,
   kFindingList,
   kFindingArchive,
+  kFindingUnarchive,
+  kArchiveRuleList,
+  kArchiveRuleCreate,
+  kArchiveRuleDelete,
   kWhoCanAccess,
   kWhatCanAccess,
   kAuditReport,
@@ -55,7 +59,7 @@ struct Access {
 struct RouteSpec {
   Endpoint endpoint;
   std::string_view method;
-  std::string_view pattern;  // "{tenant}", "{grant}" and "{finding}" match one path segment
+  std::string_view pattern;  // "{tenant}", "{grant}", "{finding}" and "{rule}" match one path segment
   Access access;
   std::string_view summary;  // what the route does, after "may": "approve a grant"
 };
@@ -65,7 +69,7 @@ inline constexpr Access kAdminOnly{true, false, false};
 inline constexpr Access kWriters{true, true, false};
 inline constexpr Access kAdminAndAuditor{true, false, true};  // whole-organisation reads
 
-inline constexpr std::array<RouteSpec, 21> kRoutes{{
+inline constexpr std::array<RouteSpec, 25> kRoutes{{
     {Endpoint::kStatus, "GET", "/v1/status", kEveryone, "read the daemon's state: mode, account, reconcile passes"},
     {Endpoint::kReconcileNow, "POST", "/v1/reconcile", kWriters, "start a reconcile pass now"},
     {Endpoint::kOrgShow, "GET", "/v1/org", kAdminAndAuditor, "read the organisation: OUs, accounts, buckets"},
@@ -82,7 +86,15 @@ inline constexpr std::array<RouteSpec, 21> kRoutes{{
     {Endpoint::kSimulate, "POST", "/v1/tenants/{tenant}/simulate", kEveryone, "evaluate a request against policy"},
     {Endpoint::kTenantAuditVerify, "POST", "/v1/tenants/{tenant}/audit/verify", kEveryone, "check a tenant's audit chain"},
     {Endpoint::kFindingList, "GET", "/v1/tenants/{tenant}/findings", kEveryone, "refresh and list a tenant's findings"},
-    {Endpoint::kFindingArchive, "POST", "/v1/tenants/{tenant}/findings/{finding}/archive", kAdminOnly, "archive a finding"},
+    {Endpoint::kFindingArchive, "POST", "/v1/tenants/{tenant}/findings/{finding}/archive", kAdminOnly,
+     "archive a finding, with a reason"},
+    {Endpoint::kFindingUnarchive, "POST", "/v1/tenants/{tenant}/findings/{finding}/unarchive", kAdminOnly,
+     "make an archived finding active again"},
+    {Endpoint::kArchiveRuleList, "GET", "/v1/tenants/{tenant}/archive-rules", kEveryone, "list a tenant's archive rules"},
+    {Endpoint::kArchiveRuleCreate, "POST", "/v1/tenants/{tenant}/archive-rules", kAdminOnly,
+     "create an archive rule (new findings it matches are archived)"},
+    {Endpoint::kArchiveRuleDelete, "DELETE", "/v1/tenants/{tenant}/archive-rules/{rule}", kAdminOnly,
+     "delete an archive rule"},
     {Endpoint::kWhoCanAccess, "GET", "/v1/tenants/{tenant}/access/who", kEveryone, "ask who can access a bucket or prefix"},
     {Endpoint::kWhatCanAccess, "GET", "/v1/tenants/{tenant}/access/what", kEveryone, "ask what a principal can access"},
     {Endpoint::kAuditReport, "GET", "/v1/tenants/{tenant}/audit/report", kEveryone, "build a tenant's audit report as HTML"},
@@ -94,6 +106,7 @@ struct RouteMatch {
   std::optional<policy::AccountId> tenant;  // from {tenant}
   std::string grant_id;                     // from {grant}
   std::string finding_id;                   // from {finding}
+  std::string rule_name;                    // from {rule}
   std::string query;                        // after '?', undecoded
 };
 

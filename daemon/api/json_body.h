@@ -7,6 +7,8 @@
 
 #include <json/value.h>
 
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +26,17 @@ Result<Json::Value> ParseJsonBody(std::string_view text);
 
 // Compact one-line JSON text, newline-terminated.
 std::string WriteJson(const Json::Value& value);
+
+// "null", "a number", "a string", "a boolean", "an array", "an object": for error messages.
+std::string_view JsonTypeName(const Json::Value& value);
+
+// A request body's fields: kInvalidArgument naming the first field not in `known` (and listing
+// those that are), or a body that is not an object. A missing body (null) counts as {}.
+Status CheckFields(const Json::Value& body, std::span<const std::string_view> known);
+// The string `field` of `body`; nullopt when absent; kInvalidArgument when not a string.
+Result<std::optional<std::string>> OptionalString(const Json::Value& body, const std::string& field);
+// OptionalString, with kInvalidArgument ("is required") when absent.
+Result<std::string> RequiredString(const Json::Value& body, const std::string& field);
 
 // A JSON array of the strings, in order.
 Json::Value StringList(const std::vector<std::string>& items);

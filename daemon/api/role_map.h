@@ -28,6 +28,9 @@ struct PeerCredentials {
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
   std::int32_t pid = 0;
+  // The uid's name in the password database when the connection was accepted ("" when it has
+  // none, or one outside [A-Za-z0-9_][A-Za-z0-9._-]{0,31}). Shown beside the uid, never trusted.
+  std::string user_name;
 };
 
 // What the control API knows about a caller once its credentials are resolved.

@@ -20,7 +20,12 @@ constexpr std::string_view kUsage =
     "usage: govctl audit log [--tenant ACCOUNT] [--since DATE] [--grant ID] [--format table|jsonl|csv]\n"
     "       govctl audit verify [--tenant ACCOUNT]\n"
     "       govctl audit findings [--status active|resolved|archived] [--tenant ACCOUNT]\n"
-    "       govctl audit archive FINDING_ID [--tenant ACCOUNT]\n"
+    "       govctl audit archive FINDING_ID --reason TEXT [--tenant ACCOUNT]\n"
+    "       govctl audit unarchive FINDING_ID [--tenant ACCOUNT]\n"
+    "       govctl audit archive-rule list [--tenant ACCOUNT]\n"
+    "       govctl audit archive-rule create NAME --reason TEXT [--type TYPE] [--bucket B] [--principal P]\n"
+    "                                       [--tenant ACCOUNT]\n"
+    "       govctl audit archive-rule delete NAME [--tenant ACCOUNT]\n"
     "       govctl audit who-can-access s3://BUCKET[/PREFIX] [--action ACTION] [--tenant ACCOUNT]\n"
     "       govctl audit what-can-access ARN [--action ACTION] [--tenant ACCOUNT]\n"
     "       govctl audit report --out FILE.html [--tenant ACCOUNT | --all-tenants] [--since DATE]\n";
@@ -31,11 +36,13 @@ constexpr std::string_view kHelp =
     "does not verify or the log is shorter than its anchored head, and names the first bad row.\n"
     "ACTION defaults to s3:GetObject. With --json, `log` prints JSON Lines and the\n"
     "other commands the daemon's JSON answer. `report --all-tenants` (admin, auditor) puts every\n"
-    "tenant the daemon's database shows into one report.\n";
+    "tenant the daemon's database shows into one report. `archive` needs --reason (admins);\n"
+    "an archive rule archives each NEW finding that matches all it sets (TYPE, bucket B or under it,\n"
+    "principal P exactly), with its reason; existing findings are left as they are.\n";
 
 // The options of `govctl audit` that take a value.
 constexpr std::string_view kValueOptions[] = {"--tenant", "--since", "--grant", "--format", "--status", "--action",
-                                              "--out"};
+                                              "--out",    "--reason", "--type",  "--bucket", "--principal"};
 
 struct AuditArgs {
   GovctlOptions common;
@@ -79,8 +86,8 @@ class AuditClient {
  public:
   explicit AuditClient(std::string socket) : client_(std::move(socket)) {}
 
-  Result<Json::Value> Call(std::string_view method, const std::string& target) const {
-    GOVD_ASSIGN_OR_RETURN(ControlResponse response, client_.Call(method, target));
+  Result<Json::Value> Call(std::string_view method, const std::string& target, std::string_view body = {}) const {
+    GOVD_ASSIGN_OR_RETURN(ControlResponse response, client_.Call(method, target, body));
     if (response.status >= 200 && response.status < 300) return response.body;
     std::string text = DescribeErrorResponse(response);
     if (response.status == 403) return PermissionDenied(text);
@@ -218,6 +225,12 @@ void PrintPolicySource(const Json::Value& body, std::ostream& out) {
   }
 }
 
+// Why a finding was archived, as shown: findings archived before reasons were recorded have none.
+std::string ArchiveReasonText(const Json::Value& finding) {
+  std::string reason = finding["archive_reason"].asString();
+  return reason.empty() ? "(no reason recorded)" : reason;
+}
+
 void PrintFindings(const Json::Value& body, std::ostream& out) {
   PrintPolicySource(body, out);
   out << Pad("ID", 18) << Pad("STATUS", 10) << Pad("SEVERITY", 10) << Pad("TYPE", 27) << Pad("RESOURCE", 40)
@@ -226,6 +239,7 @@ void PrintFindings(const Json::Value& body, std::ostream& out) {
     out << Pad(f["id"].asString(), 18) << Pad(f["status"].asString(), 10) << Pad(f["severity"].asString(), 10)
         << Pad(f["type"].asString(), 27) << Pad(f["resource"].asString(), 40) << f["principal"].asString() << "\n"
         << "    " << f["message"].asString() << "\n";
+    if (f["status"].asString() == "archived") out << "    archived: " << ArchiveReasonText(f) << "\n";
   }
   out << body["findings"].size() << " finding(s)\n";
 }
@@ -243,13 +257,85 @@ Status RunFindings(const AuditClient& client, const AuditArgs& args, std::ostrea
 
 Status RunArchive(const AuditClient& client, const AuditArgs& args, std::ostream& out) {
   if (args.common.positional.size() != 2) return InvalidArgument("archive takes one FINDING_ID", "FINDING_ID");
+  std::string reason = args.Value("--reason");
+  if (reason.empty()) return InvalidArgument("archive needs --reason TEXT: why the finding needs no action", "--reason");
   GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
   const std::string& id = args.common.positional[1];
-  GOVD_ASSIGN_OR_RETURN(Json::Value body, client.Call("POST", tenant + "/findings/" + govd::UriEncode(id) + "/archive"));
+  Json::Value request(Json::objectValue);
+  request["reason"] = reason;
+  GOVD_ASSIGN_OR_RETURN(Json::Value body, client.Call("POST", tenant + "/findings/" + govd::UriEncode(id) + "/archive",
+                                                      WriteJson(request)));
   if (args.common.json) {
     out << WriteJson(body);
   } else {
-    out << "finding " << EscapeForTerminal(body["finding"]["id"].asString()) << " archived\n";
+    Json::Value finding = EscapedForTerminal(body["finding"]);
+    out << "finding " << finding["id"].asString() << " archived: " << ArchiveReasonText(finding) << "\n";
+  }
+  return Ok();
+}
+
+Status RunUnarchive(const AuditClient& client, const AuditArgs& args, std::ostream& out) {
+  if (args.common.positional.size() != 2) return InvalidArgument("unarchive takes one FINDING_ID", "FINDING_ID");
+  GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
+  const std::string& id = args.common.positional[1];
+  GOVD_ASSIGN_OR_RETURN(Json::Value body,
+                        client.Call("POST", tenant + "/findings/" + govd::UriEncode(id) + "/unarchive"));
+  if (args.common.json) {
+    out << WriteJson(body);
+  } else {
+    Json::Value finding = EscapedForTerminal(body["finding"]);
+    out << "finding " << finding["id"].asString() << " is " << finding["status"].asString() << "\n";
+  }
+  return Ok();
+}
+
+// --- archive rules ---
+
+void PrintArchiveRules(const Json::Value& body, std::ostream& out) {
+  out << Pad("NAME", 24) << Pad("TYPE", 27) << Pad("BUCKET", 24) << Pad("PRINCIPAL", 40) << "REASON\n";
+  for (const Json::Value& rule : body["rules"]) {
+    std::string type = rule["type"].isNull() ? "*" : rule["type"].asString();
+    std::string bucket = rule["bucket"].asString().empty() ? "*" : rule["bucket"].asString();
+    std::string principal = rule["principal"].asString().empty() ? "*" : rule["principal"].asString();
+    out << Pad(rule["name"].asString(), 24) << Pad(type, 27) << Pad(bucket, 24) << Pad(principal, 40)
+        << rule["reason"].asString() << "\n";
+  }
+  out << body["rules"].size() << " archive rule(s)\n";
+}
+
+Json::Value ArchiveRuleRequest(const AuditArgs& args, const std::string& name) {
+  Json::Value rule(Json::objectValue);
+  rule["name"] = name;
+  rule["reason"] = args.Value("--reason");
+  for (const char* option : {"--type", "--bucket", "--principal"}) {
+    if (std::string value = args.Value(option); !value.empty()) rule[std::string(option).substr(2)] = value;
+  }
+  return rule;
+}
+
+Status RunArchiveRule(const AuditClient& client, const AuditArgs& args, std::ostream& out) {
+  const std::vector<std::string>& words = args.common.positional;
+  std::string verb = words.size() > 1 ? words[1] : "";
+  bool named = verb == "create" || verb == "delete";
+  if ((verb != "list" && !named) || words.size() != (named ? 3U : 2U)) {
+    return InvalidArgument("use archive-rule list, archive-rule create NAME or archive-rule delete NAME", "archive-rule");
+  }
+  GOVD_ASSIGN_OR_RETURN(std::string tenant, client.TenantPath(args.Value("--tenant")));
+  Json::Value body;
+  if (verb == "list") {
+    GOVD_ASSIGN_OR_RETURN(body, client.Call("GET", tenant + "/archive-rules"));
+  } else if (verb == "create") {
+    if (args.Value("--reason").empty()) return InvalidArgument("archive-rule create needs --reason TEXT", "--reason");
+    GOVD_ASSIGN_OR_RETURN(body, client.Call("POST", tenant + "/archive-rules", WriteJson(ArchiveRuleRequest(args, words[2]))));
+  } else {
+    GOVD_ASSIGN_OR_RETURN(body, client.Call("DELETE", tenant + "/archive-rules/" + govd::UriEncode(words[2])));
+  }
+  if (args.common.json) {
+    out << WriteJson(body);
+  } else if (verb == "list") {
+    PrintArchiveRules(EscapedForTerminal(body), out);
+  } else {
+    out << "archive rule " << EscapeForTerminal(words[2]) << (verb == "create" ? " created" : " deleted") << "\n";
   }
   return Ok();
 }
@@ -361,6 +447,10 @@ Result<int> RunSubcommand(const AuditClient& client, const AuditArgs& args, std:
     done = RunFindings(client, args, out);
   } else if (sub == "archive") {
     done = RunArchive(client, args, out);
+  } else if (sub == "unarchive") {
+    done = RunUnarchive(client, args, out);
+  } else if (sub == "archive-rule") {
+    done = RunArchiveRule(client, args, out);
   } else if (sub == "who-can-access") {
     done = RunWho(client, args, out);
   } else if (sub == "what-can-access") {

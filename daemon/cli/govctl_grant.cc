@@ -193,9 +193,9 @@ void PrintList(const Json::Value& body, std::ostream& out) {
   for (const Json::Value& grant : body["grants"]) {
     rows.push_back({std::to_string(grant["id"].asInt64()), grant["state"].asString(), grant["bucket"].asString(),
                     grant["prefix"].asString(), grant["actions"].asString(), grant["grantee"].asString(),
-                    Text(grant["expires_at"])});
+                    Text(grant["expires_at"]), grant["requested_by"].asString()});
   }
-  PrintColumns({"ID", "STATE", "BUCKET", "PREFIX", "ACTIONS", "GRANTEE", "EXPIRES"}, rows, out);
+  PrintColumns({"ID", "STATE", "BUCKET", "PREFIX", "ACTIONS", "GRANTEE", "EXPIRES", "REQUESTED BY"}, rows, out);
   if (!body["next_after"].isNull()) out << "(more: the API pages with ?after=" << body["next_after"].asInt64() << ")\n";
 }
 

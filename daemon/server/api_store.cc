@@ -5,7 +5,9 @@
 namespace govd::daemon {
 
 std::string ActorOf(const Caller& caller) {
-  return "uid:" + std::to_string(caller.peer.uid) + "/" + std::string(RoleName(caller.role));
+  std::string person = "uid:" + std::to_string(caller.peer.uid);
+  if (!caller.peer.user_name.empty()) person += "(" + caller.peer.user_name + ")";
+  return person + "/" + std::string(RoleName(caller.role));
 }
 
 const policy::AccountId& ApiStore::TenantOf(const ApiRequest& request) const {

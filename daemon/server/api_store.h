@@ -1,7 +1,7 @@
 // daemon/server/api_store.h
 // The grant store as the control API sees it: one short-lived Store per request, bound to the
 // tenant the request acts for (the {tenant} in its path, else this daemon's own account) and
-// to an actor naming the caller by uid and role, so that the audit log says who did what.
+// to an actor naming the caller by uid, user name and role, so that the audit log says who did what.
 // A connection per request keeps a broken or restarted database from poisoning later requests;
 // on loopback it costs a few milliseconds, well below what a human-driven API notices.
 // Thread safety: const and stateless beyond its configuration; Open() may be called from any
@@ -18,7 +18,8 @@
 
 namespace govd::daemon {
 
-// "uid:1000/operator": who the audit log blames for a request.
+// "uid:1000(alice)/operator": who the audit log blames for a request: the uid, its user name in
+// the password database when the connection was accepted (left out when it has none), the role.
 std::string ActorOf(const Caller& caller);
 
 class ApiStore {

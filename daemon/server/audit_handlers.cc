@@ -1,6 +1,7 @@
 #include "daemon/server/audit_handlers.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <ctime>
 #include <map>
@@ -14,6 +15,7 @@
 #include "base/uri.h"
 #include "daemon/server/audit_view.h"
 #include "policy/analysis/access_analysis.h"
+#include "policy/analysis/archive_rule.h"
 #include "policy/analysis/audit_report.h"
 #include "policy/managed/managed_statements.h"
 
@@ -183,6 +185,7 @@ Json::Value FindingRecordJson(const accounts::FindingRecord& r) {
   v["first_seen"] = FormatIso8601Micros(r.first_seen);
   v["last_seen"] = FormatIso8601Micros(r.last_seen);
   v["resolved_at"] = r.resolved_at ? Json::Value(FormatIso8601Micros(*r.resolved_at)) : Json::Value();
+  v["archive_reason"] = r.archive_reason;
   return v;
 }
 
@@ -221,18 +224,105 @@ ApiHandler MakeFindingListHandler(const ApiStore& api_store, const TenantPolicyA
     response.body["refresh"]["raised"] = refresh.raised;
     response.body["refresh"]["reopened"] = refresh.reopened;
     response.body["refresh"]["resolved"] = refresh.resolved;
+    response.body["refresh"]["archived_by_rule"] = refresh.archived_by_rule;
     Json::Value& list = response.body["findings"] = Json::Value(Json::arrayValue);
     for (const auto& record : records) list.append(FindingRecordJson(record));
     return response;
   };
 }
 
+// {"reason": "..."}: archiving needs one (the store checks what it may hold).
+Result<std::string> ParseArchiveBody(const Json::Value& body) {
+  constexpr std::array<std::string_view, 1> kFields{"reason"};
+  GOVD_TRY(CheckFields(body, kFields));
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> reason, OptionalString(body, "reason"));
+  if (!reason) return InvalidArgument("archiving a finding needs a reason: {\"reason\": \"...\"}", "reason");
+  return *reason;
+}
+
 ApiHandler MakeFindingArchiveHandler(const ApiStore& api_store) {
   return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
+    GOVD_ASSIGN_OR_RETURN(std::string reason, ParseArchiveBody(request.body));
     GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
-    GOVD_ASSIGN_OR_RETURN(accounts::FindingRecord record, store->ArchiveFinding(request.route.finding_id));
+    GOVD_ASSIGN_OR_RETURN(accounts::FindingRecord record, store->ArchiveFinding(request.route.finding_id, reason));
     ApiResponse response;
     response.body["finding"] = FindingRecordJson(record);
+    return response;
+  };
+}
+
+ApiHandler MakeFindingUnarchiveHandler(const ApiStore& api_store) {
+  return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
+    constexpr std::array<std::string_view, 0> kNoFields{};
+    GOVD_TRY(CheckFields(request.body, kNoFields));
+    GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
+    GOVD_ASSIGN_OR_RETURN(accounts::FindingRecord record, store->UnarchiveFinding(request.route.finding_id));
+    ApiResponse response;
+    response.body["finding"] = FindingRecordJson(record);
+    return response;
+  };
+}
+
+// --- archive rules ---
+
+Json::Value ArchiveRuleJson(const policy::ArchiveRule& rule) {
+  Json::Value v;
+  v["name"] = rule.name;
+  v["type"] = rule.type ? Json::Value(std::string(policy::FindingTypeName(*rule.type))) : Json::Value();
+  v["bucket"] = rule.bucket;
+  v["principal"] = rule.principal;
+  v["reason"] = rule.reason;
+  return v;
+}
+
+// {"name", "type"?, "bucket"?, "principal"?, "reason"}; the store validates the rule.
+Result<policy::ArchiveRule> ParseArchiveRuleBody(const Json::Value& body) {
+  constexpr std::array<std::string_view, 5> kFields{"name", "type", "bucket", "principal", "reason"};
+  GOVD_TRY(CheckFields(body, kFields));
+  policy::ArchiveRule rule;
+  GOVD_ASSIGN_OR_RETURN(rule.name, RequiredString(body, "name"));
+  GOVD_ASSIGN_OR_RETURN(rule.reason, RequiredString(body, "reason"));
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> type, OptionalString(body, "type"));
+  if (type) {
+    GOVD_ASSIGN_OR_RETURN(rule.type, policy::ParseFindingType(*type));
+  }
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> bucket, OptionalString(body, "bucket"));
+  rule.bucket = bucket.value_or("");
+  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> principal, OptionalString(body, "principal"));
+  rule.principal = principal.value_or("");
+  return rule;
+}
+
+ApiHandler MakeArchiveRuleListHandler(const ApiStore& api_store) {
+  return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
+    GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
+    GOVD_ASSIGN_OR_RETURN(std::vector<policy::ArchiveRule> rules, store->ListArchiveRules());
+    ApiResponse response;
+    response.body["tenant"] = store->context().tenant;
+    Json::Value& list = response.body["rules"] = Json::Value(Json::arrayValue);
+    for (const auto& rule : rules) list.append(ArchiveRuleJson(rule));
+    return response;
+  };
+}
+
+ApiHandler MakeArchiveRuleCreateHandler(const ApiStore& api_store) {
+  return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
+    GOVD_ASSIGN_OR_RETURN(policy::ArchiveRule rule, ParseArchiveRuleBody(request.body));
+    GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
+    GOVD_TRY(store->CreateArchiveRule(rule));
+    ApiResponse response;
+    response.status = 201;
+    response.body["rule"] = ArchiveRuleJson(rule);
+    return response;
+  };
+}
+
+ApiHandler MakeArchiveRuleDeleteHandler(const ApiStore& api_store) {
+  return [&api_store](const ApiRequest& request) -> Result<ApiResponse> {
+    GOVD_ASSIGN_OR_RETURN(auto store, api_store.Open(request));
+    GOVD_TRY(store->DeleteArchiveRule(request.route.rule_name));
+    ApiResponse response;
+    response.body["deleted"] = request.route.rule_name;
     return response;
   };
 }
@@ -412,11 +502,16 @@ Result<std::vector<policy::AccessAnswer>> AccessPerBucket(const AuditView& view)
 // One tenant's part of a report. Its period starts at `since_us` (the tenant's first audit-log
 // entry when absent or earlier); drift is looked for in the whole log, so that grants changing
 // state before the period still explain a write inside it, and the repairs before the period are
-// left out.
+// left out. The current findings are recorded first (as the findings list does), so that the
+// report shows which of them are archived, and why.
 Result<policy::AuditReportInput> TenantReport(Opened& opened, std::int64_t since_us) {
   policy::AuditReportInput input;
   input.generated_at = UnixSeconds(SystemTime().Now());
   input.findings = CurrentFindings(opened.view);
+  GOVD_TRY(opened.store->RefreshFindings(input.findings));
+  GOVD_ASSIGN_OR_RETURN(std::vector<accounts::FindingRecord> archived,
+                        opened.store->ListFindings(accounts::FindingStatus::kArchived));
+  for (const accounts::FindingRecord& record : archived) input.archived[record.finding.id] = record.archive_reason;
   input.grants = opened.view.grants;
   GOVD_ASSIGN_OR_RETURN(std::vector<accounts::AuditRecord> log, WholeAuditLog(*opened.store));
   input.history = GrantHistory(log);
@@ -480,6 +575,7 @@ ApiHandler MakeOrgAuditReportHandler(const ApiStore& api_store, const TenantPoli
       GOVD_ASSIGN_OR_RETURN(policy::AuditReportInput part, TenantReport(opened, since_us));
       all.period_start = std::min(all.period_start, part.period_start);
       all.findings.insert(all.findings.end(), part.findings.begin(), part.findings.end());
+      all.archived.insert(part.archived.begin(), part.archived.end());
       all.grants.insert(all.grants.end(), part.grants.begin(), part.grants.end());
       all.history.insert(all.history.end(), part.history.begin(), part.history.end());
       all.drift.insert(all.drift.end(), part.drift.begin(), part.drift.end());
@@ -506,6 +602,10 @@ void RegisterAuditHandlers(ApiDispatcher& dispatcher, const ApiStore& store, con
   dispatcher.Handle(Endpoint::kTenantAuditVerify, MakeAuditVerifyHandler(store));
   dispatcher.Handle(Endpoint::kFindingList, MakeFindingListHandler(store, actual));
   dispatcher.Handle(Endpoint::kFindingArchive, MakeFindingArchiveHandler(store));
+  dispatcher.Handle(Endpoint::kFindingUnarchive, MakeFindingUnarchiveHandler(store));
+  dispatcher.Handle(Endpoint::kArchiveRuleList, MakeArchiveRuleListHandler(store));
+  dispatcher.Handle(Endpoint::kArchiveRuleCreate, MakeArchiveRuleCreateHandler(store));
+  dispatcher.Handle(Endpoint::kArchiveRuleDelete, MakeArchiveRuleDeleteHandler(store));
   dispatcher.Handle(Endpoint::kWhoCanAccess, MakeWhoCanAccessHandler(store, actual));
   dispatcher.Handle(Endpoint::kWhatCanAccess, MakeWhatCanAccessHandler(store, actual));
   dispatcher.Handle(Endpoint::kAuditReport, MakeAuditReportHandler(store, actual));

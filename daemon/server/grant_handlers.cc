@@ -24,54 +24,6 @@ constexpr int kAuditPage = 1000;
 
 // --- Request bodies ---
 
-std::string_view JsonTypeName(const Json::Value& value) {
-  switch (value.type()) {
-    case Json::nullValue: return "null";
-    case Json::intValue:
-    case Json::uintValue:
-    case Json::realValue: return "a number";
-    case Json::stringValue: return "a string";
-    case Json::booleanValue: return "a boolean";
-    case Json::arrayValue: return "an array";
-    case Json::objectValue: return "an object";
-  }
-  return "unknown";
-}
-
-// A missing body counts as {} for endpoints whose fields are all optional.
-Status CheckFields(const Json::Value& body, std::span<const std::string_view> known) {
-  if (body.isNull()) return Ok();
-  if (!body.isObject()) {
-    return InvalidArgument("the request body must be a JSON object, not " + std::string(JsonTypeName(body)), "body");
-  }
-  for (const std::string& name : body.getMemberNames()) {
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    std::string message = "unknown field \"" + name + "\" (this endpoint takes:";
-    for (std::string_view field : known) {
-      message += ' ';
-      message += field;
-    }
-    message += ')';
-    return InvalidArgument(message, name);
-  }
-  return Ok();
-}
-
-Result<std::optional<std::string>> OptionalString(const Json::Value& body, const std::string& field) {
-  if (!body.isObject() || !body.isMember(field)) return std::optional<std::string>();
-  const Json::Value& value = body[field];
-  if (!value.isString()) {
-    return InvalidArgument("field \"" + field + "\" must be a string, not " + std::string(JsonTypeName(value)), field);
-  }
-  return std::optional<std::string>(value.asString());
-}
-
-Result<std::string> RequiredString(const Json::Value& body, const std::string& field) {
-  GOVD_ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(body, field));
-  if (!value) return InvalidArgument("field \"" + field + "\" is required", field);
-  return *std::move(value);
-}
-
 // The store checks the grantee the same way; checked here too so that a bad one is refused
 // before anything else is looked up. The error names the field ("grantee") and the value.
 Status CheckGrantee(const std::string& grantee) { return accounts::ValidateGrantee(grantee); }
@@ -247,8 +199,9 @@ Result<ApiResponse> ShowGrant(const ApiStore& api_store, const ApiRequest& reque
 
 enum class Decision { kApprove, kReject, kRevoke };
 
-// "uid:N" of an actor "uid:N/ROLE": the person, whatever role they act in.
-std::string_view PersonOf(std::string_view actor) { return actor.substr(0, actor.find('/')); }
+// "uid:N" of an actor "uid:N(NAME)/ROLE" or "uid:N/ROLE": the person, whatever role they act in
+// and whatever the password database called them then (a name is shown, never compared).
+std::string_view PersonOf(std::string_view actor) { return actor.substr(0, actor.find_first_of("(/")); }
 
 // With four eyes on, the uid that requested the grant may not approve it. requested_by never
 // changes after the request, so checking before the approval's own transaction is exact.

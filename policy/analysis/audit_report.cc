@@ -14,8 +14,9 @@ constexpr int kChartHeight = 200;
 constexpr int kMargin = 40;
 
 constexpr std::string_view kStyle =
-    "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
-    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top;font-size:90%}"
+    "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0;max-width:100%}"
+    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top;font-size:90%;"
+    "overflow-wrap:anywhere}svg{max-width:100%;height:auto}.archived{color:#666}"
     "th{background:#eee}.critical{color:#a00;font-weight:bold}.high{color:#c50}.medium{color:#850}"
     "code{font-size:90%}";
 
@@ -39,9 +40,18 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-std::string FindingsTable(const std::vector<Finding>& findings) {
+// "active", or "archived: REASON" ("archived (no reason recorded)" for findings archived before
+// reasons were).
+std::string StatusCell(const std::map<std::string, std::string>& archived, const std::string& id) {
+  auto it = archived.find(id);
+  if (it == archived.end()) return "<td>active</td>";
+  std::string text = it->second.empty() ? "archived (no reason recorded)" : "archived: " + it->second;
+  return "<td class=\"archived\">" + HtmlEscape(text) + "</td>";
+}
+
+std::string FindingsTable(const std::vector<Finding>& findings, const std::map<std::string, std::string>& archived) {
   std::string html = "<h2>Findings</h2>\n<table id=\"findings\">\n" +
-                     Header({"severity", "type", "resource", "principal", "statement", "message", "id"});
+                     Header({"severity", "status", "type", "resource", "principal", "statement", "message", "id"});
   for (const auto& f : findings) {
     std::string severity(FindingSeverityName(f.severity));
     html += "<tr><td class=\"";
@@ -49,6 +59,7 @@ std::string FindingsTable(const std::vector<Finding>& findings) {
     html += "\">";
     html += severity;
     html += "</td>";
+    html += StatusCell(archived, f.id);
     for (std::string_view text : {FindingTypeName(f.type), std::string_view(f.resource), std::string_view(f.principal),
                                   std::string_view(f.statement), std::string_view(f.message), std::string_view(f.id)}) {
       html += Cell(text);
@@ -238,7 +249,7 @@ std::string RenderAuditReport(const AuditReportInput& input) {
   std::string title = HtmlEscape(input.title);
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title><style>" +
          std::string(kStyle) + "</style></head>\n<body>\n<h1>" + title + "</h1>\n" + Summary(input) +
-         FindingsTable(input.findings) + Chart(input.history, input.generated_at) +
+         FindingsTable(input.findings, input.archived) + Chart(input.history, input.generated_at) +
          GrantsByStateTable(input.grants) + GrantsTable(input.grants) + DriftTable(input) + AccessTable(input.access) + "</body></html>\n";
 }
 

@@ -2,12 +2,15 @@
 // The audit report for security teams as one self-contained HTML page (no scripts, no external
 // resources; inline CSS and an inline SVG chart): the findings, the grants (counted by state, then
 // listed), the drift govd repaired in the report's period, who can access each shared bucket with
-// the role chains and deciding statements, and a chart of active grants over time. Every text
+// the role chains and deciding statements, and a chart of active grants over time. Each finding
+// shows its status: active, or archived with the reason a person (or an archive rule) gave. The
+// page fits a 1280 px wide window: long ARNs and messages wrap inside their cells. Every text
 // from the inputs is HTML-escaped.
 // Pure, thread safe: times are inputs (Unix seconds), rendered in UTC. Never writes files.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,9 @@ struct AuditReportInput {
   std::string title;
   std::int64_t generated_at = 0;
   std::vector<Finding> findings;
+  // The archived ones among them, by finding id, with why (may be "" for findings archived
+  // before reasons were recorded); the others are active.
+  std::map<std::string, std::string> archived;
   std::vector<DesiredGrant> grants;
   std::vector<GrantSpan> history;  // for the chart
   std::int64_t period_start = 0;   // first audit-log entry the drift repairs were looked for in

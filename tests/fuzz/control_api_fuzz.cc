@@ -26,7 +26,7 @@ namespace http = boost::beast::http;
 
 constexpr std::size_t kMaxHeaderBytes = 8U << 10U;  // ControlLimits' defaults
 constexpr std::size_t kMaxBodyBytes = 64U << 10U;
-constexpr PeerCredentials kPeers[] = {{0, 0, 1}, {1001, 1001, 2}, {1002, 1002, 3}, {4242, 4242, 4}};
+const PeerCredentials kPeers[] = {{0, 0, 1, "root"}, {1001, 1001, 2, ""}, {1002, 1002, 3, ""}, {4242, 4242, 4, ""}};
 constexpr std::string_view kOperatorTenant = "111122223333";
 
 void Require(bool holds) {

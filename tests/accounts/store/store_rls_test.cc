@@ -155,11 +155,28 @@ TEST_F(RlsTest, FindingsAreIsolated) {
                     policy::FindingType::kPublicAccess, policy::FindingSeverity::kCritical, resource, "*", "s", "m"};
   ASSERT_TRUE(a_->RefreshFindings(std::vector{f}));
   EXPECT_TRUE(b_->ListFindings(std::nullopt)->empty());
-  EXPECT_EQ(b_->ArchiveFinding(f.id).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(b_->ArchiveFinding(f.id, "not mine").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(b_->UnarchiveFinding(f.id).error().code(), ErrorCode::kNotFound);
   ASSERT_TRUE(b_->RefreshFindings(std::vector<policy::Finding>{}));  // resolves nothing of A's
   EXPECT_EQ(a_->ListFindings(FindingStatus::kActive)->size(), 1U);
   EXPECT_EQ(b_->ListFindings(std::nullopt)->size(), 0U);
   EXPECT_TRUE(AsA("SELECT * FROM govd.findings WHERE tenant = 'la-york'").empty());
+}
+
+TEST_F(RlsTest, ArchiveRulesAreIsolated) {
+  ASSERT_TRUE(a_->CreateArchiveRule({"public-site", policy::FindingType::kPublicAccess, "la-data", "", "website"}));
+  EXPECT_TRUE(b_->ListArchiveRules()->empty());
+  EXPECT_EQ(b_->DeleteArchiveRule("public-site").error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(b_->CreateArchiveRule({"public-site", policy::FindingType::kPublicAccess, "", "", "B's own"}))
+      << "names are per tenant";
+  // A's rule archives nothing of B's.
+  std::string resource = "arn:aws:s3:::la-data";
+  policy::Finding f{policy::FindingId(policy::FindingType::kPublicAccess, resource, "*", "s"),
+                    policy::FindingType::kPublicAccess, policy::FindingSeverity::kCritical, resource, "*", "s", "m"};
+  ASSERT_TRUE(a_->RefreshFindings(std::vector{f}));
+  EXPECT_EQ(a_->ListFindings(FindingStatus::kArchived)->at(0).archive_reason, "archive rule public-site: website");
+  EXPECT_EQ(a_->ListArchiveRules()->size(), 1U);
+  EXPECT_TRUE(AsA("SELECT * FROM govd.finding_archive_rules WHERE tenant = 'la-york'").empty());
 }
 
 TEST_F(RlsTest, RolesAreIsolated) {

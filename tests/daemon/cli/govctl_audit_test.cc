@@ -3,7 +3,8 @@
 // the audit log's filters and formats (a CSV field with a comma and a quote round-trips), the
 // hash-chain check before and after a row is altered by the database owner, findings raised and
 // resolved (their status kept across a daemon restart), archiving, who/what-can-access, the HTML
-// report, and an auditor who reads all of it but cannot archive.
+// report, archive reasons, unarchive and archive rules, the actor named by uid and user name, and an
+// auditor who reads all of it (rules too) but cannot archive, unarchive or manage rules.
 #include "daemon/cli/govctl_audit.h"
 
 #include <gtest/gtest.h>
@@ -20,6 +21,7 @@
 #include "accounts/store/audit_seal.h"
 #include "tests/accounts/store/test_db.h"
 #include "tests/daemon/support/govd_test_process.h"
+#include "tests/daemon/support/grant_test_env.h"
 
 namespace govd::daemon {
 namespace {
@@ -352,13 +354,71 @@ TEST_F(GovctlAuditTest, FindingIsResolvedWhenItsCauseIsGoneAndKeptAcrossRestart)
   EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.findings"), 1);
   EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action = 'finding.resolve'"), 1);
 
-  GovctlRun archive = Audit({"archive", finding["id"].asString()});
+  GovctlRun no_reason = Audit({"archive", finding["id"].asString()});
+  EXPECT_EQ(no_reason.exit_code, 2) << no_reason.err;
+  EXPECT_NE(no_reason.err.find("--reason"), std::string::npos) << no_reason.err;
+  GovctlRun archive = Audit({"archive", finding["id"].asString(), "--reason", "consultant under contract C-7"});
   EXPECT_EQ(archive.exit_code, 0) << archive.err;
+  EXPECT_NE(archive.out.find("archived: consultant under contract C-7"), std::string::npos) << archive.out;
   ActiveGrant(kOutsider, "reports/", "consultant is back");  // found again: stays archived
   Json::Value archived = ParseJson(Audit({"findings", "--json"}).out);
   ASSERT_EQ(archived["findings"].size(), 1U);
   EXPECT_EQ(archived["findings"][0]["status"].asString(), "archived");
-  EXPECT_EQ(Audit({"archive", "0000000000000000"}).exit_code, 1);
+  EXPECT_EQ(archived["findings"][0]["archive_reason"].asString(), "consultant under contract C-7");
+  GovctlRun shown = Audit({"findings"});
+  EXPECT_NE(shown.out.find("    archived: consultant under contract C-7\n"), std::string::npos) << shown.out;
+  EXPECT_EQ(Audit({"archive", "0000000000000000", "--reason", "r"}).exit_code, 1);
+
+  GovctlRun unarchive = Audit({"unarchive", finding["id"].asString()});
+  EXPECT_EQ(unarchive.exit_code, 0) << unarchive.err;
+  EXPECT_NE(unarchive.out.find("is active"), std::string::npos) << unarchive.out;
+  Json::Value active = ParseJson(Audit({"findings", "--json"}).out);
+  EXPECT_EQ(active["findings"][0]["status"].asString(), "active");
+  EXPECT_EQ(active["findings"][0]["archive_reason"].asString(), "");
+  // The audit log names the person (uid and user name) beside the role.
+  GovctlRun log = Audit({"log", "--format", "jsonl"});
+  bool named = false;
+  for (const Json::Value& row : JsonLines(log.out)) {
+    if (row["action"].asString() == "finding.unarchive") {
+      named = true;
+      EXPECT_EQ(row["actor"].asString(), testing::ExpectedActor(getuid(), "admin"));
+    }
+  }
+  EXPECT_TRUE(named) << log.out;
+}
+
+TEST_F(GovctlAuditTest, ArchiveRulesArchiveNewMatchingFindings) {
+  GovctlRun no_reason = Audit({"archive-rule", "create", "consultants", "--principal", kOutsider});
+  EXPECT_EQ(no_reason.exit_code, 2) << no_reason.err;
+  GovctlRun no_criterion = Audit({"archive-rule", "create", "everything", "--reason", "noise"});
+  EXPECT_EQ(no_criterion.exit_code, 1) << no_criterion.err;
+  EXPECT_NE(no_criterion.err.find("no criterion"), std::string::npos) << no_criterion.err;
+  GovctlRun bad_type = Audit({"archive-rule", "create", "t", "--type", "nonsense", "--reason", "r"});
+  EXPECT_NE(bad_type.err.find("public-access"), std::string::npos) << "lists the types: " << bad_type.err;
+  GovctlRun created = Audit({"archive-rule", "create", "consultants", "--type", "outside-organisation", "--bucket",
+                             "la-data", "--principal", kOutsider, "--reason", "consultants under contract"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(Audit({"archive-rule", "create", "consultants", "--bucket", "la-data", "--reason", "again"}).exit_code, 1);
+
+  ActiveGrant(kOutsider, "reports/", "external consultant");
+  GovctlRun findings = Audit({"findings", "--json"});
+  Json::Value listed = ParseJson(findings.out);
+  ASSERT_EQ(listed["findings"].size(), 1U) << findings.out;
+  EXPECT_EQ(listed["findings"][0]["status"].asString(), "archived");
+  EXPECT_EQ(listed["findings"][0]["archive_reason"].asString(), "archive rule consultants: consultants under contract");
+  EXPECT_EQ(listed["refresh"]["archived_by_rule"].asInt(), 1);
+
+  GovctlRun rules = Audit({"archive-rule", "list"});
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  EXPECT_NE(rules.out.find("consultants"), std::string::npos) << rules.out;
+  EXPECT_NE(rules.out.find("1 archive rule(s)"), std::string::npos) << rules.out;
+  GovctlRun deleted = Audit({"archive-rule", "delete", "consultants"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(Audit({"archive-rule", "delete", "consultants"}).exit_code, 1) << "gone";
+  EXPECT_EQ(ParseJson(Audit({"archive-rule", "list", "--json"}).out)["rules"].size(), 0U);
+  EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log WHERE action IN ('archive-rule.create', "
+                       "'archive-rule.delete') AND object = 'archive-rule/consultants'"),
+            2);
 }
 
 TEST_F(GovctlAuditTest, WhoAndWhatCanAccessWithExplanations) {
@@ -473,6 +533,22 @@ TEST_F(GovctlAuditTest, ReportIsWritten) {
   EXPECT_NE(bad.err.find("since"), std::string::npos) << bad.err;
 }
 
+TEST_F(GovctlAuditTest, ReportShowsEachFindingsStatusAndArchiveReason) {
+  ActiveGrant(kOutsider, "reports/", "external consultant");
+  std::string path = dir_.File("report.html");
+  auto read = [&path] {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  ASSERT_EQ(Audit({"report", "--out", path}).exit_code, 0);
+  EXPECT_NE(read().find("<td>active</td><td>outside-organisation</td>"), std::string::npos) << read();
+  std::string id = ParseJson(Audit({"findings", "--json"}).out)["findings"][0]["id"].asString();
+  ASSERT_EQ(Audit({"archive", id, "--reason", "consultant <under> contract"}).exit_code, 0);
+  ASSERT_EQ(Audit({"report", "--out", path}).exit_code, 0);
+  EXPECT_NE(read().find("<td class=\"archived\">archived: consultant &lt;under&gt; contract</td>"), std::string::npos)
+      << read();
+}
+
 // One report over every tenant of the database: each tenant's buckets, grants and findings.
 TEST_F(GovctlAuditTest, AllTenantsReportHoldsEveryTenant) {
   ActiveGrant(kOutsider, "reports/", "external consultant");
@@ -502,7 +578,7 @@ TEST_F(GovctlAuditTest, AllTenantsReportHoldsEveryTenant) {
   EXPECT_EQ(both.exit_code, 2) << both.err;
 }
 
-TEST_F(GovctlAuditTest, AuditorReadsEverythingButCannotArchive) {
+TEST_F(GovctlAuditTest, AuditorReadsEverythingButCannotArchiveOrManageRules) {
   if (getuid() != 0) GTEST_SKIP() << "needs root to run govctl as the auditor's uid";
   ActiveGrant(kOutsider, "reports/", "external consultant");
   std::string writable = dir_.File("auditor");
@@ -516,10 +592,21 @@ TEST_F(GovctlAuditTest, AuditorReadsEverythingButCannotArchive) {
     EXPECT_EQ(run.exit_code, 0) << args[0] << ": " << run.err;
   }
   std::string id = ParseJson(Audit({"findings", "--json"}).out)["findings"][0]["id"].asString();
-  GovctlRun archive = Audit({"archive", id}, kAuditorUid);
+  GovctlRun archive = Audit({"archive", id, "--reason", "auditor tries"}, kAuditorUid);
   EXPECT_EQ(archive.exit_code, 4) << archive.out << archive.err;
   EXPECT_NE(archive.err.find("permission denied"), std::string::npos) << archive.err;
   EXPECT_EQ(ParseJson(Audit({"findings", "--json"}).out)["findings"][0]["status"].asString(), "active");
+  ASSERT_EQ(Audit({"archive", id, "--reason", "admin decides"}).exit_code, 0);
+  EXPECT_EQ(Audit({"unarchive", id}, kAuditorUid).exit_code, 4);
+  EXPECT_EQ(ParseJson(Audit({"findings", "--json"}).out)["findings"][0]["status"].asString(), "archived");
+  // Rules: the auditor may list them, not create or delete them.
+  ASSERT_EQ(Audit({"archive-rule", "create", "partner", "--bucket", "la-data", "--reason", "r"}).exit_code, 0);
+  GovctlRun listed = Audit({"archive-rule", "list"}, kAuditorUid);
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("partner"), std::string::npos) << listed.out;
+  EXPECT_EQ(Audit({"archive-rule", "create", "mine", "--bucket", "la-data", "--reason", "r"}, kAuditorUid).exit_code, 4);
+  EXPECT_EQ(Audit({"archive-rule", "delete", "partner"}, kAuditorUid).exit_code, 4);
+  EXPECT_EQ(ParseJson(Audit({"archive-rule", "list", "--json"}).out)["rules"].size(), 1U);
 }
 
 }  // namespace

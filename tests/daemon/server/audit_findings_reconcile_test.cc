@@ -119,7 +119,7 @@ class AuditFindingsReconcileTest : public ::testing::Test {
   // The report's HTML through the control API.
   std::string Report() {
     std::optional<ApiResponse> answer;
-    dispatcher_->Dispatch({0, 0, 1}, "GET", std::string("/v1/tenants/") + kChildAccount + "/audit/report", "",
+    dispatcher_->Dispatch({0, 0, 1, "root"}, "GET", std::string("/v1/tenants/") + kChildAccount + "/audit/report", "",
                           [&](ApiResponse reply) { answer = std::move(reply); });
     EXPECT_TRUE(answer && answer->status == 200) << (answer ? WriteJson(answer->body) : "no answer");
     return answer ? answer->body["html"].asString() : "";
@@ -128,7 +128,7 @@ class AuditFindingsReconcileTest : public ::testing::Test {
   // Lists the findings through the control API, which refreshes their statuses first.
   StatusByFinding Findings() {
     std::optional<ApiResponse> answer;
-    dispatcher_->Dispatch({0, 0, 1}, "GET", std::string("/v1/tenants/") + kChildAccount + "/findings", "",
+    dispatcher_->Dispatch({0, 0, 1, "root"}, "GET", std::string("/v1/tenants/") + kChildAccount + "/findings", "",
                           [&](ApiResponse reply) { answer = std::move(reply); });
     EXPECT_TRUE(answer && answer->status == 200) << (answer ? WriteJson(answer->body) : "no answer");
     StatusByFinding statuses;

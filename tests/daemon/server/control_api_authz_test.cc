@@ -98,6 +98,10 @@ std::vector<Expectation> Matrix() {
       {Endpoint::kTenantAuditVerify, "POST", t + "/audit/verify", true, true, false, true},
       {Endpoint::kFindingList, "GET", t + "/findings", true, true, false, true},
       {Endpoint::kFindingArchive, "POST", t + "/findings/0123456789abcdef/archive", true, false, false, false},
+      {Endpoint::kFindingUnarchive, "POST", t + "/findings/0123456789abcdef/unarchive", true, false, false, false},
+      {Endpoint::kArchiveRuleList, "GET", t + "/archive-rules", true, true, false, true},
+      {Endpoint::kArchiveRuleCreate, "POST", t + "/archive-rules", true, false, false, false},
+      {Endpoint::kArchiveRuleDelete, "DELETE", t + "/archive-rules/partner-reads", true, false, false, false},
       {Endpoint::kWhoCanAccess, "GET", t + "/access/who?bucket=la-data", true, true, false, true},
       {Endpoint::kWhatCanAccess, "GET", t + "/access/what?principal=arn:aws:iam::111111111111:role/r", true, true,
        false, true},
@@ -212,7 +216,7 @@ TEST(ApiRoutesTest, MatchesPathsAndPlaceholders) {
 TEST(ApiRoutesTest, ErrorsQuoteTheClientsTargetAsPrintableAscii) {
   RoleBinding admin{RoleBinding::Subject::kUid, 0, Role::kAdmin, std::nullopt};
   ApiDispatcher dispatcher(RoleMap::Build({admin}, "test").value(), ManagedTenants{"111122223333"});
-  const PeerCredentials root{0, 0, 1};
+  const PeerCredentials root{0, 0, 1, "root"};
   const std::string crash_target = "/v0/tenants/111122223333/auditi?snce=2026-\xb0" "1-01&limit=10";
   struct Case {
     std::string target;
@@ -248,7 +252,7 @@ TEST(ApiRoutesTest, EveryTenantEndpointRefusesATenantThisGovdDoesNotManage) {
       return ApiResponse{};
     });
   }
-  const PeerCredentials root{0, 0, 1};
+  const PeerCredentials root{0, 0, 1, "root"};
   int tenant_routes = 0;
   for (const RouteSpec& route : kRoutes) {
     std::string path(route.pattern);

@@ -210,13 +210,13 @@ TEST(ConfigTest, ParseDuration) {
 TEST(RoleMapTest, UidBindingWinsOverGidBinding) {
   auto config = ValidateConfig(With("control.role", {"gid:50 auditor", "uid:7 operator 444455556666"}));
   ASSERT_TRUE(config) << config.error().ToString();
-  auto by_uid = config->roles.Resolve({.uid = 7, .gid = 50, .pid = 1});
+  auto by_uid = config->roles.Resolve({.uid = 7, .gid = 50, .pid = 1, .user_name = ""});
   ASSERT_TRUE(by_uid);
   EXPECT_EQ(by_uid->role, Role::kOperator);
-  auto by_gid = config->roles.Resolve({.uid = 8, .gid = 50, .pid = 1});
+  auto by_gid = config->roles.Resolve({.uid = 8, .gid = 50, .pid = 1, .user_name = ""});
   ASSERT_TRUE(by_gid);
   EXPECT_EQ(by_gid->role, Role::kAuditor);
-  EXPECT_FALSE(config->roles.Resolve({.uid = 8, .gid = 51, .pid = 1}));
+  EXPECT_FALSE(config->roles.Resolve({.uid = 8, .gid = 51, .pid = 1, .user_name = ""}));
 }
 
 TEST(ConfigReloadTest, AppliesLiveKeysAndKeepsIdentity) {

@@ -1,5 +1,6 @@
 #include "tests/daemon/support/grant_test_env.h"
 
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -39,6 +40,12 @@ bool Shows(const Result<ControlResponse>& status, const std::string& role) {
 }  // namespace
 
 std::string BucketOf(const std::string& tenant) { return "la-data-" + tenant; }
+
+std::string ExpectedActor(uid_t uid, const std::string& role) {
+  const passwd* entry = getpwuid(uid);  // NOLINT(concurrency-mt-unsafe): test setup, one thread
+  std::string name = entry == nullptr ? "" : std::string("(") + entry->pw_name + ")";
+  return "uid:" + std::to_string(uid) + name + "/" + role;
+}
 
 std::string BindingLine(const std::string& role) {
   return role.empty() ? "" : "role = uid:" + std::to_string(getuid()) + " " + role + "\n";

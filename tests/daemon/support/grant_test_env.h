@@ -10,6 +10,8 @@
 // setup failures.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +27,11 @@ inline constexpr const char* kTenantA = "111122223333";  // the daemon's own acc
 inline constexpr const char* kTenantB = "222222222222";
 inline constexpr const char* kTenantC = "333333333333";  // in the database, not managed by this govd
 inline constexpr const char* kReaderRole = "arn:aws:iam::999988887777:role/govd-central-reader";
+
+// The actor the audit log names for `uid` acting as `role`: "uid:0(root)/admin", or
+// "uid:4301/admin" for a uid the password database does not know (looked up here with getpwuid,
+// independently of the daemon's getpwuid_r).
+std::string ExpectedActor(uid_t uid, const std::string& role);
 
 // The bucket each tenant's account owns.
 std::string BucketOf(const std::string& tenant);

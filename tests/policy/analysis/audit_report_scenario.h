@@ -1,6 +1,6 @@
 // tests/policy/analysis/audit_report_scenario.h
 // Test helper: the audit report input for the scenario organisation (tests/policy/org_scenario.h):
-// its findings, three grants with a history, two drift repairs, and who can read two shared prefixes.
+// its findings (the last one archived), three grants with a history, two drift repairs, and who can read two shared prefixes.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,12 @@ inline AuditReportInput ScenarioReportInput() {
                  {kNow - 2 * kDay, "la-south-shared", {}, {"GovdManagedReadByHand", "GovdManagedListByHand"}}};
   OrgSnapshot org = ScenarioOrg();
   input.findings = ComputeFindings({&org, input.grants, kNow});
+  // The last finding archived by a person, with a reason long enough to need wrapping.
+  if (!input.findings.empty()) {
+    input.archived[input.findings.back().id] =
+        "accepted risk, ticket SEC-4711: the partner's analytics role reads exports under contract "
+        "https://contracts.example.org/data-sharing/2026/partner-analytics-agreement-v3-signed-final.pdf";
+  }
   auto analyzer = AccessAnalyzer::Build(std::move(org));
   if (!analyzer) return input;
   for (AccessQuery query : {AccessQuery{"la-north-shared", "reports/", "s3:GetObject"},

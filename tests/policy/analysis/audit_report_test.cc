@@ -53,6 +53,39 @@ TEST(AuditReportTest, ScenarioReportHasTablesRowsAndChart) {
             std::string::npos);
 }
 
+// The findings table of a rendered report.
+std::string FindingsTableOf(const std::string& html) {
+  std::size_t start = html.find("<table id=\"findings\">");
+  if (start == std::string::npos) return "";
+  return html.substr(start, html.find("</table>", start) - start);
+}
+
+TEST(AuditReportTest, ShowsEachFindingsStatusAndArchiveReason) {
+  AuditReportInput input = testing::ScenarioReportInput();
+  ASSERT_GE(input.findings.size(), 2U);
+  std::string html = FindingsTableOf(RenderAuditReport(input));
+  EXPECT_NE(html.find("<th>status</th>"), std::string::npos);
+  EXPECT_EQ(static_cast<std::size_t>(Count(html, "<td>active</td>")), input.findings.size() - 1);
+  EXPECT_NE(html.find("<td class=\"archived\">archived: accepted risk, ticket SEC-4711: "), std::string::npos);
+
+  AuditReportInput old_archive;
+  old_archive.findings = {input.findings.front()};
+  old_archive.archived[input.findings.front().id] = "";
+  old_archive.archived["0123456789abcdef"] = "<b>not one of the findings</b>";
+  std::string shown = FindingsTableOf(RenderAuditReport(old_archive));
+  EXPECT_NE(shown.find("<td class=\"archived\">archived (no reason recorded)</td>"), std::string::npos);
+  EXPECT_EQ(shown.find("not one of the findings"), std::string::npos) << "only the findings listed are shown";
+  EXPECT_EQ(Count(shown, "<td>active</td>"), 0);
+}
+
+TEST(AuditReportTest, ArchiveReasonsAreEscaped) {
+  AuditReportInput input = testing::ScenarioReportInput();
+  input.archived[input.findings.front().id] = "<img src=x onerror=alert(1)>";
+  std::string html = RenderAuditReport(input);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_NE(html.find("archived: &lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+}
+
 TEST(AuditReportTest, CountsGrantsByStateIncludingEmptyStates) {
   std::string html = RenderAuditReport(testing::ScenarioReportInput());
   for (const char* row : {"<tr><td>requested</td><td>0</td></tr>", "<tr><td>approved</td><td>1</td></tr>",
