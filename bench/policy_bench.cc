@@ -1,16 +1,20 @@
-// Policy engine speed: decisions per second and time per decision for
+// Policy engine speed: decisions per second, time and allocations per decision for
 //   (a) a 50-statement bucket policy with conditions (the request matches statement 37),
 //   (b) a full cross-account request: 3 SCP levels, identity policies, a boundary, a bucket policy,
 //       an RCP level;
+// each from the request (Evaluate(AuthzRequest): prepare, then decide) and on the decision path
+// alone (..Prepared: the request prepared once, one Evaluation reused);
 // plus parsing and compiling the 50-statement policy, the reconciler's guardrail check of one
 // read+list grant (3 SCP levels of 10 Deny statements each), and planning a reader role's trust
 // policy (10 foreign statements). Run from a Release build.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
+#include "bench/allocation_counter.h"
 #include "policy/engine/evaluator.h"
 #include "policy/engine/parser.h"
 #include "policy/managed/guardrail_check.h"
@@ -72,12 +76,34 @@ void Expect(const CompiledPolicySet& set, const AuthzRequest& request, Decision 
   }
 }
 
+void Count(benchmark::State& state, std::uint64_t allocations_before) {
+  auto iterations = static_cast<double>(state.iterations());
+  state.counters["decisions/s"] = benchmark::Counter(iterations, benchmark::Counter::kIsRate);
+  state.counters["allocs/decision"] =
+      static_cast<double>(bench::AllocationCount() - allocations_before) / iterations;
+}
+
 void RunDecisions(benchmark::State& state, const CompiledPolicySet& set, const AuthzRequest& request) {
+  std::uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     auto evaluation = set.Evaluate(request);
     benchmark::DoNotOptimize(evaluation);
   }
-  state.counters["decisions/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  Count(state, before);
+}
+
+// The decision path: the request prepared once, one Evaluation reused.
+void RunPreparedDecisions(benchmark::State& state, const CompiledPolicySet& set,
+                          const AuthzRequest& request) {
+  auto prepared = PrepareRequest(request);
+  if (!prepared) std::abort();
+  Evaluation evaluation;
+  std::uint64_t before = bench::AllocationCount();
+  for (auto _ : state) {
+    set.Evaluate(*prepared, evaluation);
+    benchmark::DoNotOptimize(evaluation);
+  }
+  Count(state, before);
 }
 
 void BM_BucketPolicy50Statements(benchmark::State& state) {
@@ -90,6 +116,17 @@ void BM_BucketPolicy50Statements(benchmark::State& state) {
   RunDecisions(state, set, request);
 }
 BENCHMARK(BM_BucketPolicy50Statements);
+
+void BM_BucketPolicy50StatementsPrepared(benchmark::State& state) {
+  PolicySet policies;
+  policies.resource = NamedPolicy{"bucket", MustParse(BucketPolicy50(), PolicyKind::kResource)};
+  AuthzRequest request = CentralRequest();
+  request.resource_account = "111111111111";
+  CompiledPolicySet set(std::move(policies));
+  Expect(set, request, Decision::kAllow);
+  RunPreparedDecisions(state, set, request);
+}
+BENCHMARK(BM_BucketPolicy50StatementsPrepared);
 
 PolicySet FullCrossAccountSet() {
   PolicySet p;
@@ -131,14 +168,23 @@ void BM_FullCrossAccountRequest(benchmark::State& state) {
 }
 BENCHMARK(BM_FullCrossAccountRequest);
 
+void BM_FullCrossAccountPrepared(benchmark::State& state) {
+  CompiledPolicySet set(FullCrossAccountSet());
+  AuthzRequest request = CentralRequest();
+  Expect(set, request, Decision::kAllow);
+  RunPreparedDecisions(state, set, request);
+}
+BENCHMARK(BM_FullCrossAccountPrepared);
+
 void BM_FullCrossAccountReference(benchmark::State& state) {
   PolicySet set = FullCrossAccountSet();
   AuthzRequest request = CentralRequest();
+  std::uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     auto decision = EvaluateReference(set, request);
     benchmark::DoNotOptimize(decision);
   }
-  state.counters["decisions/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  Count(state, before);
 }
 BENCHMARK(BM_FullCrossAccountReference);
 

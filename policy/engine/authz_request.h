@@ -1,7 +1,8 @@
 // policy/engine/authz_request.h
 // One authorization question ("may P do A on R in context C?") and its prepared form: the
 // principal parsed once, the accounts derived (principal account, resource account, same-account
-// or not) and the action lowercased, so that evaluation does no parsing.
+// or not) and the action lowercased, so that evaluation does no parsing. Prepare a request once
+// and evaluate it against as many policy sets as needed (CompiledPolicySet::Evaluate).
 // Pure, thread safe (values).
 #pragma once
 
@@ -36,7 +37,9 @@ struct PreparedRequest {
   std::string resource_account;  // derived as in the case format (explicit, ARN field, or principal's)
   bool same_account = false;
   // The principal (for a session: its role) has a permissions boundary attached. Not part of the
-  // AuthzRequest: the evaluators set it from the PolicySet (a non-empty PolicySet::boundary).
+  // AuthzRequest: EvaluateReference sets it from the PolicySet (a non-empty PolicySet::boundary);
+  // CompiledPolicySet takes it from its own set and never reads this field, so one prepared
+  // request serves any number of sets.
   bool has_boundary = false;
 };
 

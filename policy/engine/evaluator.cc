@@ -12,16 +12,6 @@ using Index = std::optional<std::size_t>;  // an index into Evaluation::matches
 // Up to this many candidates are tested directly; the resource lookup costs about as much.
 constexpr std::size_t kSmallPolicy = 6;
 
-// What the walk over the policies found, per group; the decision is made from this.
-struct Tally {
-  Index first_deny;
-  std::vector<Index> scp_allow;  // per level
-  Index identity_allow;
-  Index boundary_allow;
-  Index session_allow;
-  std::vector<std::size_t> resource_allows;
-};
-
 bool IsTrustAction(const PreparedRequest& request) {
   return request.action_lower.starts_with("sts:assumerole");
 }
@@ -36,32 +26,6 @@ std::vector<std::string> ServicesOf(const Statement& statement) {
 }
 
 }  // namespace
-
-std::string_view DecisionName(Decision decision) {
-  switch (decision) {
-    case Decision::kAllow: return "Allow";
-    case Decision::kExplicitDeny: return "ExplicitDeny";
-    case Decision::kImplicitDeny: return "ImplicitDeny";
-  }
-  return "ImplicitDeny";
-}
-
-std::string_view PolicySourceName(PolicySource source) {
-  switch (source) {
-    case PolicySource::kScp: return "scp";
-    case PolicySource::kRcp: return "rcp";
-    case PolicySource::kResource: return "resource";
-    case PolicySource::kIdentity: return "identity";
-    case PolicySource::kBoundary: return "boundary";
-    case PolicySource::kSession: return "session";
-  }
-  return "unknown";
-}
-
-std::string StatementMatch::Label() const {
-  const std::string& sid = statement().sid;
-  return policy->name + " statement " + (sid.empty() ? "#" + std::to_string(statement_index) : sid);
-}
 
 CompiledPolicySet::ServiceIndex::ServiceIndex(const Policy& policy) {
   std::set<std::string> services;
@@ -108,20 +72,26 @@ CompiledPolicySet::CompiledPolicySet(PolicySet policies)
   if (policies_->session) session_.push_back(MakeEntry(*policies_->session));
 }
 
-// One evaluation: walks the indexed policies, tallies the applicable statements, then decides.
+// One evaluation: walks the indexed policies, records the applicable statements in `out`, then
+// decides. Allocates only when `out`'s vectors must grow.
 struct CompiledPolicySet::Walk {
   const CompiledPolicySet& set;
   const PreparedRequest& request;
-  Evaluation result;
-  Tally tally;
-  std::vector<std::uint32_t> by_resource;  // scratch, reused for every policy
+  bool has_boundary;
+  Evaluation& out;
+  Index first_deny;
+  Index identity_allow;
+  Index boundary_allow;
+  Index session_allow;
+  std::optional<std::size_t> scp_gap;  // the first SCP level without an Allow
+  std::size_t scp_deciders = 0;        // out.deciding starts with one Allow per SCP level seen
 
   // The shorter of the two candidate lists of a policy; both are supersets of the applicable ones.
   const std::vector<std::uint32_t>& Candidates(const Entry& entry) {
     const auto& by_service = entry.by_service.Candidates(request.service_lower);
     if (by_service.size() <= kSmallPolicy) return by_service;
-    entry.by_resource.Candidates(request.request->resource, by_resource);
-    return by_resource.size() < by_service.size() ? by_resource : by_service;
+    entry.by_resource.Candidates(request.request->resource, out.candidates);
+    return out.candidates.size() < by_service.size() ? out.candidates : by_service;
   }
 
   Index Visit(PolicySource source, std::size_t level, const std::vector<Entry>& entries) {
@@ -129,15 +99,14 @@ struct CompiledPolicySet::Walk {
     for (const Entry& entry : entries) {
       for (std::uint32_t i : Candidates(entry)) {
         const Statement& statement = entry.policy->policy.statements[i];
-        auto principal = StatementApplies(statement, request);
+        auto principal = StatementApplies(statement, request, has_boundary);
         if (!principal) continue;
-        std::size_t at = result.matches.size();
-        result.matches.push_back({source, level, entry.policy, i, *principal});
+        std::size_t at = out.matches.size();
+        out.matches.push_back({source, level, entry.policy, i, *principal});
         if (statement.effect == Effect::kDeny) {
-          if (!tally.first_deny) tally.first_deny = at;
-        } else {
-          if (!first_allow) first_allow = at;
-          if (source == PolicySource::kResource) tally.resource_allows.push_back(at);
+          if (!first_deny) first_deny = at;
+        } else if (!first_allow) {
+          first_allow = at;
         }
       }
     }
@@ -146,135 +115,145 @@ struct CompiledPolicySet::Walk {
 
   void WalkAll() {
     for (std::size_t level = 0; level < set.scps_.size(); ++level) {
-      tally.scp_allow.push_back(Visit(PolicySource::kScp, level, set.scps_[level]));
+      Index allow = Visit(PolicySource::kScp, level, set.scps_[level]);
+      if (allow) {
+        out.deciding.push_back(*allow);
+        ++scp_deciders;
+      } else if (!scp_gap) {
+        scp_gap = level;
+      }
     }
     for (std::size_t level = 0; level < set.rcps_.size(); ++level) Visit(PolicySource::kRcp, level, set.rcps_[level]);
     Visit(PolicySource::kResource, 0, set.resource_);
-    tally.identity_allow = Visit(PolicySource::kIdentity, 0, set.identity_);
-    tally.boundary_allow = Visit(PolicySource::kBoundary, 0, set.boundary_);
-    tally.session_allow = Visit(PolicySource::kSession, 0, set.session_);
+    identity_allow = Visit(PolicySource::kIdentity, 0, set.identity_);
+    boundary_allow = Visit(PolicySource::kBoundary, 0, set.boundary_);
+    session_allow = Visit(PolicySource::kSession, 0, set.session_);
   }
 
-  Evaluation Finish(Decision decision, std::string reason, const std::vector<Index>& deciding) {
-    result.decision = decision;
-    result.reason = std::move(reason);
-    for (const Index& i : deciding) {
-      if (i) result.deciding.push_back(*i);
+  // A denial: no statement but an explicit Deny decides.
+  void Deny(Decision decision, DecidingRule rule) {
+    out.decision = decision;
+    out.rule = rule;
+    out.deciding.clear();
+  }
+  void DenyWithGap(DecidingRule rule) {
+    out.gap = !identity_allow ? IdentityGap::kNoIdentityAllow
+              : !BoundaryOk() ? IdentityGap::kBoundary
+                              : IdentityGap::kSession;
+    Deny(Decision::kImplicitDeny, rule);
+  }
+  // An Allow: the SCP deciders already in out.deciding, then `subject` (when the rule names one)
+  // and, with the identity side, its deciders.
+  void Allow(DecidingRule rule, Index subject, bool identity_side) {
+    out.decision = Decision::kAllow;
+    out.rule = rule;
+    out.deciding.resize(scp_deciders);
+    if (identity_side) {
+      for (const Index& i : {identity_allow, boundary_allow, session_allow}) {
+        if (i) out.deciding.push_back(*i);
+      }
     }
-    return std::move(result);
+    if (subject) {
+      out.subject = *subject;
+      out.deciding.push_back(*subject);
+    }
   }
 
-  bool BoundaryOk() const { return set.boundary_.empty() || tally.boundary_allow.has_value(); }
-  bool SessionOk() const { return set.session_.empty() || tally.session_allow.has_value(); }
-  bool IdentitySide() const { return tally.identity_allow && BoundaryOk() && SessionOk(); }
+  bool BoundaryOk() const { return set.boundary_.empty() || boundary_allow.has_value(); }
+  bool SessionOk() const { return set.session_.empty() || session_allow.has_value(); }
+  bool IdentitySide() const { return identity_allow && BoundaryOk() && SessionOk(); }
+
+  // The first resource-policy Allow, in evaluation order, whose principal match `accept` takes.
+  template <typename Accept>
+  Index FirstGrant(Accept accept) const {
+    for (std::size_t at = 0; at < out.matches.size(); ++at) {
+      const StatementMatch& match = out.matches[at];
+      if (match.source == PolicySource::kResource && match.statement().effect == Effect::kAllow &&
+          accept(match.principal)) {
+        return at;
+      }
+    }
+    return std::nullopt;
+  }
 
   // A resource-policy Allow that grants on its own (same account), by how it names the principal.
   Index DirectGrant() const {
-    for (std::size_t at : tally.resource_allows) {
-      switch (result.matches[at].principal) {
-        case PrincipalMatch::kSession: return at;
-        case PrincipalMatch::kUser: if (SessionOk()) return at; break;
-        case PrincipalMatch::kRole: case PrincipalMatch::kAny: if (BoundaryOk() && SessionOk()) return at; break;
-        default: break;
+    return FirstGrant([&](PrincipalMatch principal) {
+      switch (principal) {
+        case PrincipalMatch::kSession:
+          return true;
+        case PrincipalMatch::kUser:
+          return SessionOk();
+        case PrincipalMatch::kRole:
+        case PrincipalMatch::kAny:
+          return BoundaryOk() && SessionOk();
+        default:
+          return false;
       }
-    }
-    return std::nullopt;
+    });
   }
 
-  Index AnyGrant(bool anonymous) const {
-    for (std::size_t at : tally.resource_allows) {
-      if (!anonymous || result.matches[at].principal == PrincipalMatch::kAny) return at;
+  void Decide() {
+    if (first_deny) {
+      out.subject = *first_deny;
+      out.boundary_voids_not_principal =
+          BoundaryVoidsNotPrincipal(out.matches[*first_deny].statement(), request, has_boundary);
+      Deny(Decision::kExplicitDeny, DecidingRule::kExplicitDeny);
+      out.deciding.push_back(*first_deny);
+      return;
     }
-    return std::nullopt;
+    if (request.kind == RequesterKind::kAnonymous) {
+      scp_deciders = 0;  // SCPs do not apply to anonymous requests
+      Index grant = FirstGrant([](PrincipalMatch principal) { return principal == PrincipalMatch::kAny; });
+      if (grant) return Allow(DecidingRule::kAnonymousGrant, grant, false);
+      return Deny(Decision::kImplicitDeny, DecidingRule::kAnonymousNoGrant);
+    }
+    if (scp_gap) {
+      out.scp_level = *scp_gap;
+      return Deny(Decision::kImplicitDeny, DecidingRule::kScpLevelWithoutAllow);
+    }
+    if (!request.same_account) return DecideCrossAccount();
+    return DecideSameAccount();
   }
 
-  std::vector<Index> IdentityDeciders() const {
-    return {tally.identity_allow, tally.boundary_allow, tally.session_allow};
+  void DecideCrossAccount() {
+    if (!IdentitySide()) return DenyWithGap(DecidingRule::kCrossAccountIdentityGap);
+    Index grant = FirstGrant([](PrincipalMatch) { return true; });
+    if (!grant) return Deny(Decision::kImplicitDeny, DecidingRule::kCrossAccountNoGrant);
+    Allow(DecidingRule::kCrossAccountGrant, grant, true);
   }
 
-  Evaluation Decide() {
-    if (tally.first_deny) return Finish(Decision::kExplicitDeny, DenyReason(), {tally.first_deny});
-    bool anonymous = request.kind == RequesterKind::kAnonymous;
-    std::vector<Index> scp_deciders;
-    if (!anonymous) {
-      for (std::size_t level = 0; level < tally.scp_allow.size(); ++level) {
-        if (!tally.scp_allow[level]) {
-          return Finish(Decision::kImplicitDeny,
-                        "no SCP statement at level " + std::to_string(level) +
-                            " allows it (every level from the root to the account must allow)",
-                        {});
-        }
-        scp_deciders.push_back(tally.scp_allow[level]);
-      }
-    }
-    auto allow = [&](std::string reason, std::vector<Index> deciders) {
-      deciders.insert(deciders.begin(), scp_deciders.begin(), scp_deciders.end());
-      return Finish(Decision::kAllow, std::move(reason), deciders);
-    };
-    if (anonymous) {
-      Index grant = AnyGrant(true);
-      if (grant) return allow("anonymous request allowed by " + result.matches[*grant].Label(), {grant});
-      return Finish(Decision::kImplicitDeny, "anonymous request: no resource-policy Allow with Principal \"*\"", {});
-    }
-    if (!request.same_account) return DecideCrossAccount(allow);
-    return DecideSameAccount(allow);
-  }
-
-  template <typename AllowFn>
-  Evaluation DecideCrossAccount(AllowFn& allow) {
-    if (!IdentitySide()) return Finish(Decision::kImplicitDeny, "cross-account: " + IdentityGap(), {});
-    Index grant = AnyGrant(false);
-    if (!grant) {
-      return Finish(Decision::kImplicitDeny,
-                    "cross-account: no statement of the resource policy allows the principal", {});
-    }
-    auto deciders = IdentityDeciders();
-    deciders.push_back(grant);
-    return allow("cross-account: identity side and " + result.matches[*grant].Label() + " allow", deciders);
-  }
-
-  template <typename AllowFn>
-  Evaluation DecideSameAccount(AllowFn& allow) {
+  void DecideSameAccount() {
     Index direct = DirectGrant();
-    if (direct) return allow("same account: " + result.matches[*direct].Label() + " names the principal", {direct});
-    bool trust = IsTrustAction(request);
-    if (IdentitySide()) {
-      if (!trust) return allow("same account: identity side allows", IdentityDeciders());
-      for (std::size_t at : tally.resource_allows) {
-        if (result.matches[at].principal == PrincipalMatch::kAccount) {
-          auto deciders = IdentityDeciders();
-          deciders.push_back(at);
-          return allow("same account: " + result.matches[at].Label() + " trusts the account and identity allows",
-                       deciders);
-        }
-      }
-      return Finish(Decision::kImplicitDeny, "the role's trust policy does not trust the principal", {});
-    }
-    return Finish(Decision::kImplicitDeny, "same account: " + IdentityGap() + ", and no resource-policy grant names the principal", {});
-  }
-
-  std::string DenyReason() const {
-    const StatementMatch& deny = result.matches[*tally.first_deny];
-    std::string reason = "explicitly denied by " + deny.Label();
-    if (!BoundaryVoidsNotPrincipal(deny.statement(), request)) return reason;
-    return reason +
-           ": its NotPrincipal lists the principal, but exempts no principal with a permissions boundary";
-  }
-
-  std::string IdentityGap() const {
-    if (!tally.identity_allow) return "no identity policy allows it";
-    if (!BoundaryOk()) return "the permissions boundary does not allow it";
-    return "the session policy does not allow it";
+    if (direct) return Allow(DecidingRule::kSameAccountDirectGrant, direct, false);
+    if (!IdentitySide()) return DenyWithGap(DecidingRule::kSameAccountIdentityGap);
+    if (!IsTrustAction(request)) return Allow(DecidingRule::kSameAccountIdentity, std::nullopt, true);
+    Index trusted =
+        FirstGrant([](PrincipalMatch principal) { return principal == PrincipalMatch::kAccount; });
+    if (trusted) return Allow(DecidingRule::kSameAccountTrust, trusted, true);
+    Deny(Decision::kImplicitDeny, DecidingRule::kTrustRefused);
   }
 };
 
 Result<Evaluation> CompiledPolicySet::Evaluate(const AuthzRequest& request) const {
   GOVD_ASSIGN_OR_RETURN(PreparedRequest prepared, PrepareRequest(request));
-  prepared.has_boundary = !boundary_.empty();
-  Walk walk{*this, prepared, {}, {}, {}};
-  walk.result.matches.reserve(8);
+  Evaluation evaluation;
+  Evaluate(prepared, evaluation);
+  evaluation.reason = evaluation.DescribeRule();
+  return evaluation;
+}
+
+void CompiledPolicySet::Evaluate(const PreparedRequest& request, Evaluation& out) const {
+  out.reason.clear();
+  out.matches.clear();
+  out.deciding.clear();
+  out.subject = 0;
+  out.scp_level = 0;
+  out.gap = IdentityGap::kNoIdentityAllow;
+  out.boundary_voids_not_principal = false;
+  Walk walk{*this, request, !boundary_.empty(), out, {}, {}, {}, {}, {}, 0};
   walk.WalkAll();
-  return walk.Decide();
+  walk.Decide();
 }
 
 }  // namespace govd::policy

@@ -8,7 +8,7 @@
 // CompiledPolicySet indexes every policy once by action service prefix and by the literal head of
 // its Resource patterns, so a decision tests only the statements that can match. EvaluateReference is the plain scan used to check it.
 // Thread safety: a CompiledPolicySet is immutable after construction; Evaluate may be called
-// concurrently. Pure: no clock, no I/O.
+// concurrently (each call with its own Evaluation). Pure: no clock, no I/O.
 #pragma once
 
 #include <cstdint>
@@ -29,9 +29,16 @@ class CompiledPolicySet {
  public:
   explicit CompiledPolicySet(PolicySet policies);
 
-  // Errors only for a malformed request (see PrepareRequest). The Evaluation points into
-  // policies(), which stays valid (also across moves) while this object lives.
+  // The whole answer, its reason text included. Errors only for a malformed request (see
+  // PrepareRequest). The Evaluation points into policies(), which stays valid (also across moves)
+  // while this object lives.
   Result<Evaluation> Evaluate(const AuthzRequest& request) const;
+
+  // The decision path: a request prepared once (PrepareRequest; its has_boundary is not read, this
+  // set decides it) evaluated against this set, into `out`, whose previous contents are replaced
+  // and whose storage is reused: once `out` has grown to fit, a decision allocates nothing. No
+  // reason text is written (out.reason is left empty); out.DescribeRule() writes it on demand.
+  void Evaluate(const PreparedRequest& request, Evaluation& out) const;
 
   const PolicySet& policies() const { return *policies_; }
 

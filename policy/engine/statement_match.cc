@@ -66,9 +66,20 @@ bool Exempt(const PrincipalSet& set, const PreparedRequest& request) {
 
 // "AWS JSON policy elements: NotPrincipal": a NotPrincipal element with a Deny effect always denies
 // an IAM principal that has a permissions boundary attached, whatever the element lists.
-bool BoundaryVoidsExemption(const Statement& statement, const PreparedRequest& request) {
+bool BoundaryVoidsExemption(const Statement& statement, const PreparedRequest& request, bool has_boundary) {
   if (request.kind == RequesterKind::kAnonymous) return false;
-  return statement.effect == Effect::kDeny && request.has_boundary;
+  return statement.effect == Effect::kDeny && has_boundary;
+}
+
+std::optional<PrincipalMatch> MatchPrincipalWith(const Statement& statement, const PreparedRequest& request,
+                                                 bool has_boundary) {
+  if (!statement.has_principal) return PrincipalMatch::kUnscoped;
+  if (statement.not_principal) {
+    if (BoundaryVoidsExemption(statement, request, has_boundary)) return PrincipalMatch::kAny;
+    if (Exempt(statement.principals, request)) return std::nullopt;
+    return PrincipalMatch::kAny;
+  }
+  return BestMatch(statement.principals, request);
 }
 
 }  // namespace
@@ -98,23 +109,23 @@ bool ConditionsHold(const Statement& statement, const PreparedRequest& request) 
 }
 
 std::optional<PrincipalMatch> MatchPrincipal(const Statement& statement, const PreparedRequest& request) {
-  if (!statement.has_principal) return PrincipalMatch::kUnscoped;
-  if (statement.not_principal) {
-    if (BoundaryVoidsExemption(statement, request)) return PrincipalMatch::kAny;
-    if (Exempt(statement.principals, request)) return std::nullopt;
-    return PrincipalMatch::kAny;
-  }
-  return BestMatch(statement.principals, request);
+  return MatchPrincipalWith(statement, request, request.has_boundary);
 }
 
-bool BoundaryVoidsNotPrincipal(const Statement& statement, const PreparedRequest& request) {
-  return statement.not_principal && BoundaryVoidsExemption(statement, request) &&
+bool BoundaryVoidsNotPrincipal(const Statement& statement, const PreparedRequest& request,
+                               bool has_boundary) {
+  return statement.not_principal && BoundaryVoidsExemption(statement, request, has_boundary) &&
          Exempt(statement.principals, request);
 }
 
 std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request) {
+  return StatementApplies(statement, request, request.has_boundary);
+}
+
+std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request,
+                                               bool has_boundary) {
   if (!ActionMatches(statement, request) || !ResourceMatches(statement, request)) return std::nullopt;
-  auto principal = MatchPrincipal(statement, request);
+  auto principal = MatchPrincipalWith(statement, request, has_boundary);
   if (!principal || !ConditionsHold(statement, request)) return std::nullopt;
   return principal;
 }

@@ -31,10 +31,15 @@ bool ConditionsHold(const Statement& statement, const PreparedRequest& request);
 std::optional<PrincipalMatch> MatchPrincipal(const Statement& statement, const PreparedRequest& request);
 
 // True when `statement` is a Deny whose NotPrincipal lists the requester and its account, so would
-// exempt it, but the requester has a permissions boundary; for explanations.
-bool BoundaryVoidsNotPrincipal(const Statement& statement, const PreparedRequest& request);
+// exempt it, but the requester has a permissions boundary (`has_boundary`); for explanations.
+bool BoundaryVoidsNotPrincipal(const Statement& statement, const PreparedRequest& request, bool has_boundary);
 
 // All of the above; nullopt when the statement does not apply.
 std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request);
+
+// The same with the requester's permissions boundary given apart from the request, so that one
+// prepared request serves policy sets with and without a boundary (request.has_boundary is not read).
+std::optional<PrincipalMatch> StatementApplies(const Statement& statement, const PreparedRequest& request,
+                                               bool has_boundary);
 
 }  // namespace govd::policy

@@ -62,10 +62,12 @@ Result<std::optional<std::string>> GuardrailDenial(const OrgSnapshot& org, const
     set.identity.push_back(std::move(identity));
     GOVD_ASSIGN_OR_RETURN(set.resource, GrantStatement(share, probe.action, probe.resource));
     CompiledPolicySet compiled(std::move(set));
-    GOVD_ASSIGN_OR_RETURN(Evaluation evaluation, compiled.Evaluate(request));
+    Evaluation evaluation;
+    compiled.Evaluate(prepared, evaluation);  // `prepared` reads the context set above when evaluated
     if (evaluation.decision != Decision::kAllow) {
       return std::optional<std::string>("the organisation's guardrails refuse " + probe.action + " on " +
-                                        probe.resource + " to " + share.principal + ": " + evaluation.reason);
+                                        probe.resource + " to " + share.principal + ": " +
+                                        evaluation.DescribeRule());
     }
   }
   return std::optional<std::string>();

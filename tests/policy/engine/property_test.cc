@@ -250,5 +250,41 @@ TEST(EvaluatorProperty, CompiledAgreesWithReferenceAcrossRequests) {
   EXPECT_GT(decisions[static_cast<int>(Decision::kImplicitDeny)], 0);
 }
 
+// The decision path: a request prepared once and evaluated against several sets (with and without a
+// boundary) into one Evaluation reused across every round gives what Evaluate(request) gives, the
+// reason text included, and agrees with the reference scan.
+TEST(EvaluatorProperty, PreparedRequestAgreesAcrossSetsWithOneReusedEvaluation) {
+  Generator gen(11);
+  Evaluation reused;
+  int with_boundary = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    AuthzRequest request = gen.MakeRequest();
+    auto prepared = PrepareRequest(request);
+    ASSERT_TRUE(prepared) << prepared.error().ToString();
+    PolicySet bounded = gen.MakeSet(request.action);
+    PolicySet unbounded = bounded;
+    unbounded.boundary.clear();
+    with_boundary += bounded.boundary.empty() ? 0 : 1;
+    for (const PolicySet* set : {&bounded, &unbounded, &bounded}) {
+      CompiledPolicySet compiled(*set);
+      compiled.Evaluate(*prepared, reused);
+      auto fresh = compiled.Evaluate(request);
+      auto reference = EvaluateReference(compiled.policies(), request);
+      ASSERT_TRUE(fresh && reference);
+      ASSERT_EQ(reused.decision, *reference) << "round " << round << ": " << reused.DescribeRule();
+      EXPECT_EQ(reused.decision, fresh->decision) << "round " << round;
+      EXPECT_TRUE(reused.reason.empty()) << "round " << round << ": the decision path writes no text";
+      EXPECT_EQ(reused.DescribeRule(), fresh->reason) << "round " << round;
+      EXPECT_EQ(reused.deciding, fresh->deciding) << "round " << round;
+      ASSERT_EQ(reused.matches.size(), fresh->matches.size()) << "round " << round;
+      for (std::size_t i = 0; i < reused.matches.size(); ++i) {
+        EXPECT_EQ(reused.matches[i].Label(), fresh->matches[i].Label()) << "round " << round;
+        EXPECT_EQ(reused.matches[i].principal, fresh->matches[i].principal) << "round " << round;
+      }
+    }
+  }
+  EXPECT_GT(with_boundary, 0) << "some sets should have a boundary";
+}
+
 }  // namespace
 }  // namespace govd::policy
