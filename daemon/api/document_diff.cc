@@ -33,28 +33,38 @@ struct Edit {
   std::string line;
 };
 
-// The shortest edit script by longest common subsequence (documents are at most 20 KB, so the
-// table stays small).
+// The shortest edit script by longest common subsequence. The lines both documents start and end
+// with are kept without the table: a plan usually changes a few statements, and the table is
+// quadratic in the lines left between them.
 std::vector<Edit> EditScript(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::vector<std::vector<std::size_t>> lcs(a.size() + 1, std::vector<std::size_t>(b.size() + 1, 0));
-  for (std::size_t i = a.size(); i-- > 0;) {
-    for (std::size_t j = b.size(); j-- > 0;) {
-      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::size_t head = 0;
+  while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+  std::size_t tail = 0;
+  while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail] == b[b.size() - 1 - tail])
+    ++tail;
+  std::size_t n = a.size() - head - tail;
+  std::size_t m = b.size() - head - tail;
+  std::vector<std::vector<std::size_t>> lcs(n + 1, std::vector<std::size_t>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;) {
+    for (std::size_t j = m; j-- > 0;) {
+      lcs[i][j] = a[head + i] == b[head + j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
     }
   }
   std::vector<Edit> edits;
+  for (std::size_t k = 0; k < head; ++k) edits.push_back({Op::kKeep, a[k]});
   std::size_t i = 0;
   std::size_t j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (i < a.size() && j < b.size() && a[i] == b[j]) {
-      edits.push_back({Op::kKeep, a[i++]});
+  while (i < n || j < m) {
+    if (i < n && j < m && a[head + i] == b[head + j]) {
+      edits.push_back({Op::kKeep, a[head + i++]});
       ++j;
-    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      edits.push_back({Op::kAdd, b[j++]});
+    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      edits.push_back({Op::kAdd, b[head + j++]});
     } else {
-      edits.push_back({Op::kRemove, a[i++]});
+      edits.push_back({Op::kRemove, a[head + i++]});
     }
   }
+  for (std::size_t k = a.size() - tail; k < a.size(); ++k) edits.push_back({Op::kKeep, a[k]});
   return edits;
 }
 
