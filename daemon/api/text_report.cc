@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "base/display_text.h"
+#include "daemon/api/document_diff.h"
 
 namespace govd::daemon {
 
@@ -55,6 +56,15 @@ void PrintPlan(const Json::Value& body, std::ostream& out) {
   for (const auto& b : body["buckets"]) {
     for (const auto& sid : b["missing"]) out << b["bucket"].asString() << ": would add " << sid.asString() << "\n";
     for (const auto& sid : b["unexpected"]) out << b["bucket"].asString() << ": would remove " << sid.asString() << "\n";
+  }
+  for (const auto& b : body["buckets"]) {
+    std::string action = b.get("action", "none").asString();
+    if (action == "none") continue;
+    const Json::Value desired = action == "put" ? b["document"] : Json::Value();
+    std::string label = "s3://" + b["bucket"].asString() + " policy";
+    for (const std::string& line :
+         DocumentDiff(b["actual"], desired, label + " (actual)", label + " (desired)"))
+      out << line << "\n";
   }
   out << body["changes"].asInt() << " of " << body["buckets"].size() << " bucket(s) would change, "
       << body["failures"].asInt() << " would fail; nothing was written\n";

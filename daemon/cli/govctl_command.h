@@ -1,6 +1,8 @@
 // daemon/cli/govctl_command.h
-// One govctl subcommand: its name, a one-line summary for `govctl --help`, and the function
-// that runs it. Each subcommand lives in its own govctl_<name>.cc; govctl_main.cc lists them.
+// One govctl subcommand: its name, a one-line summary for `govctl --help`, the function that
+// runs it, and its grammar (its words and options) from which shell completion is generated
+// (govctl_completion.h). Each subcommand lives in its own govctl_<name>.cc; govctl_main.cc lists
+// them.
 // A command writes its results to `out`, its diagnostics to `err`, and returns the exit code.
 #pragma once
 
@@ -18,10 +20,19 @@ inline constexpr int kExitUsage = 2;    // the command line is wrong
 using CommandArgs = std::span<const char* const>;  // the arguments after the subcommand name
 using CommandFn = int (*)(CommandArgs args, std::ostream& out, std::ostream& err);
 
+// Options are listed space-separated; a trailing '=' marks one that takes a value
+// ("--tenant= --json").
+struct GovctlWord {
+  std::string_view name;     // "log" in `govctl audit log`
+  std::string_view options;  // the options this word takes beyond its command's
+};
+
 struct GovctlCommand {
   std::string_view name;
   std::string_view summary;
   CommandFn run;
+  std::string_view options = {};           // taken with every word, or alone when `words` is empty
+  std::span<const GovctlWord> words = {};  // the command's subcommands, if any
 };
 
 }  // namespace govd::daemon

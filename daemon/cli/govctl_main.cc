@@ -11,6 +11,7 @@
 #include "base/version.h"
 #include "daemon/cli/govctl_audit.h"
 #include "daemon/cli/govctl_command.h"
+#include "daemon/cli/govctl_completion.h"
 #include "daemon/cli/govctl_grant.h"
 #include "daemon/cli/govctl_org.h"
 #include "daemon/cli/govctl_plan.h"
@@ -24,18 +25,68 @@
 namespace govd::daemon {
 namespace {
 
-constexpr std::array kCommands{
-    GovctlCommand{"audit", "audit log, findings, who can access what, report (security teams)", RunAuditCommand},
-    GovctlCommand{"grant", "request, approve, reject, revoke, list and show grants", RunGrantCommand},
-    GovctlCommand{"org", "show the organisation govd manages (`govctl org show`)", RunOrgCommand},
-    GovctlCommand{"plan", "show what the next reconcile pass would change, writing nothing", RunPlanCommand},
-    GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand},
-    GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand},
-    GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand},
-    GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand},
-    GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why", RunSimulateCommand},
-    GovctlCommand{"status", "show what govd is doing", RunStatusCommand},
+// The grammar: each command's words (sub-subcommands) and options, one table from which
+// completion is generated (govctl_completion.h). tests/daemon/cli/govctl_completion_test.cc checks
+// it against every command's --help, so the two cannot drift.
+constexpr std::string_view kApiOptions = "--socket= --json";
+
+constexpr std::array kAuditWords{
+    GovctlWord{"log", "--tenant= --since= --grant= --format="},
+    GovctlWord{"verify", "--tenant="},
+    GovctlWord{"findings", "--status= --tenant="},
+    GovctlWord{"archive", "--tenant="},
+    GovctlWord{"who-can-access", "--action= --tenant="},
+    GovctlWord{"what-can-access", "--action= --tenant="},
+    GovctlWord{"report", "--out= --tenant= --all-tenants --since="},
 };
+
+constexpr std::array kGrantWords{
+    GovctlWord{"request", "--bucket= --prefix= --grantee= --actions= --expires= --reason= --tenant="},
+    GovctlWord{"approve", "--reason= --tenant="},
+    GovctlWord{"reject", "--reason= --tenant="},
+    GovctlWord{"revoke", "--reason= --tenant="},
+    GovctlWord{"list", "--state= --bucket= --tenant="},
+    GovctlWord{"show", "--tenant="},
+};
+
+constexpr std::array kOrgWords{GovctlWord{"show", ""}};
+constexpr std::array kPolicyWords{GovctlWord{"lint", "--kind= --format= --org-id= --org-account="}};
+constexpr std::array kReconcileWords{GovctlWord{"now", ""}};
+
+constexpr std::array kCommands{
+    GovctlCommand{"audit", "audit log, findings, who can access what, report (security teams)",
+                  RunAuditCommand, kApiOptions, kAuditWords},
+    GovctlCommand{"grant", "request, approve, reject, revoke, list and show grants", RunGrantCommand,
+                  kApiOptions, kGrantWords},
+    GovctlCommand{"org", "show the organisation govd manages (`govctl org show`)", RunOrgCommand, kApiOptions,
+                  kOrgWords},
+    GovctlCommand{"plan", "show what the next reconcile pass would change, writing nothing", RunPlanCommand,
+                  "--detailed-exitcode --socket= --json"},
+    GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand, "",
+                  kPolicyWords},
+    GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand,
+                  "--bucket= --prefix= --to= --endpoint= --path-style --region= --profile= --expected-owner= "
+                  "--grant="},
+    GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand,
+                  kApiOptions, kReconcileWords},
+    GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand,
+                  "--method= --url= --header= --body-file= --service= --region= --presign= --date= "
+                  "--unsigned-payload --profile="},
+    GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why",
+                  RunSimulateCommand,
+                  "--cases= --explain --principal= --action= --resource= --resource-account= --context= "
+                  "--context-list= --identity-policy= --resource-policy= --boundary= --session-policy= "
+                  "--scp-level= --rcp-level= --daemon --tenant= --socket= --json"},
+    GovctlCommand{"status", "show what govd is doing", RunStatusCommand, kApiOptions},
+};
+
+// `govctl __complete WORD...` (hidden; the shell completion scripts call it): one candidate a line.
+int Complete(CommandArgs args) {
+  std::vector<std::string_view> words(args.begin(), args.end());
+  if (words.empty()) words.emplace_back();
+  for (const std::string& candidate : CompletionCandidates(kCommands, words)) std::cout << candidate << "\n";
+  return kExitOk;
+}
 
 void PrintUsage(std::ostream& out) {
   out << "usage: govctl [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n";
@@ -72,6 +123,7 @@ int Main(int original_argc, char** original_argv) {
     PrintUsage(std::cout);
     return kExitOk;
   }
+  if (first == "__complete") return Complete(CommandArgs(argv + 2, static_cast<std::size_t>(argc - 2)));
   if (first == "--version") {
     std::cout << "govctl " << kVersion << "\n";
     return kExitOk;

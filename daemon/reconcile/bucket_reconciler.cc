@@ -101,6 +101,7 @@ Result<ReconcileOutcome> BucketReconciler::Reconcile(const std::string& bucket, 
   if (options_.dry_run) {
     outcome.kind = plan->action == PlanAction::kNone ? ReconcileOutcome::Kind::kInSync : ReconcileOutcome::Kind::kPlanned;
     if (plan->action == PlanAction::kPut) outcome.document = policy::CompactJson(plan->document);
+    if (!actual->isNull()) outcome.actual = policy::CompactJson(*actual);
     return outcome;
   }
   if (plan->action != PlanAction::kNone) {

@@ -43,6 +43,7 @@ struct ReconcileOutcome {
   std::vector<std::int64_t> failed;     // grants now failed
   std::string reason;                   // for kFailed
   std::string document;                 // for kPlanned: the compact document to write ("" = delete)
+  std::string actual;                   // dry run: the compact document read from S3 ("" = none)
 };
 
 std::string_view ReconcileOutcomeName(ReconcileOutcome::Kind kind);

@@ -39,6 +39,7 @@ Json::Value BucketJson(const BucketResult& plan) {
   v["missing"] = Strings(outcome.missing);
   v["unexpected"] = Strings(outcome.unexpected);
   if (!outcome.document.empty()) v["document"] = DocumentJson(outcome.document);
+  v["actual"] = outcome.actual.empty() ? Json::Value() : DocumentJson(outcome.actual);
   if (!outcome.reason.empty()) v["reason"] = outcome.reason;
   return v;
 }

@@ -15,7 +15,8 @@ namespace govd::daemon {
 
 // {"tenant":..., "changes": n, "failures": n, "buckets": [{"bucket", "outcome": "in sync" |
 // "planned" | "failed" | "error", "action": "none" | "put" | "delete", "missing", "unexpected",
-// "document" (for put), "reason" (for failed and error)}]}
+// "document" (for put: the desired policy), "actual" (the policy read from S3; null when the bucket
+// has none), "reason" (for failed and error)}]}
 Json::Value PlanJson(const policy::AccountId& tenant, const std::vector<BucketResult>& plans);
 
 // REQUIRES: child outlives the dispatcher. A tenant the daemon does not manage is NotFound: a

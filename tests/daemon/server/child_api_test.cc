@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "daemon/cli/control_client.h"
@@ -145,13 +146,78 @@ TEST_F(ChildApiTest, PlanShowsTheRepairOfAHandEditAndWritesNothing) {
   EXPECT_EQ(db_->Count("SELECT count(*) FROM govd.audit_log"), audit_rows) << "plan wrote to the store";
   EXPECT_EQ(Passes("passes_started"), passes) << "plan ran a pass";
 
+  EXPECT_TRUE(bucket["actual"].isNull()) << "the bucket has no policy: " << run.out;
+
   auto table = testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan"});
   EXPECT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find(bucket_), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("put"), std::string::npos) << table.out;
+  // The document diff: the whole desired policy is added, the grantee on a '+' line.
+  EXPECT_NE(table.out.find("--- s3://" + bucket_ + " policy (actual)\n+++ s3://" + bucket_ +
+                           " policy (desired)\n@@ -0,0 +1,"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("\n+        \"AWS\" : \"" + Central() + "\""), std::string::npos) << table.out;
+  auto detailed =
+      testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan", "--detailed-exitcode"});
+  EXPECT_EQ(detailed.exit_code, 2) << "changes are pending: " << detailed.err;
+  EXPECT_EQ(detailed.out, table.out);
   auto other = testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan", "333333333333"});
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_NE(other.err.find("this govd does not manage tenant 333333333333"), std::string::npos) << other.err;
+}
+
+// `govctl plan --detailed-exitcode` as terraform: 0 with nothing to do; a failing bucket is exit 1
+// with the flag or without it, and the diff shows only the statement that goes.
+TEST_F(ChildApiTest, PlanExitsOneForAFailingBucketAndDetailedExitcodeTellsNothingToDoFromChanges) {
+  Grant("reports/");
+  ASSERT_NO_FATAL_FAILURE(StartGovd());
+  ASSERT_TRUE(ActualPolicy().has_value()) << "the first pass applies the grant";
+  WaitIdle();
+  auto in_sync =
+      testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan", "--detailed-exitcode"});
+  EXPECT_EQ(in_sync.exit_code, 0) << in_sync.out << in_sync.err;
+  EXPECT_EQ(in_sync.out.find("+++ "), std::string::npos) << "nothing to change, no diff: " << in_sync.out;
+
+  // A managed statement no grant asks for, added by hand: the plan removes it and nothing else.
+  auto applied = ParseJsonBody(*ActualPolicy());
+  ASSERT_TRUE(applied);
+  Json::Value edited = *applied;
+  Json::Value stale = edited["Statement"][0];
+  stale["Sid"] = "GovdManagedRead0123456789abcdef";
+  stale["Resource"] = "arn:aws:s3:::" + bucket_ + "/stale/*";
+  edited["Statement"].append(stale);
+  ASSERT_TRUE(la1().PutBucketPolicy({bucket_, policy::AccountId::Parse(kChild).value()}, WriteJson(edited)));
+  auto json = testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan", "--json", kChild});
+  auto parsed = ParseJsonBody(json.out);
+  ASSERT_TRUE(parsed) << json.out;
+  EXPECT_NE(WriteJson((*parsed)["buckets"][0]["actual"]).find("/stale/*"), std::string::npos) << json.out;
+  auto pending =
+      testing::RunProgram(testing::GovctlBinary(), {"--socket", socket_, "plan", "--detailed-exitcode"});
+  EXPECT_EQ(pending.exit_code, 2) << pending.out << pending.err;
+  std::string added;
+  std::string removed;
+  std::istringstream lines(pending.out.substr(pending.out.find("+++ ")));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("+") && !line.starts_with("+++")) added += line + "\n";
+    if (line.starts_with("-") && !line.starts_with("---")) removed += line + "\n";
+  }
+  EXPECT_NE(removed.find("GovdManagedRead0123456789abcdef"), std::string::npos) << pending.out;
+  EXPECT_NE(removed.find("/stale/*"), std::string::npos) << pending.out;
+  EXPECT_EQ(removed.find("/reports/*"), std::string::npos)
+      << "the applied statement is unchanged: " << pending.out;
+  EXPECT_EQ(added, "") << pending.out;
+
+  // A bucket of the tenant that S3 does not have: its plan fails.
+  ASSERT_TRUE(store_->RegisterBucket(bucket_ + "-gone", policy::AccountId::Parse(kChild).value()));
+  for (bool with_flag : {false, true}) {
+    std::vector<std::string> args{"--socket", socket_, "plan"};
+    if (with_flag) args.emplace_back("--detailed-exitcode");
+    auto failing = testing::RunProgram(testing::GovctlBinary(), args);
+    EXPECT_EQ(failing.exit_code, 1) << "with_flag=" << with_flag << "\n" << failing.out << failing.err;
+    EXPECT_NE(failing.out.find(bucket_ + "-gone"), std::string::npos) << failing.out;
+    EXPECT_NE(failing.err.find("govctl plan: 1 bucket(s) failed"), std::string::npos) << failing.err;
+  }
 }
 
 // `govd --dry-run`: the same plan without a daemon, printed as govctl plan prints it.
