@@ -166,7 +166,8 @@ TEST(GovctlCompletionTest, ThePackagedBashScriptOffersEveryWordAndOption) {
     EXPECT_EQ(bash("govctl " + command + " "), Complete({command, ""})) << command;
   }
   EXPECT_EQ(bash("govctl audit "),
-            (Words{"log", "verify", "findings", "archive", "who-can-access", "what-can-access", "report"}));
+            (Words{"log", "verify", "findings", "archive", "unarchive", "archive-rule", "who-can-access",
+                   "what-can-access", "report"}));
   EXPECT_EQ(bash("govctl audit report --"), Complete({"audit", "report", "--"}));
   EXPECT_TRUE(bash("govctl audit report --").contains("--all-tenants"));
   EXPECT_EQ(bash("govctl --v"), Words{"--version"});
