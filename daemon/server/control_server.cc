@@ -89,7 +89,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
                  ControlLimits limits, std::shared_ptr<ConnectionCounter> counter)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
-        peer_(peer),
+        peer_(std::move(peer)),
         dispatcher_(dispatcher),
         logger_(logger),
         limits_(limits),
