@@ -98,15 +98,7 @@ Result<std::vector<policy::ArchiveRule>> ReadArchiveRules(pqxx::work& tx, const 
   return rules;
 }
 
-std::string RuleJson(const policy::ArchiveRule& rule) {
-  Json::Value v;
-  v["name"] = rule.name;
-  v["type"] = rule.type ? Json::Value(std::string(policy::FindingTypeName(*rule.type))) : Json::Value();
-  v["bucket"] = rule.bucket;
-  v["principal"] = rule.principal;
-  v["reason"] = rule.reason;
-  return JsonText(v);
-}
+std::string RuleJson(const policy::ArchiveRule& rule) { return JsonText(policy::ArchiveRuleJson(rule)); }
 
 class Refresher {
  public:

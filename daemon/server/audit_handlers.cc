@@ -265,16 +265,6 @@ ApiHandler MakeFindingUnarchiveHandler(const ApiStore& api_store) {
 
 // --- archive rules ---
 
-Json::Value ArchiveRuleJson(const policy::ArchiveRule& rule) {
-  Json::Value v;
-  v["name"] = rule.name;
-  v["type"] = rule.type ? Json::Value(std::string(policy::FindingTypeName(*rule.type))) : Json::Value();
-  v["bucket"] = rule.bucket;
-  v["principal"] = rule.principal;
-  v["reason"] = rule.reason;
-  return v;
-}
-
 // {"name", "type"?, "bucket"?, "principal"?, "reason"}; the store validates the rule.
 Result<policy::ArchiveRule> ParseArchiveRuleBody(const Json::Value& body) {
   constexpr std::array<std::string_view, 5> kFields{"name", "type", "bucket", "principal", "reason"};
@@ -300,7 +290,7 @@ ApiHandler MakeArchiveRuleListHandler(const ApiStore& api_store) {
     ApiResponse response;
     response.body["tenant"] = store->context().tenant;
     Json::Value& list = response.body["rules"] = Json::Value(Json::arrayValue);
-    for (const auto& rule : rules) list.append(ArchiveRuleJson(rule));
+    for (const auto& rule : rules) list.append(policy::ArchiveRuleJson(rule));
     return response;
   };
 }
@@ -312,7 +302,7 @@ ApiHandler MakeArchiveRuleCreateHandler(const ApiStore& api_store) {
     GOVD_TRY(store->CreateArchiveRule(rule));
     ApiResponse response;
     response.status = 201;
-    response.body["rule"] = ArchiveRuleJson(rule);
+    response.body["rule"] = policy::ArchiveRuleJson(rule);
     return response;
   };
 }

@@ -76,4 +76,14 @@ Result<FindingType> ParseFindingType(std::string_view name) {
   return InvalidArgument("finding type \"" + std::string(name.substr(0, 64)) + "\" is not one of " + names, "type");
 }
 
+Json::Value ArchiveRuleJson(const ArchiveRule& rule) {
+  Json::Value v;
+  v["name"] = rule.name;
+  v["type"] = rule.type ? Json::Value(std::string(FindingTypeName(*rule.type))) : Json::Value();
+  v["bucket"] = rule.bucket;
+  v["principal"] = rule.principal;
+  v["reason"] = rule.reason;
+  return v;
+}
+
 }  // namespace govd::policy

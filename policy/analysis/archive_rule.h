@@ -7,6 +7,8 @@
 // Pure, thread safe. Never reads or writes anything.
 #pragma once
 
+#include <json/value.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +42,10 @@ const ArchiveRule* FirstMatchingRule(const Rules& rules, const Finding& finding)
   }
   return nullptr;
 }
+
+// {"name", "type" (null: any), "bucket", "principal", "reason"}: what the control API answers and
+// what the audit log records of a rule.
+Json::Value ArchiveRuleJson(const ArchiveRule& rule);
 
 // "outside-organisation", ... back to the type; kInvalidArgument listing the names otherwise.
 Result<FindingType> ParseFindingType(std::string_view name);
