@@ -1,9 +1,10 @@
 #include "accounts/aws/shared_config.h"
 
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <utility>
+
+#include "base/bounded_file.h"
 
 namespace govd::accounts {
 namespace {
@@ -64,15 +65,10 @@ Result<SharedFile> ParseSharedFile(std::string_view text, SharedFileKind kind, s
 }
 
 Result<std::optional<std::string>> ReadAwsFile(const std::string& path, std::size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::optional<std::string>();
-  std::string text(max_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > max_bytes) {
-    return InvalidArgument("the file is larger than " + std::to_string(max_bytes) + " bytes", path);
-  }
-  return std::optional<std::string>(std::move(text));
+  Result<BoundedFile> file = ReadBoundedRegularFile(path, max_bytes, "AWS file");
+  if (!file && file.error().code() == ErrorCode::kNotFound) return std::optional<std::string>();
+  if (!file) return file.error();
+  return std::optional<std::string>(std::move(file->text));
 }
 
 Result<SharedFile> LoadSharedFile(const std::string& path, SharedFileKind kind) {

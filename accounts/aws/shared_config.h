@@ -52,8 +52,8 @@ struct ProfileChoice {
 };
 ProfileChoice ChooseProfile(const EnvLookup& env, std::string_view flag);
 
-// The text of a file of at most `max_bytes`; nullopt when it cannot be opened, kInvalidArgument
-// naming the path when it is larger.
+// The text of a file of at most `max_bytes` (base/bounded_file.h); nullopt when it cannot be opened,
+// kInvalidArgument naming the path when it is larger or not a regular file (a FIFO never blocks).
 Result<std::optional<std::string>> ReadAwsFile(const std::string& path, std::size_t max_bytes);
 
 // Parses one file's text. Malformed lines are kInvalidArgument naming `file_name` and the line.

@@ -10,7 +10,7 @@
 
 #include "accounts/store/audit_seal.h"
 #include "daemon/server/org_import.h"
-#include "daemon/service/bounded_file.h"
+#include "base/bounded_file.h"
 
 namespace govd::daemon {
 namespace {

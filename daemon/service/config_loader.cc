@@ -11,7 +11,7 @@
 #include <sstream>
 #include <streambuf>
 
-#include "daemon/service/bounded_file.h"
+#include "base/bounded_file.h"
 #include "signer/credentials.h"
 
 namespace govd::daemon {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/service/bounded_file.h"
+#include "base/bounded_file.h"
 
 namespace govd::daemon {
 namespace {

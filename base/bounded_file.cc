@@ -1,4 +1,4 @@
-#include "daemon/service/bounded_file.h"
+#include "base/bounded_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace govd::daemon {
+namespace govd {
 namespace {
 
 // Closes the descriptor on every path out.
@@ -79,4 +79,4 @@ Result<BoundedFile> ReadBoundedRegularFile(const std::string& path, std::size_t 
   return BoundedFile{std::move(text), static_cast<mode_t>(info.st_mode & 07777U)};
 }
 
-}  // namespace govd::daemon
+}  // namespace govd

@@ -1,6 +1,6 @@
-// daemon/service/bounded_file.h
+// base/bounded_file.h
 // Reads a whole file that govd was told to read (its config file, an org file and the policy
-// documents it names) without letting the path decide how long that takes or how much memory it
+// documents it names, the AWS CLI's config, credentials and token files) without letting the path decide how long that takes or how much memory it
 // costs: only a regular file is read (a FIFO would block forever, /dev/zero never ends, a
 // directory has no text), and never more than a stated number of bytes.
 // Thread safety: stateless. Never follows the file's size as given by stat alone (files in /proc
@@ -15,7 +15,7 @@
 
 #include "base/result.h"
 
-namespace govd::daemon {
+namespace govd {
 
 struct BoundedFile {
   std::string text;
@@ -29,4 +29,4 @@ struct BoundedFile {
 Result<BoundedFile> ReadBoundedRegularFile(const std::string& path, std::size_t max_bytes,
                                            std::string_view what);
 
-}  // namespace govd::daemon
+}  // namespace govd
