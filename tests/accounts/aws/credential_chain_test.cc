@@ -6,6 +6,7 @@
 #include "accounts/aws/credential_chain.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -532,6 +533,24 @@ TEST(SharedConfigTest, ParsesProfilesAndRejectsGarbage) {
   auto bad = ParseSharedFile("[default]\nthis line has no equals sign\n", SharedFileKind::kConfig, "config");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().where(), "config line 2");
+}
+
+// A FIFO or a directory where an AWS file is expected is refused at once, naming the path; it
+// never blocks the chain (a FIFO with no writer would hang an open for reading forever).
+TEST(SharedConfigTest, AFifoOrADirectoryAsAnAwsFileIsRefusedAtOnce) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "aws-file-kinds";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "config").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& path : {fifo, dir.string()}) {
+    auto text = ReadAwsFile(path, 1024);
+    ASSERT_FALSE(text) << path;
+    EXPECT_EQ(text.error().code(), ErrorCode::kInvalidArgument) << text.error().ToString();
+    EXPECT_NE(text.error().ToString().find(path), std::string::npos) << text.error().ToString();
+  }
+  EXPECT_FALSE(ReadAwsFile((dir / "absent").string(), 1024)->has_value());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
