@@ -283,10 +283,10 @@ TEST_F(ChildApiTest, AGrantApprovedInTheStoreWakesTheReconcilerAlsoAfterReconnec
   std::uint64_t before = Passes("passes_started");
   auto approved_at = Clock::now();
   std::int64_t id = Grant("reports/");
-  ASSERT_TRUE(WaitFor([&] { return Passes("passes_started") > before; }, milliseconds(1000)))
-      << "no pass within 1 s of the approval";
+  ASSERT_TRUE(WaitFor([&] { return Passes("passes_started") > before; }, milliseconds(60'000)))
+      << "no pass after the approval (the periodic one is an hour away)";
   auto woke_after = std::chrono::duration_cast<milliseconds>(Clock::now() - approved_at);
-  ASSERT_TRUE(WaitFor([&] { return store_->GetGrant(id)->state == accounts::GrantState::kActive; }, milliseconds(5000)));
+  ASSERT_TRUE(WaitFor([&] { return store_->GetGrant(id)->state == accounts::GrantState::kActive; }, milliseconds(60'000)));
   std::cout << "[ figure ] approval -> pass started: " << woke_after.count() << " ms\n";
 
   // PostgreSQL drops the listening connection: govd listens again (and passes once to catch up).
@@ -294,13 +294,13 @@ TEST_F(ChildApiTest, AGrantApprovedInTheStoreWakesTheReconcilerAlsoAfterReconnec
   before = Passes("passes_started");
   db_->Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
             "AND query ILIKE 'listen%'");
-  ASSERT_TRUE(WaitFor([&] { return Passes("passes_started") > before; }, milliseconds(5000)))
+  ASSERT_TRUE(WaitFor([&] { return Passes("passes_started") > before; }, milliseconds(60'000)))
       << "no catch-up pass after the listener reconnected";
   WaitIdle();
   before = Passes("passes_started");
   Grant("other/");
-  EXPECT_TRUE(WaitFor([&] { return Passes("passes_started") > before; }, milliseconds(1000)))
-      << "no pass within 1 s of an approval after the reconnect";
+  EXPECT_TRUE(WaitFor([&] { return Passes("passes_started") > before; }, milliseconds(60'000)))
+      << "no pass after an approval after the reconnect";
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ constexpr const char* kTenantPath = "/v1/tenants/111122223333";
 class ControlApiLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string limits = "read-timeout = 1s\nmax-body-bytes = 1024\nmax-header-bytes = 1024\nrole = uid:" +
+    std::string limits = "read-timeout = 3s\nmax-body-bytes = 1024\nmax-header-bytes = 1024\nrole = uid:" +
                          std::to_string(getuid()) + " admin\n";
     testing::WriteFile(dir_.File("govd.conf"), testing::MinimalConfig(dir_, limits));
     govd_.emplace(std::vector<std::string>{"--config", dir_.File("govd.conf")}, std::vector<std::string>{});
@@ -103,34 +103,36 @@ TEST_F(ControlApiLimitsTest, WrongMethodAndUnknownPath) {
   EXPECT_EQ(testing::StatusOf(unknown), 404) << unknown;
 }
 
-// A client that sends one byte every 50 ms never completes a request; the 1 s deadline ends it
-// with 408 while another client is served well before it (1 s leaves room for sanitizer builds).
+// A client that sends one byte every 50 ms never completes a request: the 3 s deadline ends it with
+// 408, and another client is served while it is still connected. No wall-clock bound but the
+// deadline itself: a test that times the daemon flakes on a loaded machine (CI under TSan did).
 TEST_F(ControlApiLimitsTest, SlowClientTimesOutOthersAreServed) {
   int slow = testing::ConnectUnix(socket_);
   ASSERT_GE(slow, 0);
   auto start = steady_clock::now();
-  std::string request = "GET /v1/status HTTP/1.1\r\nX-Slow: " + std::string(100, 'a');
+  // 230 bytes at one per 50 ms: at least 11 s, far past the deadline.
+  std::string request = "GET /v1/status HTTP/1.1\r\nX-Slow: " + std::string(200, 'a');
   std::thread trickle([slow, request] {
     for (char c : request) {
       if (send(slow, &c, 1, MSG_NOSIGNAL) != 1) return;  // the daemon hung up, as it should
       std::this_thread::sleep_for(milliseconds(50));
     }
   });
-  auto other_start = steady_clock::now();
   auto other = ControlClient(socket_).Call("GET", "/v1/status");
-  auto other_took = steady_clock::now() - other_start;
-  std::string answer = testing::ReadAll(slow, milliseconds(5000));
+  // Served while the slow client waits: the daemon has not answered (or closed) the slow one yet.
+  pollfd pending{.fd = slow, .events = POLLIN, .revents = 0};
+  const int slow_answered = poll(&pending, 1, 0);
+  std::string answer = testing::ReadAll(slow, milliseconds(60'000));  // ends when the daemon closes
   auto took = steady_clock::now() - start;
   shutdown(slow, SHUT_RDWR);
   trickle.join();
   close(slow);
   ASSERT_TRUE(other) << other.error().ToString();
   EXPECT_EQ(other->status, 200);
-  EXPECT_LT(other_took, milliseconds(750)) << "the slow client blocked the daemon";
+  EXPECT_EQ(slow_answered, 0) << "the other client was served only after the slow one's deadline";
   EXPECT_EQ(testing::StatusOf(answer), 408) << answer;
   EXPECT_NE(answer.find("not received in time"), std::string::npos) << answer;
-  EXPECT_GE(took, milliseconds(1000));
-  EXPECT_LT(took, milliseconds(3000));
+  EXPECT_GE(took, milliseconds(3000)) << "cut off before the deadline";
 }
 
 TEST_F(ControlApiLimitsTest, IdleKeepAliveConnectionIsClosed) {
@@ -138,12 +140,11 @@ TEST_F(ControlApiLimitsTest, IdleKeepAliveConnectionIsClosed) {
   ASSERT_GE(fd, 0);
   std::string first = "GET /v1/status HTTP/1.1\r\nHost: govd\r\n\r\n";
   ASSERT_EQ(send(fd, first.data(), first.size(), MSG_NOSIGNAL), static_cast<ssize_t>(first.size()));
-  auto start = steady_clock::now();
-  std::string answers = testing::ReadAll(fd, milliseconds(5000));  // ends when the daemon closes
+  // Ends when the daemon closes; a daemon that never closes leaves no 408 in it.
+  std::string answers = testing::ReadAll(fd, milliseconds(60'000));
   close(fd);
   EXPECT_EQ(testing::StatusOf(answers), 200) << answers;
   EXPECT_NE(answers.find("408"), std::string::npos) << "idle connection not closed with a 408: " << answers;
-  EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
 }
 
 class ControlSocketTest : public ::testing::Test {
@@ -303,13 +304,12 @@ TEST_F(ControlSocketTest, ConnectionFloodIsCappedLoggedOnceAndOthersAreServed) {
   EXPECT_LE(kept, static_cast<int>(caps.per_uid));
 
   auto asked = steady_clock::now();
-  auto status = ControlClient(socket_, std::chrono::seconds(10)).Call("GET", "/v1/status");
+  auto status = ControlClient(socket_, std::chrono::seconds(60)).Call("GET", "/v1/status");
   auto took = std::chrono::duration_cast<milliseconds>(steady_clock::now() - asked);
   std::cout << "[ flood ] status during the flood answered in " << took.count() << " ms\n";
   if (root) {
     ASSERT_TRUE(status) << "root's status call failed during the flood: " << status.error().ToString();
     EXPECT_EQ(status->status, 200);
-    EXPECT_LT(took, milliseconds(2000));
     // A reconcile pass during the flood runs and finishes without error.
     std::uint64_t before = status->body["reconcile"]["passes_finished"].asUInt64();
     auto now = ControlClient(socket_).Call("POST", "/v1/reconcile");
@@ -326,7 +326,7 @@ TEST_F(ControlSocketTest, ConnectionFloodIsCappedLoggedOnceAndOthersAreServed) {
   } else {
     // The same uid as the flood: refused too, but at once and with a clear answer.
     EXPECT_TRUE(!status || status->status == 503) << "the per-uid cap did not apply";
-    EXPECT_LT(took, milliseconds(2000));
+    EXPECT_LT(took, milliseconds(30'000)) << "refused only by the client's own 60 s timeout";
   }
 
   char done = 1;

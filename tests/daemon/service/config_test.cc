@@ -605,7 +605,7 @@ TEST(ConfigLoaderTest, AFifoOrADeviceAsConfigIsRefusedAtOnce) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   auto started = std::chrono::steady_clock::now();
   auto from_fifo = LoadFile(fifo);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));  // a hang never returns
   ASSERT_FALSE(from_fifo);
   EXPECT_EQ(from_fifo.error().where(), fifo);
   EXPECT_NE(from_fifo.error().message().find("not a regular file (it is a FIFO)"), std::string::npos)
