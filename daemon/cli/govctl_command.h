@@ -16,6 +16,10 @@ namespace govd::daemon {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and the answer is "no" / it failed
 inline constexpr int kExitUsage = 2;    // the command line is wrong
+inline constexpr int kExitUnavailable = 3;  // govd could not be reached
+// Refused: the caller's role may not do this (govd), or S3 refused `govctl pull` (the grant was
+// revoked or never given). One code for "you may not", whoever said it.
+inline constexpr int kExitDenied = 4;
 
 using CommandArgs = std::span<const char* const>;  // the arguments after the subcommand name
 using CommandFn = int (*)(CommandArgs args, std::ostream& out, std::ostream& err);

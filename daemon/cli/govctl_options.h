@@ -20,9 +20,6 @@
 
 namespace govd::daemon {
 
-// Exit codes beyond kExitOk / kExitFailure / kExitUsage (govctl_command.h).
-inline constexpr int kExitUnavailable = 3;  // govd could not be reached
-inline constexpr int kExitDenied = 4;       // govd refused: the caller's role may not do this
 
 // The exit code an error means: kInvalidArgument a usage error (2), kUnavailable 3,
 // kPermissionDenied 4, anything else 1.

