@@ -28,21 +28,21 @@ Result<GrantChange> ParsePayload(const std::string& payload) {
   return change;
 }
 
-class Receiver final : public pqxx::notification_receiver {
- public:
-  Receiver(pqxx::connection_base& conn, std::deque<std::string>& queue)
-      : pqxx::notification_receiver(conn, kGrantChannel), queue_(queue) {}
-  void operator()(const std::string& payload, int /*backend_pid*/) override {
-    queue_.push_back(payload);
-  }
-
- private:
-  std::deque<std::string>& queue_;
-};
-
 }  // namespace
 
 struct GrantListener::Impl {
+  class Receiver final : public pqxx::notification_receiver {
+   public:
+    Receiver(pqxx::connection_base& conn, std::deque<std::string>& queue)
+        : pqxx::notification_receiver(conn, kGrantChannel), queue_(queue) {}
+    void operator()(const std::string& payload, int /*backend_pid*/) override {
+      queue_.push_back(payload);
+    }
+
+   private:
+    std::deque<std::string>& queue_;
+  };
+
   std::unique_ptr<pqxx::connection> conn;
   std::deque<std::string> pending;
   std::unique_ptr<Receiver> receiver;  // declared last: unregisters before conn goes away
@@ -63,7 +63,7 @@ Result<std::unique_ptr<GrantListener>> GrantListener::Open(const std::string& co
   auto impl = std::make_unique<Impl>();
   impl->conn = std::move(conn);
   GOVD_TRY(pg::Guard<bool>("listening on " + std::string(kGrantChannel), [&] {
-    impl->receiver = std::make_unique<Receiver>(*impl->conn, impl->pending);
+    impl->receiver = std::make_unique<Impl::Receiver>(*impl->conn, impl->pending);
     impl->conn->get_notifs();  // the LISTEN is sent now, not lazily
     return true;
   }));

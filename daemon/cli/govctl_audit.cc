@@ -16,7 +16,7 @@
 namespace govd::daemon {
 namespace {
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kAuditUsage =
     "usage: govctl audit log [--tenant ACCOUNT] [--since DATE] [--grant ID] [--format table|jsonl|csv]\n"
     "       govctl audit verify [--tenant ACCOUNT]\n"
     "       govctl audit findings [--status active|resolved|archived] [--tenant ACCOUNT]\n"
@@ -479,16 +479,16 @@ std::string CsvField(std::string_view text) {
 int RunAuditCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   auto parsed = ParseAuditArgs(args);
   if (!parsed) {
-    err << "govctl audit: " << parsed.error().message() << "\n" << kUsage;
+    err << "govctl audit: " << parsed.error().message() << "\n" << kAuditUsage;
     return kExitUsage;
   }
   if (parsed->common.help) {
-    out << kUsage << kHelp;
+    out << kAuditUsage << kHelp;
     PrintCommonOptions(out);
     return kExitOk;
   }
   if (parsed->common.positional.empty()) {
-    err << kUsage;
+    err << kAuditUsage;
     return kExitUsage;
   }
   auto socket = ResolveSocketPath(parsed->common.socket, std::getenv("GOVD_SOCKET"), "/run/govd");
@@ -499,7 +499,7 @@ int RunAuditCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   auto code = RunSubcommand(AuditClient(*socket), *parsed, out);
   if (code) return *code;
   err << "govctl audit: " << code.error().message() << "\n";
-  if (code.error().code() == ErrorCode::kInvalidArgument) err << kUsage;
+  if (code.error().code() == ErrorCode::kInvalidArgument) err << kAuditUsage;
   return ExitCodeFor(code.error());
 }
 

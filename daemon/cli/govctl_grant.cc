@@ -15,7 +15,7 @@
 namespace govd::daemon {
 namespace {
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kGrantUsage =
     "usage: govctl grant request --bucket B --prefix P --grantee ARN [--actions read|read+list]\n"
     "                            [--expires DATE] --reason TEXT [--tenant ACCOUNT]\n"
     "usage: govctl grant approve ID [--reason TEXT] [--tenant ACCOUNT]\n"
@@ -52,7 +52,7 @@ constexpr std::array<Subcommand, 6> kSubcommands{{
     {"show", true, "--tenant", ""},
 }};
 
-// The lines of kUsage for the subcommand `args` name (its "usage:" line and the indented lines
+// The lines of kGrantUsage for the subcommand `args` name (its "usage:" line and the indented lines
 // after it); empty when they name none.
 std::string UsageOf(CommandArgs args) {
   auto named = std::find_if(args.begin(), args.end(), [](const char* arg) {
@@ -62,7 +62,7 @@ std::string UsageOf(CommandArgs args) {
   const std::string head = "usage: govctl grant " + std::string(*named) + " ";
   std::string lines;
   bool inside = false;
-  for (std::string_view rest = kUsage; !rest.empty();) {
+  for (std::string_view rest = kGrantUsage; !rest.empty();) {
     std::string_view line = rest.substr(0, rest.find('\n') + 1);
     rest.remove_prefix(line.size());
     inside = line.starts_with(head) || (inside && line.starts_with(" "));
@@ -169,7 +169,6 @@ int ResolveTenant(const GrantArgs& args, std::string& tenant, std::ostream& err)
 
 // --- Human output ---
 
-std::string Text(const Json::Value& value) { return value.isNull() ? "-" : value.asString(); }
 
 std::string Where(const Json::Value& grant) {
   return "s3://" + grant["bucket"].asString() + "/" + grant["prefix"].asString();
@@ -193,7 +192,7 @@ void PrintList(const Json::Value& body, std::ostream& out) {
   for (const Json::Value& grant : body["grants"]) {
     rows.push_back({std::to_string(grant["id"].asInt64()), grant["state"].asString(), grant["bucket"].asString(),
                     grant["prefix"].asString(), grant["actions"].asString(), grant["grantee"].asString(),
-                    Text(grant["expires_at"]), grant["requested_by"].asString()});
+                    CellText(grant["expires_at"]), grant["requested_by"].asString()});
   }
   PrintColumns({"ID", "STATE", "BUCKET", "PREFIX", "ACTIONS", "GRANTEE", "EXPIRES", "REQUESTED BY"}, rows, out);
   if (!body["next_after"].isNull()) out << "(more: the API pages with ?after=" << body["next_after"].asInt64() << ")\n";
@@ -269,7 +268,7 @@ int Run(const GrantArgs& args, std::ostream& out, std::ostream& err) {
 int RunGrantCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   auto parsed = SplitArgs(args);
   if (parsed && parsed->common.help) {
-    out << kUsage << kDescription;
+    out << kGrantUsage << kDescription;
     PrintCommonOptions(out);
     return kExitOk;
   }

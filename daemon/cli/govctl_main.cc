@@ -28,7 +28,7 @@ namespace {
 // The grammar: each command's words (sub-subcommands) and options, one table from which
 // completion is generated (govctl_completion.h). tests/daemon/cli/govctl_completion_test.cc checks
 // it against every command's --help, so the two cannot drift.
-constexpr std::string_view kApiOptions = "--socket= --json";
+constexpr std::string_view kApiOptions = "--socket= --json --output=";
 
 constexpr std::array kAuditWords{
     GovctlWord{"log", "--tenant= --since= --grant= --format="},
@@ -63,12 +63,12 @@ constexpr std::array kCommands{
     GovctlCommand{"org", "show the organisation govd manages (`govctl org show`)", RunOrgCommand, kApiOptions,
                   kOrgWords},
     GovctlCommand{"plan", "show what the next reconcile pass would change, writing nothing", RunPlanCommand,
-                  "--detailed-exitcode --socket= --json"},
+                  "--detailed-exitcode --socket= --json --output="},
     GovctlCommand{"policy", "check IAM policy documents offline (policy lint)", RunPolicyCommand, "",
                   kPolicyWords},
     GovctlCommand{"pull", "copy a prefix a child account granted into a local directory", RunPullCommand,
                   "--bucket= --prefix= --to= --endpoint= --path-style --region= --profile= --expected-owner= "
-                  "--grant="},
+                  "--grant= --json --output="},
     GovctlCommand{"reconcile", "start a reconcile pass now (`govctl reconcile now`)", RunReconcileCommand,
                   kApiOptions, kReconcileWords},
     GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand,
@@ -78,7 +78,7 @@ constexpr std::array kCommands{
                   RunSimulateCommand,
                   "--cases= --explain --principal= --action= --resource= --resource-account= --context= "
                   "--context-list= --identity-policy= --resource-policy= --boundary= --session-policy= "
-                  "--scp-level= --rcp-level= --daemon --tenant= --socket= --json"},
+                  "--scp-level= --rcp-level= --daemon --tenant= --socket= --json --output="},
     GovctlCommand{"status", "show what govd is doing", RunStatusCommand, kApiOptions},
 };
 
@@ -100,13 +100,16 @@ void PrintUsage(std::ostream& out) {
 }
 
 // `govctl --socket PATH --json status` means `govctl status --socket PATH --json`: options before
-// the command move after it, where every command parses them.
+// the command (--socket, --json, --output) move after it, where every command parses them.
 std::vector<char*> MoveGlobalOptionsAfterCommand(int argc, char** argv) {
   std::vector<char*> args(argv, argv + argc);
+  auto takes_value = [&](std::size_t i) {
+    return (std::strcmp(args[i], "--socket") == 0 || std::strcmp(args[i], "--output") == 0) && i + 1 < args.size();
+  };
   std::size_t end = 1;
   while (end < args.size() && (std::strcmp(args[end], "--json") == 0 || std::strncmp(args[end], "--socket=", 9) == 0 ||
-                               (std::strcmp(args[end], "--socket") == 0 && end + 1 < args.size()))) {
-    end += std::strcmp(args[end], "--socket") == 0 ? 2 : 1;
+                               std::strncmp(args[end], "--output=", 9) == 0 || takes_value(end))) {
+    end += takes_value(end) ? 2 : 1;
   }
   std::rotate(args.begin() + 1, args.begin() + static_cast<std::ptrdiff_t>(end), args.end());
   return args;

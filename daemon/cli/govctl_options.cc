@@ -49,12 +49,30 @@ int ExitCodeFor(const Error& error) {
   }
 }
 
+std::optional<Result<bool>> ParseOutputOption(CommandArgs args, std::size_t& i) {
+  std::string_view arg = args[i];
+  if (arg == "--json") return Result<bool>(true);
+  std::string_view format;
+  if (arg.starts_with("--output=")) {
+    format = arg.substr(9);
+  } else if (arg == "--output") {
+    if (i + 1 == args.size()) return Result<bool>(InvalidArgument("--output needs a format: text or json", "--output"));
+    format = args[++i];
+  } else {
+    return std::nullopt;
+  }
+  if (format == "json") return Result<bool>(true);
+  if (format == "text") return Result<bool>(false);
+  return Result<bool>(
+      InvalidArgument("--output: unknown format \"" + std::string(format) + "\"; choose text or json", "--output"));
+}
+
 Result<GovctlOptions> ParseGovctlOptions(CommandArgs args) {
   GovctlOptions options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
-    if (arg == "--json") {
-      options.json = true;
+    if (auto output = ParseOutputOption(args, i)) {
+      GOVD_ASSIGN_OR_RETURN(options.json, std::move(*output));
     } else if (arg == "--help" || arg == "-h") {
       options.help = true;
     } else if (arg == "--socket") {
@@ -89,7 +107,8 @@ Result<std::string> ResolveSocketPath(const std::string& flag, const char* env_v
 void PrintCommonOptions(std::ostream& out) {
   out << "options:\n"
       << "  --socket PATH  govd's control socket (default: $GOVD_SOCKET, else the only /run/govd/*.sock)\n"
-      << "  --json         print the daemon's JSON answer instead of a table\n"
+      << "  --output FORMAT  text (tables, the default) or json (the daemon's JSON answer)\n"
+      << "  --json         the same as --output json\n"
       << "exit codes: 0 ok, 1 failed, 2 usage, 3 govd unreachable, 4 permission denied\n";
 }
 
@@ -141,6 +160,10 @@ int FetchJson(const GovctlOptions& options, std::string_view method, std::string
     answer = std::move(exchange.response->body);
   }
   return exchange.exit_code;
+}
+
+std::string CellText(const Json::Value& value) {
+  return value.isNull() || value.isArray() || value.isObject() ? "-" : value.asString();
 }
 
 void PrintKeyValueTable(const Json::Value& object, std::ostream& out) {

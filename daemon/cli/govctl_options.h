@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,12 @@ namespace govd::daemon {
 // The exit code an error means: kInvalidArgument a usage error (2), kUnavailable 3,
 // kPermissionDenied 4, anything else 1.
 int ExitCodeFor(const Error& error);
+
+// The output choice every command takes: --output text|json, --output=FORMAT, or --json (the
+// same as --output json). When args[i] is one of them, returns whether JSON was asked (advancing
+// i past a separate FORMAT), or kInvalidArgument naming the unknown format and the valid ones;
+// nullopt when args[i] is another argument.
+std::optional<Result<bool>> ParseOutputOption(CommandArgs args, std::size_t& i);
 
 struct GovctlOptions {
   std::string socket;  // empty until resolved by ResolveSocketPath
@@ -52,6 +59,9 @@ int RunApiCall(const GovctlOptions& options, std::string_view method, std::strin
 // returns the exit code.
 int FetchJson(const GovctlOptions& options, std::string_view method, std::string_view target, std::string_view body,
               Json::Value& answer, std::ostream& err);
+
+// A table cell: a string, number or boolean as text; "-" for null, an array or an object.
+std::string CellText(const Json::Value& value);
 
 // Prints a JSON object as aligned "key  value" lines; nested objects as "outer.inner".
 void PrintKeyValueTable(const Json::Value& object, std::ostream& out);

@@ -13,14 +13,12 @@ namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
 
-std::string Text(const Json::Value& value) { return value.isString() ? value.asString() : "-"; }
-
 // The OU tree, indented by depth under the root.
 void PrintTree(const Json::Value& org, std::ostream& out) {
   std::multimap<std::string, const Json::Value*> children;
   for (const auto& ou : org["ous"]) children.emplace(ou["parent"].asString(), &ou);
   std::function<void(const Json::Value&, int)> print = [&](const Json::Value& ou, int depth) {
-    out << std::string(static_cast<std::size_t>(2 * depth), ' ') << Text(ou["id"]) << "  " << Text(ou["name"]) << "\n";
+    out << std::string(static_cast<std::size_t>(2 * depth), ' ') << CellText(ou["id"]) << "  " << CellText(ou["name"]) << "\n";
     auto [begin, end] = children.equal_range(ou["id"].asString());
     for (auto it = begin; it != end; ++it) print(*it->second, depth + 1);
   };
@@ -71,7 +69,7 @@ std::string TrustedPrincipals(const Json::Value& trust) {
       continue;
     }
     for (const char* kind : {"AWS", "Service", "Federated"}) {
-      for (const Json::Value* name : OneOrMany(principal[kind])) names.push_back(Text(*name));
+      for (const Json::Value* name : OneOrMany(principal[kind])) names.push_back(CellText(*name));
     }
   }
   return Joined(names);
@@ -79,33 +77,33 @@ std::string TrustedPrincipals(const Json::Value& trust) {
 
 std::string PolicyNames(const Json::Value& policies) {
   std::vector<std::string> names;
-  for (const auto& p : policies) names.push_back(Text(p["name"]));
+  for (const auto& p : policies) names.push_back(CellText(p["name"]));
   return Joined(names);
 }
 
 void PrintOrg(const Json::Value& org, std::ostream& out) {
   PrintTree(org, out);
   Rows accounts{{"ID", "KIND", "OU", "NAME"}};
-  for (const auto& a : org["accounts"]) accounts.push_back({Text(a["id"]), Text(a["kind"]), Text(a["ou"]), Text(a["name"])});
+  for (const auto& a : org["accounts"]) accounts.push_back({CellText(a["id"]), CellText(a["kind"]), CellText(a["ou"]), CellText(a["name"])});
   PrintSection("accounts", std::move(accounts), out);
   Rows guardrails{{"NAME", "TARGET", "STATEMENTS"}};
   for (const auto& g : org["guardrails"]) {
     const Json::Value& statements = g["document"]["Statement"];
     std::string count = statements.isArray() ? std::to_string(statements.size()) : "1";
-    guardrails.push_back({Text(g["name"]), Text(g["target"]) + " " + Text(g["target_id"]), count});
+    guardrails.push_back({CellText(g["name"]), CellText(g["target"]) + " " + CellText(g["target_id"]), count});
   }
   PrintSection("guardrails", std::move(guardrails), out);
   Rows roles{{"ROLE", "ASSUMABLE BY", "IDENTITY POLICIES", "BOUNDARY"}};
   for (const auto& r : org["roles"]) {
-    roles.push_back({Text(r["arn"]), TrustedPrincipals(r["trust"]), PolicyNames(r["policies"]),
+    roles.push_back({CellText(r["arn"]), TrustedPrincipals(r["trust"]), PolicyNames(r["policies"]),
                      r.isMember("boundary") ? "yes" : "no"});
   }
   PrintSection("roles", std::move(roles), out);
   Rows buckets{{"BUCKET", "OWNER"}};
-  for (const auto& b : org["buckets"]) buckets.push_back({Text(b["name"]), Text(b["owner"])});
+  for (const auto& b : org["buckets"]) buckets.push_back({CellText(b["name"]), CellText(b["owner"])});
   PrintSection("buckets", std::move(buckets), out);
   Rows prefixes{{"BUCKET", "PREFIX", "EMBARGO UNTIL"}};
-  for (const auto& p : org["prefixes"]) prefixes.push_back({Text(p["bucket"]), Text(p["prefix"]), Text(p["embargo_until"])});
+  for (const auto& p : org["prefixes"]) prefixes.push_back({CellText(p["bucket"]), CellText(p["prefix"]), CellText(p["embargo_until"])});
   PrintSection("declared prefixes", std::move(prefixes), out);
 }
 

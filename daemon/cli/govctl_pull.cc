@@ -11,20 +11,24 @@
 #include <string>
 #include <utility>
 
+#include <json/value.h>
+
 #include "accounts/aws/credential_chain.h"
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/region_choice.h"
 #include "accounts/aws/s3_client.h"
 #include "accounts/pull/prefix_pull.h"
 #include "base/random.h"
+#include "daemon/cli/govctl_options.h"
 #include "policy/engine/arn.h"
 
 namespace govd::daemon {
 namespace {
 
-constexpr std::string_view kUsage = R"(usage:
+constexpr std::string_view kPullUsage = R"(usage:
   govctl pull --bucket [ACCOUNT:]BUCKET --prefix PREFIX --to DIR [--endpoint URL] [--path-style]
               [--region REGION] [--profile NAME] [--expected-owner ACCOUNT] [--grant ID]
+              [--output text|json]
 
 Copies every object under PREFIX that the bucket's owner granted you into DIR/<key>. Objects
 already fetched (same ETag and size, local file unchanged per DIR/.govd-pull.json) are skipped.
@@ -34,6 +38,9 @@ identity, the default profile, ECS, EC2 instance metadata. --region defaults to 
 then $AWS_DEFAULT_REGION, then the profile's region, then us-east-1. ACCOUNT:BUCKET is RadosGW's
 name for another tenant's bucket and implies --path-style. --expected-owner makes S3 refuse a
 bucket owned by another account. --grant names the grant in messages.
+--output json (or --json) prints one JSON object on stdout instead of the summary line:
+{"bucket","prefix","to","grant","outcome":"pulled"|"failed"|"denied"|"error","downloaded",
+"already_present","bytes","failed":[{"key","error"}],"error"}.
 Exit status: 0 done, 1 some objects failed or an error, 2 usage error, 4 access revoked or denied.
 )";
 
@@ -47,6 +54,7 @@ struct PullArgs {
   std::string grant;
   std::optional<policy::AccountId> expected_owner;
   bool path_style = false;
+  bool json = false;
   bool help = false;
 };
 
@@ -96,6 +104,8 @@ Result<PullArgs> ParsePullArgs(CommandArgs argv) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       args.help = true;
+    } else if (auto output = ParseOutputOption(argv, i)) {
+      GOVD_ASSIGN_OR_RETURN(args.json, std::move(*output));
     } else if (arg == "--path-style") {
       args.path_style = true;
     } else if (i + 1 < argv.size() && arg.starts_with("--")) {
@@ -170,7 +180,34 @@ class ProgressBar final : public accounts::ProgressSink {
 
 std::string Target(const PullArgs& args) { return args.bucket + "/" + args.prefix; }
 
+// The outcome as one JSON object (--output json): the same facts as the text, for scripts.
+Json::Value ReportJson(const PullArgs& args, const Result<accounts::PullReport>& report) {
+  Json::Value json(Json::objectValue);
+  json["bucket"] = args.bucket;
+  json["prefix"] = args.prefix;
+  json["to"] = args.to;
+  json["grant"] = args.grant.empty() ? Json::Value() : Json::Value(args.grant);
+  if (!report) {
+    json["outcome"] = report.error().code() == ErrorCode::kPermissionDenied ? "denied" : "error";
+    json["error"] = report.error().ToString();
+    return json;
+  }
+  json["outcome"] = report->failures.empty() ? "pulled" : "failed";
+  json["downloaded"] = static_cast<Json::UInt64>(report->downloaded);
+  json["already_present"] = static_cast<Json::UInt64>(report->skipped);
+  json["bytes"] = static_cast<Json::UInt64>(report->bytes);
+  json["failed"] = Json::Value(Json::arrayValue);
+  for (const auto& failure : report->failures) {
+    Json::Value entry(Json::objectValue);
+    entry["key"] = failure.key;
+    entry["error"] = failure.error.ToString();
+    json["failed"].append(entry);
+  }
+  return json;
+}
+
 int Report(const PullArgs& args, const Result<accounts::PullReport>& report, std::ostream& out, std::ostream& err) {
+  if (args.json) out << ReportJson(args, report).toStyledString();
   if (!report && report.error().code() == ErrorCode::kPermissionDenied) {
     err << "govctl pull: access to " << Target(args) << " was revoked or denied"
         << (args.grant.empty() ? "" : " (grant " + args.grant + ")") << "\n  " << report.error().message() << "\n";
@@ -180,9 +217,11 @@ int Report(const PullArgs& args, const Result<accounts::PullReport>& report, std
     err << "govctl pull: " << report.error().ToString() << "\n";
     return kExitFailure;
   }
-  out << "pulled " << Target(args) << " into " << args.to << ": " << report->downloaded << " downloaded ("
+  if (!args.json) {
+    out << "pulled " << Target(args) << " into " << args.to << ": " << report->downloaded << " downloaded ("
       << FormatBytes(report->bytes) << "), " << report->skipped << " already present, " << report->failures.size()
       << " failed\n";
+  }
   for (const auto& failure : report->failures) err << "govctl pull: " << failure.error.ToString() << "\n";
   return report->failures.empty() ? kExitOk : kExitFailure;
 }
@@ -201,7 +240,7 @@ int Pull(const PullArgs& args, std::ostream& out, std::ostream& err) {
   auto endpoint = args.endpoint.empty() ? Result<accounts::AwsEndpoint>(accounts::DefaultS3Endpoint(args.region))
                                         : accounts::ParseEndpointUrl(args.endpoint, "s3", args.region);
   if (!endpoint) {
-    err << "govctl pull: --endpoint: " << endpoint.error().message() << "\n" << kUsage;
+    err << "govctl pull: --endpoint: " << endpoint.error().message() << "\n" << kPullUsage;
     return kExitUsage;
   }
   accounts::CurlTransport transport;
@@ -227,11 +266,11 @@ int Pull(const PullArgs& args, std::ostream& out, std::ostream& err) {
 int RunPullCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   auto parsed = ParsePullArgs(args);
   if (!parsed) {
-    err << "govctl pull: " << parsed.error().message() << "\n" << kUsage;
+    err << "govctl pull: " << parsed.error().message() << "\n" << kPullUsage;
     return kExitUsage;
   }
   if (parsed->help) {
-    out << kUsage;
+    out << kPullUsage;
     return kExitOk;
   }
   return Pull(*parsed, out, err);

@@ -26,7 +26,7 @@ namespace {
 using signer::HttpHeader;
 using signer::QueryParam;
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kSignUsage =
     "usage: govctl sign --method M --url U [--header K:V]... [--body-file F]\n"
     "                   [--service S --region R] [--presign SECONDS]\n"
     "                   [--date YYYYMMDDTHHMMSSZ] [--unsigned-payload] [--profile NAME]\n"
@@ -262,13 +262,13 @@ Status Sign(const SignOptions& options, std::ostream& out) {
 int RunSignCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   auto options = ParseOptions(args);
   if (options && options->help) {
-    out << kUsage;
+    out << kSignUsage;
     return kExitOk;
   }
   Status status = options ? Sign(*options, out) : Status(options.error());
   if (status) return kExitOk;
   err << "govctl sign: " << status.error().ToString() << "\n";
-  if (!options) err << kUsage;
+  if (!options) err << kSignUsage;
   // Bad input, missing or misconfigured credentials are usage errors; a source that was
   // configured but failed (a portal, a process, STS) is a failure.
   const ErrorCode code = status.error().code();

@@ -27,23 +27,23 @@ using policy::CompiledPolicySet;
 using policy::Evaluation;
 using policy::PolicyKind;
 
-constexpr std::string_view kUsage = R"(usage:
+constexpr std::string_view kSimulateUsage = R"(usage:
   govctl simulate --cases FILE.jsonl [--explain]
   govctl simulate --principal ARN --action SERVICE:ACTION --resource ARN
                   [--resource-account ACCOUNT] [--context KEY=VALUE]... [--context-list KEY=V1,V2,...]...
                   [--identity-policy FILE]... [--resource-policy FILE] [--boundary FILE]
                   [--session-policy FILE] [--scp-level FILE[,FILE...]]... [--rcp-level FILE[,FILE...]]...
-                  [--json]
+                  [--output text|json]
   govctl simulate --daemon --tenant ACCOUNT --principal ARN --action SERVICE:ACTION --resource ARN
                   [--resource-account ACCOUNT] [--context KEY=VALUE]... [--context-list KEY=V1,V2,...]...
                   [--identity-policy FILE]... [--boundary FILE] [--session-policy FILE]
-                  [--socket PATH] [--json]
+                  [--socket PATH] [--output text|json]
 
 --cases writes one JSON line per case, in input order: {"id":...,"decision":"Allow"|"ExplicitDeny"|
 "ImplicitDeny"}; --explain adds the explanation; a malformed case gives "decision":"Error".
 Exit status 0 (also when some cases are malformed), 2 for bad flags or an unreadable file.
 
-A single question prints the decision and why (--json: one JSON object). Exit status 0 for Allow,
+A single question prints the decision and why (--output json, or --json: one JSON object). Exit status 0 for Allow,
 1 for a deny, 2 for bad flags or policies. --principal is a role, user or assumed-role ARN, or
 "anonymous". --scp-level is given once per level of the principal's account, root first, account
 last (comma-separated files attached at that level); --rcp-level likewise for the resource's
@@ -218,8 +218,8 @@ Result<Flags> ParseFlags(CommandArgs args) {
     std::string_view flag = args[i];
     if (flag == "--explain") {
       flags.explain = true;
-    } else if (flag == "--json") {
-      flags.json = true;
+    } else if (auto output = ParseOutputOption(args, i)) {
+      GOVD_ASSIGN_OR_RETURN(flags.json, std::move(*output));
     } else if (flag == "--daemon") {
       flags.daemon = true;
     } else if (!flag.starts_with("--")) {
@@ -416,13 +416,13 @@ int RunOnDaemon(const Flags& flags, std::ostream& out, std::ostream& err) {
 
 int RunSimulateCommand(CommandArgs args, std::ostream& out, std::ostream& err) {
   if (args.size() == 1 && (std::string_view(args[0]) == "--help" || std::string_view(args[0]) == "-h")) {
-    out << kUsage;
+    out << kSimulateUsage;
     return kExitOk;
   }
   auto flags = ParseFlags(args);
   Status modes = flags ? CheckModes(*flags) : Status(flags.error());
   if (!modes) {
-    err << "govctl simulate: " << modes.error().message() << "\n\n" << kUsage;
+    err << "govctl simulate: " << modes.error().message() << "\n\n" << kSimulateUsage;
     return kExitUsage;
   }
   if (flags->cases) return RunCases(*flags->cases, flags->explain, out, err);

@@ -26,7 +26,7 @@ po::options_description MigrateOptions() {
   return options;
 }
 
-MigrateArgs ParseArgs(int argc, const char* const* argv) {
+MigrateArgs ParseMigrateArgs(int argc, const char* const* argv) {
   po::variables_map vm;
   po::store(po::command_line_parser(argc, argv).options(MigrateOptions()).run(), vm);
   po::notify(vm);
@@ -68,7 +68,7 @@ int Migrate(const std::string& db, std::ostream& out, std::ostream& err) {
 int RunMigrateCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   MigrateArgs args;
   try {
-    args = ParseArgs(argc, argv);
+    args = ParseMigrateArgs(argc, argv);
   } catch (const std::exception& e) {
     err << "govd migrate: " << e.what() << "\n";
     return 2;

@@ -38,7 +38,7 @@ po::options_description OrgOptions() {
   return options;
 }
 
-OrgArgs ParseArgs(int argc, const char* const* argv) {
+OrgArgs ParseOrgArgs(int argc, const char* const* argv) {
   po::options_description all = OrgOptions();
   all.add_options()("action", po::value<std::string>())("file", po::value<std::string>());
   po::positional_options_description positional;
@@ -134,7 +134,7 @@ int Import(const OrgArgs& args, std::ostream& out, std::ostream& err) {
 int RunOrgImportCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   OrgArgs args;
   try {
-    args = ParseArgs(argc, argv);
+    args = ParseOrgArgs(argc, argv);
   } catch (const std::exception& e) {
     err << "govd org: " << e.what() << "\n";
     return 2;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "accounts/pull/pull_manifest.h"
+#include "daemon/api/json_body.h"
 #include "tests/accounts/rgw_shared_prefix.h"
 
 namespace govd::daemon {
@@ -91,7 +92,12 @@ class GovctlPullTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(GovctlPullTest, PullsThenSkipsThenReportsRevocationWithExitCode3) {
+std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+TEST_F(GovctlPullTest, PullsThenSkipsThenReportsRevocationWithExitCode4) {
   GovctlRun first = Run(PullArgs());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("3 downloaded"), std::string::npos) << first.out;
@@ -105,8 +111,27 @@ TEST_F(GovctlPullTest, PullsThenSkipsThenReportsRevocationWithExitCode3) {
   GovctlRun second = Run(PullArgs());
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("0 downloaded (0 B), 3 already present, 0 failed"), std::string::npos) << second.out;
+  // The same facts for scripts: one JSON object and nothing else on stdout.
+  GovctlRun as_json = Run(With(PullArgs(), {"--output", "json"}));
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  auto report = ParseJsonBody(as_json.out);
+  ASSERT_TRUE(report) << as_json.out;
+  EXPECT_EQ((*report)["outcome"].asString(), "pulled");
+  EXPECT_EQ((*report)["downloaded"].asUInt64(), 0U);
+  EXPECT_EQ((*report)["already_present"].asUInt64(), 3U);
+  EXPECT_EQ((*report)["grant"].asString(), "g-42");
+  EXPECT_TRUE((*report)["failed"].isArray() && (*report)["failed"].empty()) << as_json.out;
+  GovctlRun bad_format = Run(With(PullArgs(), {"--output", "yaml"}));
+  EXPECT_EQ(bad_format.exit_code, 2);
+  EXPECT_NE(bad_format.err.find("--output: unknown format \"yaml\"; choose text or json"), std::string::npos)
+      << bad_format.err;
 
   ASSERT_EQ(shared_->Revoke(), "");
+  GovctlRun denied_json = Run(With(PullArgs(), {"--json"}));
+  EXPECT_EQ(denied_json.exit_code, 4) << denied_json.err;
+  auto denied = ParseJsonBody(denied_json.out);
+  ASSERT_TRUE(denied) << denied_json.out;
+  EXPECT_EQ((*denied)["outcome"].asString(), "denied") << denied_json.out;
   GovctlRun revoked = Run(PullArgs());
   EXPECT_EQ(revoked.exit_code, 4) << revoked.err;
   EXPECT_NE(revoked.err.find("access to " + shared_->CrossTenantName() + "/reports/ was revoked or denied (grant g-42)"),
