@@ -73,7 +73,7 @@ constexpr std::array kCommands{
                   kApiOptions, kReconcileWords},
     GovctlCommand{"sign", "sign an HTTP request with SigV4 (headers or presigned URL)", RunSignCommand,
                   "--method= --url= --header= --body-file= --service= --region= --presign= --date= "
-                  "--unsigned-payload --profile="},
+                  "--unsigned-payload --profile= --json --output="},
     GovctlCommand{"simulate", "ask the policy engine whether a request is allowed, and why",
                   RunSimulateCommand,
                   "--cases= --explain --principal= --action= --resource= --resource-account= --context= "

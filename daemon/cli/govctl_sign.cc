@@ -11,12 +11,15 @@
 #include <string>
 #include <vector>
 
+#include <json/value.h>
+
 #include "accounts/aws/credential_chain.h"
 #include "accounts/aws/curl_transport.h"
 #include "accounts/aws/region_choice.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "base/result.h"
+#include "daemon/cli/govctl_options.h"
 #include "signer/canonical_request.h"
 #include "signer/signature.h"
 
@@ -30,6 +33,7 @@ constexpr std::string_view kSignUsage =
     "usage: govctl sign --method M --url U [--header K:V]... [--body-file F]\n"
     "                   [--service S --region R] [--presign SECONDS]\n"
     "                   [--date YYYYMMDDTHHMMSSZ] [--unsigned-payload] [--profile NAME]\n"
+    "                   [--output text|json]\n"
     "Signs the request with SigV4 and prints the headers to add, Authorization last, or with\n"
     "--presign the presigned URL. The credentials are found as the AWS CLI finds them:\n"
     "--profile or AWS_PROFILE alone when given (keys, role_arn, SSO, credential_process),\n"
@@ -37,7 +41,8 @@ constexpr std::string_view kSignUsage =
     "profile, ECS, EC2 instance metadata. --url is the URL as sent (path percent-encoded).\n"
     "Service and region are inferred from *.amazonaws.com hosts; else the region is\n"
     "AWS_REGION, AWS_DEFAULT_REGION or the profile's region. Without --date the current UTC\n"
-    "time is used.\n";
+    "time is used. --output json (or --json) prints {\"headers\":[{\"name\",\"value\"}...]} or\n"
+    "{\"url\"} instead.\n";
 
 struct SignOptions {
   std::string method;
@@ -50,6 +55,7 @@ struct SignOptions {
   std::string profile;
   std::optional<std::int64_t> presign_seconds;
   bool unsigned_payload = false;
+  bool json = false;
   bool help = false;
 };
 
@@ -105,6 +111,8 @@ Result<SignOptions> ParseOptions(CommandArgs args) {
     const std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
       options.help = true;
+    } else if (auto output = ParseOutputOption(args, i)) {
+      GOVD_ASSIGN_OR_RETURN(options.json, std::move(*output));
     } else if (arg == "--unsigned-payload") {
       options.unsigned_payload = true;
     } else if (i + 1 < args.size()) {
@@ -249,11 +257,29 @@ Status Sign(const SignOptions& options, std::ostream& out) {
   if (options.presign_seconds) {
     GOVD_ASSIGN_OR_RETURN(auto presigned,
                           signer::Presign(request, params, credentials, *options.presign_seconds));
-    out << presigned.Url(url.scheme) << "\n";
+    if (!options.json) {
+      out << presigned.Url(url.scheme) << "\n";
+      return Ok();
+    }
+    Json::Value json(Json::objectValue);
+    json["url"] = presigned.Url(url.scheme);
+    out << json.toStyledString();
     return Ok();
   }
   GOVD_ASSIGN_OR_RETURN(auto signed_headers, signer::SignHeaders(request, params, credentials));
-  for (const auto& header : signed_headers.headers_to_add) out << header.name << ": " << header.value << "\n";
+  if (!options.json) {
+    for (const auto& header : signed_headers.headers_to_add) out << header.name << ": " << header.value << "\n";
+    return Ok();
+  }
+  Json::Value json(Json::objectValue);
+  json["headers"] = Json::Value(Json::arrayValue);  // in order, Authorization last
+  for (const auto& header : signed_headers.headers_to_add) {
+    Json::Value entry(Json::objectValue);
+    entry["name"] = header.name;
+    entry["value"] = header.value;
+    json["headers"].append(entry);
+  }
+  out << json.toStyledString();
   return Ok();
 }
 

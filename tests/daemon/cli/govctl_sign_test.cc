@@ -136,6 +136,38 @@ TEST(GovctlSignTest, WorkloadBWithHeadersAndBodyFile) {
       << run.output;
 }
 
+// --output json: the same signature as the text, for scripts: the headers in order, Authorization
+// last; a presigned URL as {"url"}.
+TEST(GovctlSignTest, JsonOutputCarriesTheSameSignature) {
+  const Json::Value root = Workloads();
+  if (!root.isObject()) GTEST_SKIP() << "no s3-workloads.json in " << SigV4Dir();
+  const Json::Value& a = root["workloads"]["A"];
+  const std::string url = "https://" + a["host"].asString() + a["path"].asString();
+  const std::vector<std::string> args = {"sign", "--method", "GET", "--url", url, "--date", root["amz_date"].asString()};
+  const GovctlRun text = Govctl(kExampleCreds, args);
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"--output", "json"});
+  const GovctlRun as_json = Govctl(kExampleCreds, json_args);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.output;
+  Json::Value parsed;
+  std::istringstream in(as_json.output);
+  ASSERT_TRUE(Json::parseFromStream(Json::CharReaderBuilder(), in, &parsed, nullptr)) << as_json.output;
+  ASSERT_TRUE(parsed["headers"].isArray() && !parsed["headers"].empty()) << as_json.output;
+  std::string lines;
+  for (const auto& header : parsed["headers"]) lines += header["name"].asString() + ": " + header["value"].asString() + "\n";
+  EXPECT_EQ(lines, text.output);
+  EXPECT_EQ(parsed["headers"][parsed["headers"].size() - 1]["name"].asString(), "Authorization");
+
+  std::vector<std::string> presign_args = json_args;
+  presign_args.insert(presign_args.end(), {"--presign", "60"});
+  const GovctlRun presigned = Govctl(kExampleCreds, presign_args);
+  ASSERT_EQ(presigned.exit_code, 0) << presigned.output;
+  std::istringstream presigned_in(presigned.output);
+  ASSERT_TRUE(Json::parseFromStream(Json::CharReaderBuilder(), presigned_in, &parsed, nullptr)) << presigned.output;
+  EXPECT_TRUE(parsed["url"].asString().starts_with(url + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&")) << presigned.output;
+}
+
 TEST(GovctlSignTest, WorkloadCPresignedUrl) {
   const Json::Value root = Workloads();
   if (!root.isObject()) GTEST_SKIP() << "no s3-workloads.json in " << SigV4Dir();
