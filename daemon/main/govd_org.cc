@@ -2,9 +2,12 @@
 #include "daemon/main/govd_org.h"
 
 #include <boost/program_options.hpp>
+#include <json/value.h>
+
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -25,6 +28,7 @@ struct OrgArgs {
   std::string audit_key_file;    // as audit.key-file: the running govd's, so that its chain holds
   std::string audit_anchor_dir;  // as audit.anchor-dir
   bool dry_run = false;
+  bool json = false;  // --output json: one JSON object on stdout instead of the lines
   bool help = false;
 };
 
@@ -34,7 +38,9 @@ po::options_description OrgOptions() {
       "tenant", po::value<std::string>(), "the tenant: the 12-digit account id of the govd that uses it")(
       "audit-key-file", po::value<std::string>(), "the govd's audit.key-file: MAC the audit rows written")(
       "audit-anchor-dir", po::value<std::string>(), "the govd's audit.anchor-dir (with --audit-key-file)")(
-      "dry-run", "only say what would be created; write nothing")("help,h", "show this help and exit");
+      "dry-run", "only say what would be created; write nothing")(
+      "output", po::value<std::string>(), "text (the default) or json: one JSON object on stdout")(
+      "json", "the same as --output json")("help,h", "show this help and exit");
   return options;
 }
 
@@ -56,6 +62,11 @@ OrgArgs ParseOrgArgs(int argc, const char* const* argv) {
     if (vm.count(key) != 0U) *slot = vm[key].as<std::string>();
   }
   args.dry_run = vm.count("dry-run") != 0U;
+  const std::string output = vm.count("output") != 0U ? vm["output"].as<std::string>() : "text";
+  if (output != "text" && output != "json") {
+    throw std::invalid_argument("--output: unknown format \"" + output + "\"; choose text or json");
+  }
+  args.json = output == "json" || vm.count("json") != 0U;
   args.help = vm.count("help") != 0U;
   return args;
 }
@@ -97,36 +108,75 @@ Result<std::unique_ptr<accounts::Store>> OpenStore(const OrgArgs& args) {
   return store;
 }
 
+// What an import did, for --output json: the outcome ("unchanged", "dry-run", "imported",
+// "refused", "stopped" or "error"), the lines of the text output, the counts and the error.
+struct ImportReport {
+  Json::Value json{Json::objectValue};
+
+  explicit ImportReport(const OrgArgs& args) {
+    json["file"] = args.file;
+    json["tenant"] = args.tenant;
+    json["changes"] = Json::Value(Json::arrayValue);
+  }
+  void Counts(const OrgImportPlan& plan) {
+    json["created"] = plan.creations();
+    json["updated"] = static_cast<Json::UInt64>(plan.role_updates.size());
+    json["unchanged"] = plan.unchanged;
+  }
+};
+
 int Import(const OrgArgs& args, std::ostream& out, std::ostream& err) {
-  auto fail = [&err](const Error& error, std::string_view what) {
+  ImportReport report(args);
+  // Text: each line as it happens. JSON: the lines gathered, one object printed at the end.
+  auto line = [&](const std::string& prefix, const std::string& text) {
+    if (args.json) {
+      report.json["changes"].append(text);
+    } else {
+      out << prefix << text << "\n";
+    }
+  };
+  auto finish = [&](std::string_view outcome, int code) {
+    report.json["outcome"] = std::string(outcome);
+    if (args.json) out << report.json.toStyledString();
+    return code;
+  };
+  auto fail = [&](const Error& error, std::string_view what, std::string_view outcome) {
     err << "govd org import: " << what << error.ToString() << "\n";
-    return 1;
+    report.json["error"] = std::string(what) + error.ToString();
+    return finish(outcome, 1);
   };
   auto spec = LoadOrgFile(args.file);
-  if (!spec) return fail(spec.error(), "refused, nothing written: ");
+  if (!spec) return fail(spec.error(), "refused, nothing written: ", "refused");
   auto store = OpenStore(args);
-  if (!store) return fail(store.error(), "");
+  if (!store) return fail(store.error(), "", "error");
   auto stored = (*store)->ReadOrganisation();
-  if (!stored) return fail(stored.error(), "");
+  if (!stored) return fail(stored.error(), "", "error");
   auto plan = PlanOrgImport(*spec, *stored);
-  if (!plan) return fail(plan.error().WithContext(args.file), "refused, nothing written: ");
+  if (!plan) return fail(plan.error().WithContext(args.file), "refused, nothing written: ", "refused");
+  report.Counts(*plan);
   if (plan->changes() == 0) {
-    out << "nothing to change: tenant " << args.tenant << " already holds all " << plan->unchanged << " elements of "
-        << args.file << "\n";
-    return 0;
+    if (!args.json) {
+      out << "nothing to change: tenant " << args.tenant << " already holds all " << plan->unchanged
+          << " elements of " << args.file << "\n";
+    }
+    return finish("unchanged", 0);
   }
   if (args.dry_run) {
-    for (const auto& line : DescribeOrgImport(*plan)) out << "would " << line << "\n";
-    out << "dry run: " << plan->creations() << " to create, " << plan->role_updates.size() << " to update, "
-        << plan->unchanged << " already present; nothing written\n";
-    return 0;
+    for (const auto& change : DescribeOrgImport(*plan)) line("would ", change);
+    if (!args.json) {
+      out << "dry run: " << plan->creations() << " to create, " << plan->role_updates.size() << " to update, "
+          << plan->unchanged << " already present; nothing written\n";
+    }
+    return finish("dry-run", 0);
   }
-  Status applied = ApplyOrgImport(**store, *plan, [&out](const std::string& line) { out << "done: " << line << "\n"; });
-  if (!applied) return fail(applied.error(), "stopped (run it again to finish): ");
-  out << "imported " << args.file << " into tenant " << args.tenant << ": " << plan->creations() << " created, ";
-  if (!plan->role_updates.empty()) out << plan->role_updates.size() << " updated, ";
-  out << plan->unchanged << " already present\n";
-  return 0;
+  Status applied = ApplyOrgImport(**store, *plan, [&](const std::string& change) { line("done: ", change); });
+  if (!applied) return fail(applied.error(), "stopped (run it again to finish): ", "stopped");
+  if (!args.json) {
+    out << "imported " << args.file << " into tenant " << args.tenant << ": " << plan->creations() << " created, ";
+    if (!plan->role_updates.empty()) out << plan->role_updates.size() << " updated, ";
+    out << plan->unchanged << " already present\n";
+  }
+  return finish("imported", 0);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 namespace govd::daemon {
 
 // The usage line, for `govd org import --help`, its usage errors and `govd --help`.
-inline constexpr std::string_view kOrgImportUsage = "govd org import --db CONNINFO --tenant ACCOUNT [--dry-run] FILE.json";
+inline constexpr std::string_view kOrgImportUsage = "govd org import --db CONNINFO --tenant ACCOUNT [--dry-run] [--output text|json] FILE.json";
 
 // argv[0] is "org". Exit codes: 0 imported (or nothing to change); 1 the file was refused or the
 // import failed (the message names the element by JSON pointer); 2 usage error.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/iso8601.h"
+#include "daemon/api/json_body.h"
 #include "daemon/server/api_dispatcher.h"
 #include "tests/accounts/store/test_db.h"
 #include "tests/daemon/support/govd_test_process.h"
@@ -347,6 +348,16 @@ TEST_F(OrgImportTest, GovdOrgImportTwiceThenGovctlOrgShow) {
   auto second = testing::RunProgram(govd, args);
   EXPECT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("nothing to change"), std::string::npos) << second.out;
+  // The same run for scripts: one JSON object on stdout.
+  std::vector<std::string> as_json = args;
+  as_json.insert(as_json.end() - 1, {"--output", "json"});
+  auto third = testing::RunProgram(govd, as_json);
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  auto report = ParseJsonBody(third.out);
+  ASSERT_TRUE(report) << third.out;
+  EXPECT_EQ((*report)["outcome"].asString(), "unchanged") << third.out;
+  EXPECT_EQ((*report)["unchanged"].asInt(), 10) << third.out;
+  EXPECT_EQ((*report)["created"].asInt(), 0) << third.out;
 
   testing::TempDir dir;
   std::string guardrail = "guardrails/deny-leave-organisation.json";
@@ -358,6 +369,19 @@ TEST_F(OrgImportTest, GovdOrgImportTwiceThenGovctlOrgShow) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("/accounts/1/ou"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("nothing written"), std::string::npos) << refused.err;
+  as_json.back() = args.back();
+  auto refused_json = testing::RunProgram(govd, as_json);
+  EXPECT_EQ(refused_json.exit_code, 1);
+  auto refusal = ParseJsonBody(refused_json.out);
+  ASSERT_TRUE(refusal) << refused_json.out;
+  EXPECT_EQ((*refusal)["outcome"].asString(), "refused");
+  EXPECT_NE((*refusal)["error"].asString().find("/accounts/1/ou"), std::string::npos) << refused_json.out;
+  std::vector<std::string> bad_format = args;
+  bad_format.insert(bad_format.end() - 1, {"--output", "yaml"});
+  auto unknown_format = testing::RunProgram(govd, bad_format);
+  EXPECT_EQ(unknown_format.exit_code, 2);
+  EXPECT_NE(unknown_format.err.find("--output: unknown format \"yaml\"; choose text or json"), std::string::npos)
+      << unknown_format.err;
   EXPECT_EQ(testing::RunProgram(govd, {"org", "import", "--db", db_->conninfo()}).exit_code, 2);
 
   testing::WriteFile(dir.File("govd.conf"), testing::ConfigWithDatabase(dir, db_->conninfo(), kTenant,
