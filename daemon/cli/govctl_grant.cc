@@ -169,7 +169,6 @@ int ResolveTenant(const GrantArgs& args, std::string& tenant, std::ostream& err)
 
 // --- Human output ---
 
-
 std::string Where(const Json::Value& grant) {
   return "s3://" + grant["bucket"].asString() + "/" + grant["prefix"].asString();
 }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "daemon/api/json_body.h"
+#include "daemon/api/output_format.h"
 
 namespace govd::daemon {
 namespace {
@@ -61,10 +62,7 @@ std::optional<Result<bool>> ParseOutputOption(CommandArgs args, std::size_t& i) 
   } else {
     return std::nullopt;
   }
-  if (format == "json") return Result<bool>(true);
-  if (format == "text") return Result<bool>(false);
-  return Result<bool>(
-      InvalidArgument("--output: unknown format \"" + std::string(format) + "\"; choose text or json", "--output"));
+  return ParseOutputFormat(format);
 }
 
 Result<GovctlOptions> ParseGovctlOptions(CommandArgs args) {

@@ -219,8 +219,8 @@ int Report(const PullArgs& args, const Result<accounts::PullReport>& report, std
   }
   if (!args.json) {
     out << "pulled " << Target(args) << " into " << args.to << ": " << report->downloaded << " downloaded ("
-      << FormatBytes(report->bytes) << "), " << report->skipped << " already present, " << report->failures.size()
-      << " failed\n";
+        << FormatBytes(report->bytes) << "), " << report->skipped << " already present, "
+        << report->failures.size() << " failed\n";
   }
   for (const auto& failure : report->failures) err << "govctl pull: " << failure.error.ToString() << "\n";
   return report->failures.empty() ? kExitOk : kExitFailure;

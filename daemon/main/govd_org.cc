@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "accounts/store/audit_seal.h"
+#include "daemon/api/output_format.h"
 #include "daemon/server/org_import.h"
 #include "base/bounded_file.h"
 
@@ -62,11 +63,9 @@ OrgArgs ParseOrgArgs(int argc, const char* const* argv) {
     if (vm.count(key) != 0U) *slot = vm[key].as<std::string>();
   }
   args.dry_run = vm.count("dry-run") != 0U;
-  const std::string output = vm.count("output") != 0U ? vm["output"].as<std::string>() : "text";
-  if (output != "text" && output != "json") {
-    throw std::invalid_argument("--output: unknown format \"" + output + "\"; choose text or json");
-  }
-  args.json = output == "json" || vm.count("json") != 0U;
+  Result<bool> json = ParseOutputFormat(vm.count("output") != 0U ? vm["output"].as<std::string>() : "text");
+  if (!json) throw std::invalid_argument(json.error().message());
+  args.json = *json || vm.count("json") != 0U;
   args.help = vm.count("help") != 0U;
   return args;
 }
